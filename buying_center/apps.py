@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BuyingCenterConfig(AppConfig):
+    name = "buying_center"
+    verbose_name = "Buying Center"

@@ -1,0 +1,1 @@
+"""Models of buying_center (added by its issue)."""

@@ -1,0 +1,84 @@
+"""The current workspace, held in a context variable and mirrored into PostgreSQL.
+
+Django code reads it through :func:`current_workspace_id`; PostgreSQL reads the
+same value from ``current_setting('app.workspace_id')`` in its row-level
+security policies. Both are set together by :func:`workspace_context`, and both
+are restored when the block ends, so nothing leaks to the next request or task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import connections
+
+if TYPE_CHECKING:
+    from kam.workspaces.models import Workspace
+
+_current_workspace_id: ContextVar[int | None] = ContextVar("kam_workspace_id", default=None)
+
+#: Name of the PostgreSQL setting the row-level security policies compare to.
+PG_SETTING = "app.workspace_id"
+
+
+class WorkspaceContextMissing(RuntimeError):
+    """A workspace-owned model was queried with no workspace selected.
+
+    This is deliberate (fail closed): forgetting to scope a query must crash in
+    development and tests rather than return another workspace's rows.
+    """
+
+
+def current_workspace_id() -> int | None:
+    return _current_workspace_id.get()
+
+
+def require_workspace_id() -> int:
+    workspace_id = _current_workspace_id.get()
+    if workspace_id is None:
+        raise WorkspaceContextMissing(
+            "No workspace is selected. Wrap the code in kam.tenancy.context.workspace_context()"
+            " or use the model's `dangerously_all_workspaces` manager on purpose."
+        )
+    return workspace_id
+
+
+def _set_database_workspace(workspace_id: int | None, using: str = "default") -> None:
+    """Mirror the workspace into the database session for row-level security.
+
+    ``set_config(..., true)`` is transaction-local: outside a transaction it
+    lasts one statement, so callers that need it across queries run inside
+    ``transaction.atomic`` (the middleware and the task decorator do).
+    """
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, true)",
+            [PG_SETTING, "" if workspace_id is None else str(workspace_id)],
+        )
+
+
+@contextmanager
+def workspace_context(workspace: Workspace | int) -> Iterator[int]:
+    """Select ``workspace`` for the Django managers and PostgreSQL policies."""
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    if workspace_id is None:
+        raise ValueError("workspace_context() needs a saved workspace")
+    previous = _current_workspace_id.get()
+    token = _current_workspace_id.set(workspace_id)
+    _set_database_workspace(workspace_id)
+    try:
+        yield workspace_id
+    finally:
+        _current_workspace_id.reset(token)
+        _set_database_workspace(previous)
+
+
+def sync_database_workspace() -> None:
+    """Re-apply the current workspace to the database (after a new transaction began)."""
+    _set_database_workspace(_current_workspace_id.get())

@@ -1,0 +1,70 @@
+"""Work out which workspace a request acts in, and as which member."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from kam.api.tokens import AccessToken, hash_token
+from kam.workspaces.models import Membership
+
+SESSION_KEY = "workspace_id"
+
+
+def _bearer_token(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in {"bearer", "token"} and value.strip():
+        return value.strip()
+    return None
+
+
+def resolve_request_workspace(request: HttpRequest) -> None:
+    """Set ``request.workspace``, ``request.membership`` and ``request.access_token``.
+
+    A bearer token wins over the session. An invalid or revoked token leaves
+    everything ``None``; the API's authentication then answers 401.
+    """
+    request.workspace = None  # type: ignore[attr-defined]
+    request.membership = None  # type: ignore[attr-defined]
+    request.access_token = None  # type: ignore[attr-defined]
+    request.access_token_invalid = False  # type: ignore[attr-defined]
+
+    raw = _bearer_token(request)
+    if raw is not None:
+        token = (
+            AccessToken.objects.select_related("user", "workspace")
+            .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        membership = (
+            Membership.objects.select_related("workspace", "user")
+            .filter(user_id=token.user_id, workspace_id=token.workspace_id)
+            .first()
+            if token
+            else None
+        )
+        if token is None or membership is None:
+            request.access_token_invalid = True  # type: ignore[attr-defined]
+            return
+        AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        request.access_token = token  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        request.workspace = membership.workspace  # type: ignore[attr-defined]
+        return
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return
+    memberships = Membership.objects.select_related("workspace").filter(user=user)
+    chosen = request.session.get(SESSION_KEY)
+    membership = None
+    if chosen is not None:
+        membership = memberships.filter(workspace_id=chosen).first()
+    if membership is None:
+        membership = memberships.order_by("workspace__name").first()
+        if membership is not None:
+            request.session[SESSION_KEY] = membership.workspace_id
+    if membership is not None:
+        request.membership = membership  # type: ignore[attr-defined]
+        request.workspace = membership.workspace  # type: ignore[attr-defined]

@@ -1,0 +1,113 @@
+"""Page view bases that cannot be used without workspace scoping."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from kam.permissions import Capability, role_can
+from kam.workspaces.models import Workspace
+
+M = TypeVar("M", bound=Model)
+ViewFunc = Callable[..., HttpResponse]
+
+
+def workspace_get_object_or_404(
+    workspace: Workspace, model_or_queryset: type[M] | QuerySet[M], **lookup: Any
+) -> M:
+    """``get_object_or_404`` that only ever finds rows of ``workspace``.
+
+    Another workspace's id answers 404, exactly like an id that does not exist,
+    so nobody can learn which ids exist elsewhere.
+    """
+    if isinstance(model_or_queryset, QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    return get_object_or_404(queryset.filter(workspace=workspace), **lookup)
+
+
+def _deny(request: HttpRequest, capability: Capability) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.workspace is None:  # type: ignore[attr-defined]
+        return render(request, "workspaces/no_membership.html", status=403)
+    return render(
+        request,
+        "errors/403.html",
+        {"capability": capability, "capability_help": Capability(capability).__doc__},
+        status=403,
+    )
+
+
+def workspace_view(capability: Capability = Capability.VIEW) -> Callable[[ViewFunc], ViewFunc]:
+    """Decorate a page view: signed in, a member of a workspace, allowed to ``capability``.
+
+    The view receives ``request.workspace`` and ``request.membership``.
+    """
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            membership = getattr(request, "membership", None)
+            if (
+                not request.user.is_authenticated
+                or membership is None
+                or not role_can(membership.role, capability)
+            ):
+                return _deny(request, capability)
+            return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+class WorkspaceViewMixin:
+    """Class-based page views: scoped by construction.
+
+    Subclasses may not override ``get_queryset``; they refine the already
+    scoped queryset in ``safely_get_queryset`` instead, so a forgotten filter
+    cannot reveal another workspace's rows.
+    """
+
+    required_capability: Capability = Capability.VIEW
+    model: type[Model] | None = None
+    request: HttpRequest
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__name__} overrides get_queryset(); override safely_get_queryset() instead"
+            )
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = getattr(request, "membership", None)
+        if (
+            not request.user.is_authenticated
+            or membership is None
+            or not role_can(membership.role, self.required_capability)
+        ):
+            return _deny(request, self.required_capability)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+    @property
+    def workspace(self) -> Workspace:
+        return self.request.workspace  # type: ignore[attr-defined]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if self.model is None:
+            raise Http404
+        queryset = self.model._default_manager.filter(workspace=self.workspace)
+        return self.safely_get_queryset(queryset)
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset

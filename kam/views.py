@@ -1,0 +1,54 @@
+"""Pages of the project package: home and health."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kam.permissions import Capability
+from kam.tenancy.views import workspace_view
+
+
+@workspace_view(Capability.VIEW)
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def _database_status() -> dict[str, object]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return {"ok": False, "error": str(error).splitlines()[0][:200]}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _broker_status() -> dict[str, object]:
+    if not settings.CELERY_BROKER_URL:
+        return {"ok": True, "mode": "eager (in-process tasks)"}
+    from kam.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:
+        return {"ok": False, "error": str(error).splitlines()[0][:200]}
+    return {"ok": True, "mode": "broker"}
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status, for load balancers and docker-compose healthchecks."""
+    database = _database_status()
+    broker = _broker_status()
+    ok = bool(database["ok"]) and bool(broker["ok"])
+    return JsonResponse(
+        {"status": "ok" if ok else "degraded", "database": database, "broker": broker},
+        status=200 if ok else 503,
+    )

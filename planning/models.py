@@ -1,0 +1,1 @@
+"""Models of planning (added by its issue)."""

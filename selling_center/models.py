@@ -1,0 +1,1 @@
+"""Models of selling_center (added by its issue)."""
