@@ -1,0 +1,3 @@
+"""Customers, offerings and sales lines in the REST API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""API root, schema and documentation."""
+
+urlpatterns: list = []

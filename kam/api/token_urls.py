@@ -1,0 +1,3 @@
+"""Pages to create, list and revoke personal access tokens."""
+
+urlpatterns: list = []

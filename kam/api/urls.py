@@ -1,0 +1,9 @@
+"""REST API v1: every app contributes its routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kam.api.routes")),
+    path("", include("kam.jobs.api_urls")),
+    path("", include("accounts.api_urls")),
+]

@@ -1,0 +1,3 @@
+"""Job resources of the REST API."""
+
+urlpatterns: list = []

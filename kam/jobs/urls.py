@@ -1,0 +1,3 @@
+"""Job status pages (polled by htmx)."""
+
+urlpatterns: list = []
