@@ -9,6 +9,10 @@ from django.db import models
 from kam.tenancy.context import current_workspace_id, require_workspace_id
 
 
+class CrossWorkspaceReference(ValueError):
+    """A workspace-owned row would point at a row of another workspace."""
+
+
 class WorkspaceQuerySet(models.QuerySet):
     pass
 
@@ -57,7 +61,41 @@ class WorkspaceOwned(models.Model):
                 f"{type(self).__name__} belongs to workspace {self.workspace_id},"
                 f" but workspace {current} is selected"
             )
+        self.check_workspace_references()
         super().save(*args, **kwargs)
+
+    def check_workspace_references(self) -> None:
+        """Refuse a foreign key to another workspace's row.
+
+        PostgreSQL checks foreign keys as the table owner, so row-level security
+        alone would not stop a smuggled id; this check does. A related object
+        already loaded costs nothing; otherwise one indexed ``exists()`` query.
+        """
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or not field.many_to_one:
+                continue
+            target = field.related_model
+            if not (isinstance(target, type) and issubclass(target, WorkspaceOwned)):
+                continue
+            if field.name == "workspace":
+                continue
+            value = getattr(self, field.attname)
+            if value is None:
+                continue
+            if field.is_cached(self):
+                related = field.get_cached_value(self)
+                ok = related is not None and related.workspace_id == self.workspace_id
+            else:
+                ok = (
+                    target._base_manager.filter(pk=value, workspace_id=self.workspace_id)
+                    .only("pk")
+                    .exists()
+                )
+            if not ok:
+                raise CrossWorkspaceReference(
+                    f"{type(self).__name__}.{field.name} points at a"
+                    f" {target.__name__} that does not exist in this workspace"
+                )
 
     @classmethod
     def scoped(cls) -> WorkspaceQuerySet:

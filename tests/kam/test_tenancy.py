@@ -42,3 +42,20 @@ def test_scoped_get_object_or_404_hides_other_workspace(world: WorkspaceWorld) -
     assert world.b.customer is not None
     with workspace_context(world.a.workspace), pytest.raises(Http404):
         workspace_get_object_or_404(world.a.workspace, Customer, pk=world.b.customer.pk)
+
+
+def test_foreign_key_to_another_workspace_is_refused(world: WorkspaceWorld) -> None:
+    from accounts.models import SalesLine
+    from kam.tenancy.models import CrossWorkspaceReference
+
+    assert world.b.customer is not None
+    with workspace_context(world.a.workspace):
+        line = SalesLine(
+            customer_id=world.b.customer.pk,
+            date="2025-01-01",
+            net_sales=1,
+            source_key="smuggled",
+        )
+        with pytest.raises(CrossWorkspaceReference, match="does not exist in this workspace"):
+            line.save()
+        assert not SalesLine.objects.filter(source_key="smuggled").exists()
