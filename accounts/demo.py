@@ -1,0 +1,468 @@
+"""Demo data for the accounts app: a supplier's catalog, its customers and their sales.
+
+The supplier is an industrial service company that sells pumps, compressors,
+field maintenance, spare parts and condition monitoring to plants across
+Europe. Customer revenue follows a Zipf-like curve, so a few dozen customers
+make up half the sales, as in the Pareto figures the KAM literature reports;
+a share of customers are lost, won or buy only now and then, so loyalty and
+profitability analyses have something to separate.
+
+Everything is drawn from one ``random.Random`` seeded by the caller: the same
+seed and the same ``period_end`` give the same workspace, row for row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from accounts.models import Customer, CustomerStatus, Offering, SalesLine
+from kam.workspaces.models import Workspace
+
+if TYPE_CHECKING:
+    from kam.management.demo import DemoWorkspace
+
+BATCH_SIZE = 2000
+YEARS = 3
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    code: str
+    name: str
+    business_unit: str
+    gross_margin: float  # typical (net sales - cost of goods) / net sales
+    unit_price: float  # EUR per unit, hour or month
+    returnable: bool  # goods can come back; services cannot
+
+
+CATALOG: tuple[CatalogItem, ...] = (
+    CatalogItem("FS-CP", "Centrifugal process pumps", "Flow Solutions", 0.28, 8500, True),
+    CatalogItem("FS-SP", "Slurry pumps", "Flow Solutions", 0.30, 14000, True),
+    CatalogItem("FS-DP", "Dosing and metering pumps", "Flow Solutions", 0.34, 2200, True),
+    CatalogItem("CA-SC", "Screw compressors", "Compressed Air", 0.24, 18000, True),
+    CatalogItem("CA-OF", "Oil-free compressors", "Compressed Air", 0.27, 42000, True),
+    CatalogItem("CA-AT", "Air treatment and dryers", "Compressed Air", 0.33, 3800, True),
+    CatalogItem("SV-PM", "Preventive maintenance contracts", "Field Services", 0.38, 95, False),
+    CatalogItem("SV-ER", "Emergency repair call-outs", "Field Services", 0.42, 140, False),
+    CatalogItem("SV-IC", "Installation and commissioning", "Field Services", 0.31, 110, False),
+    CatalogItem("SV-OH", "Pump and compressor overhauls", "Field Services", 0.35, 6500, False),
+    CatalogItem("PM-SK", "Spare-part kits", "Parts & Monitoring", 0.46, 650, True),
+    CatalogItem("PM-WP", "Wear parts", "Parts & Monitoring", 0.50, 180, True),
+    CatalogItem("PM-RM", "Remote condition monitoring", "Parts & Monitoring", 0.62, 450, False),
+    CatalogItem("PM-EA", "Energy audits", "Parts & Monitoring", 0.55, 4800, False),
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    legal_forms: tuple[str, ...]
+    cities: tuple[str, ...]
+
+
+REGIONS: tuple[tuple[Region, int], ...] = (
+    (
+        Region(
+            "Nordics",
+            ("AB", "Oy", "A/S", "AS"),
+            ("Gothenburg", "Luleå", "Oulu", "Tampere", "Aarhus", "Bergen", "Sundsvall", "Esbjerg"),
+        ),
+        30,
+    ),
+    (
+        Region(
+            "DACH",
+            ("GmbH", "AG", "GmbH & Co. KG"),
+            ("Hamburg", "Duisburg", "Linz", "Basel", "Leipzig", "Mannheim", "Graz"),
+        ),
+        22,
+    ),
+    (Region("Benelux", ("B.V.", "N.V."), ("Rotterdam", "Antwerp", "Ghent", "Eindhoven")), 12),
+    (
+        Region(
+            "UK & Ireland",
+            ("Ltd", "plc"),
+            ("Aberdeen", "Leeds", "Teesside", "Cork", "Bristol", "Glasgow"),
+        ),
+        14,
+    ),
+    (Region("France", ("SA", "SAS"), ("Lyon", "Dunkirk", "Le Havre", "Grenoble", "Toulouse")), 10),
+    (Region("Iberia", ("S.A.", "S.L."), ("Bilbao", "Valencia", "Porto", "Tarragona")), 6),
+    (
+        Region(
+            "Central Europe",
+            ("sp. z o.o.", "s.r.o.", "Kft."),
+            ("Gdańsk", "Katowice", "Ostrava", "Győr", "Brno"),
+        ),
+        6,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Industry:
+    name: str
+    name_words: tuple[str, ...]
+    site_kind: str
+    preferred: tuple[str, ...]  # offering codes this industry buys most
+
+
+INDUSTRIES: tuple[tuple[Industry, int], ...] = (
+    (
+        Industry(
+            "Mining", ("Minerals", "Mining", "Resources"), "mine", ("FS-SP", "PM-WP", "SV-OH")
+        ),
+        9,
+    ),
+    (Industry("Pulp & Paper", ("Paper", "Pulp", "Board"), "mill", ("FS-CP", "SV-PM", "CA-SC")), 10),
+    (
+        Industry(
+            "Water & Wastewater", ("Water", "Utilities"), "treatment works", ("FS-CP", "FS-DP")
+        ),
+        12,
+    ),
+    (Industry("Food & Beverage", ("Foods", "Dairy", "Breweries"), "plant", ("CA-OF", "FS-DP")), 14),
+    (Industry("Chemicals", ("Chemicals", "Polymers"), "site", ("FS-DP", "FS-CP", "PM-RM")), 10),
+    (Industry("Oil & Gas", ("Energy", "Offshore"), "terminal", ("FS-CP", "SV-ER", "PM-RM")), 5),
+    (Industry("Power Generation", ("Power", "Heat & Power"), "station", ("CA-SC", "PM-EA")), 6),
+    (Industry("Pharmaceuticals", ("Pharma", "Biotech"), "campus", ("CA-OF", "CA-AT", "SV-IC")), 6),
+    (Industry("Marine & Shipping", ("Shipping", "Marine"), "yard", ("FS-CP", "SV-ER")), 5),
+    (Industry("Steel & Metals", ("Steel", "Metals", "Foundry"), "works", ("CA-SC", "SV-OH")), 8),
+    (
+        Industry(
+            "Buildings & Facilities",
+            ("Facilities", "Property Services"),
+            "site",
+            ("SV-PM", "PM-SK"),
+        ),
+        15,
+    ),
+)
+
+NAME_STEMS = (
+    "Nordic", "Boreal", "Atlantic", "Baltic", "Alpine", "Hansa", "Vester", "Norrland", "Rhein",
+    "Celtic", "Polar", "Granite", "Meridian", "Cobalt", "Fjord", "Tundra", "Delta", "Aurora",
+    "Summit", "Harbor", "Kestrel", "Osprey", "Lindqvist", "Halvorsen", "Brandt", "Vogel",
+    "Moreau", "Santos", "Kowalski", "Janssen", "Keller", "Falk", "Ekholm", "Rask", "Stern",
+    "Beacon", "Crescent", "Evergreen", "Ironside", "Juniper", "Lodestar", "Northgate", "Pioneer",
+    "Riverbend", "Silverline", "Tidewater", "Westmark", "Yarrow", "Zenith", "Arcadia", "Bergholm",
+    "Castellan", "Dunmore", "Elbe", "Frontera", "Gullfoss", "Holmen", "Isar", "Kvarn", "Lumen",
+)  # fmt: skip
+
+
+@dataclass
+class _Profile:
+    """How one demo customer behaves over the three years."""
+
+    annual_revenue: float
+    growth: float
+    active_years: tuple[int, ...]
+    lines_per_year: int
+    offerings: tuple[CatalogItem, ...]
+    segments: tuple[str, ...]
+    margin_pressure: float  # points of margin given away in price
+    cost_to_serve_rate: float
+
+
+@dataclass(frozen=True)
+class AccountsDemo:
+    offerings: int
+    customers: int
+    sales_lines: int
+    key_accounts: tuple[str, ...]
+
+
+def build(demo: DemoWorkspace) -> str:
+    """Entry point for ``manage.py demo``: see ``kam.management.demo``."""
+    result = build_accounts_demo(
+        workspace=demo.workspace,
+        key_account_owners=demo.key_account_owners,
+        customer_count=demo.customer_count,
+        seed=demo.seed,
+        period_end=demo.period_end,
+        key_account_count=5 if demo.is_main else 2,
+        top_annual_revenue=12_000_000 if demo.is_main else 900_000,
+    )
+    return (
+        f"{result.customers:,} customers, {result.sales_lines:,} sales lines,"
+        f" {result.offerings} offerings, {len(result.key_accounts)} key accounts"
+    )
+
+
+def period_bounds(period_end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The three years of history, ending on ``period_end``."""
+    start = period_end.replace(year=period_end.year - YEARS) + datetime.timedelta(days=1)
+    return start, period_end
+
+
+def _weighted(rng: random.Random, options: Sequence[tuple[object, int]]) -> object:
+    values = [value for value, _ in options]
+    weights = [weight for _, weight in options]
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def _money(value: float) -> Decimal:
+    return Decimal(f"{value:.2f}")
+
+
+def build_accounts_demo(
+    *,
+    workspace: Workspace,
+    key_account_owners: Sequence[AbstractBaseUser],
+    customer_count: int,
+    seed: int,
+    period_end: datetime.date,
+    key_account_count: int = 5,
+    top_annual_revenue: float = 12_000_000,
+) -> AccountsDemo:
+    """Create the catalog, ``customer_count`` customers and their sales lines.
+
+    Must run inside ``workspace_context(workspace)`` and a transaction (on
+    PostgreSQL the row-level security setting is transaction-local). The
+    largest customers become key accounts, candidates and one former key
+    account, owned in turn by ``key_account_owners``.
+    """
+    rng = random.Random(f"accounts-demo:{seed}")
+    offerings = Offering.objects.bulk_create(
+        [
+            Offering(
+                workspace=workspace,
+                code=item.code,
+                name=item.name,
+                business_unit=item.business_unit,
+            )
+            for item in CATALOG
+        ]
+    )
+    offering_by_code = {offering.code: offering for offering in offerings}
+
+    customers, profiles = _customers(rng, workspace, customer_count, top_annual_revenue)
+    _assign_key_accounts(customers, profiles, key_account_owners, key_account_count)
+    Customer.objects.bulk_create(customers, batch_size=BATCH_SIZE)
+
+    start, end = period_bounds(period_end)
+    line_count = 0
+    batch: list[SalesLine] = []
+    for customer, profile in zip(customers, profiles, strict=True):
+        for line in _sales_lines(rng, workspace, customer, profile, offering_by_code, start, end):
+            batch.append(line)
+            if len(batch) >= BATCH_SIZE:
+                SalesLine.objects.bulk_create(batch)
+                line_count += len(batch)
+                batch = []
+    SalesLine.objects.bulk_create(batch)
+    line_count += len(batch)
+
+    key_accounts = tuple(c.name for c in customers if c.status == CustomerStatus.KEY_ACCOUNT)
+    return AccountsDemo(
+        offerings=len(offerings),
+        customers=len(customers),
+        sales_lines=line_count,
+        key_accounts=key_accounts,
+    )
+
+
+def _customers(
+    rng: random.Random, workspace: Workspace, count: int, top_annual_revenue: float
+) -> tuple[list[Customer], list[_Profile]]:
+    # Revenue by rank ~ 1/rank^1.05 with noise: about 50 % of sales sit with
+    # the top 1 % of 3,000 customers, close to the seed material's figures.
+    sizes = sorted(
+        (
+            top_annual_revenue / (rank + 1) ** 1.05 * rng.lognormvariate(0, 0.45)
+            for rank in range(count)
+        ),
+        reverse=True,
+    )
+    groups = _parent_groups(rng, max(4, count // 25))
+    used_names: set[str] = set()
+    customers: list[Customer] = []
+    profiles: list[_Profile] = []
+    for index, revenue in enumerate(sizes):
+        region: Region = _weighted(rng, REGIONS)  # type: ignore[assignment]
+        industry: Industry = _weighted(rng, INDUSTRIES)  # type: ignore[assignment]
+        # Big customers usually belong to a group; small ones rarely do.
+        in_group = rng.random() < (0.8 if index < count * 0.05 else 0.2)
+        parent_group = ""
+        if in_group:
+            group_stem, industry = groups[rng.randrange(len(groups))]
+            parent_group = f"{group_stem} {industry.name_words[0]} Group"
+            stem = group_stem
+        else:
+            stem = rng.choice(NAME_STEMS)
+        name = _unique_name(rng, used_names, stem, industry, region)
+        customers.append(
+            Customer(
+                workspace=workspace,
+                external_id=f"C{100001 + index}",
+                name=name,
+                parent_group=parent_group,
+                industry=industry.name,
+                region=region.name,
+                size_measure=Decimal(max(8, round(revenue / 4000 * rng.uniform(0.5, 1.5)))),
+                tier=2 if index < max(10, count // 20) else 3,
+            )
+        )
+        profiles.append(_profile(rng, index, count, revenue, region, industry))
+    return customers, profiles
+
+
+def _parent_groups(rng: random.Random, count: int) -> list[tuple[str, Industry]]:
+    stems = rng.sample(NAME_STEMS, k=min(count, len(NAME_STEMS)))
+    return [(stem, _weighted(rng, INDUSTRIES)) for stem in stems]  # type: ignore[misc]
+
+
+def _unique_name(
+    rng: random.Random, used: set[str], stem: str, industry: Industry, region: Region
+) -> str:
+    for attempt in range(50):
+        city = rng.choice(region.cities) if attempt or rng.random() < 0.3 else ""
+        word = rng.choice(industry.name_words)
+        parts = [stem, city, word, rng.choice(region.legal_forms)]
+        if attempt > 10:
+            parts = [rng.choice(NAME_STEMS), *parts]
+        name = " ".join(part for part in parts if part)
+        if name not in used:
+            used.add(name)
+            return name
+    name = f"{stem} {industry.name_words[0]} {len(used) + 1}"
+    used.add(name)
+    return name
+
+
+def _profile(
+    rng: random.Random, index: int, count: int, revenue: float, region: Region, industry: Industry
+) -> _Profile:
+    years = tuple(range(YEARS))
+    behaviour = rng.random()
+    if index < 15:
+        active = years  # the largest accounts buy every year
+    elif behaviour < 0.08:
+        active = years[: rng.randint(1, YEARS - 1)]  # lost during the period
+    elif behaviour < 0.16:
+        active = years[rng.randint(1, YEARS - 1) :]  # won during the period
+    elif behaviour < 0.32:
+        active = tuple(y for y in years if rng.random() < 0.5) or (rng.choice(years),)
+    else:
+        active = years
+    scale = math.log10(max(revenue, 10.0))
+    catalog_reach = max(1, min(len(CATALOG), round((scale - 3) * 3 + rng.uniform(-1, 1))))
+    preferred = [item for item in CATALOG if item.code in industry.preferred]
+    others = [item for item in CATALOG if item.code not in industry.preferred]
+    rng.shuffle(others)
+    bought = (preferred + others)[:catalog_reach]
+    site_count = max(1, min(6, round(scale - 3.2 + rng.uniform(0, 1.5))))
+    cities = rng.sample(region.cities, k=min(site_count, len(region.cities)))
+    segments = tuple(f"{city} {industry.site_kind}" for city in cities)
+    return _Profile(
+        annual_revenue=revenue,
+        growth=rng.gauss(0.03, 0.12) if index >= 15 else rng.gauss(0.07, 0.05),
+        active_years=active,
+        lines_per_year=max(2, min(400, int(3 + math.sqrt(revenue) / 14 * rng.uniform(0.6, 1.4)))),
+        offerings=tuple(bought),
+        segments=segments,
+        # Large buyers negotiate harder; some small ones are expensive to serve.
+        margin_pressure=min(0.12, max(0.0, rng.gauss(0.02 + 0.01 * (scale - 4), 0.02))),
+        cost_to_serve_rate=max(0.02, rng.gauss(0.06, 0.025) + (0.05 if rng.random() < 0.1 else 0)),
+    )
+
+
+def _assign_key_accounts(
+    customers: list[Customer],
+    profiles: list[_Profile],
+    owners: Sequence[AbstractBaseUser],
+    key_account_count: int,
+) -> None:
+    """Promote some of the largest, loyal customers; mark a few candidates."""
+    loyal = [i for i, p in enumerate(profiles) if len(p.active_years) == YEARS]
+    # Skip a few of the very largest so the selection view has strong
+    # candidates that are not key accounts yet.
+    key_indexes = [i for i in loyal if i not in (2, 4, 6, 7)][:key_account_count]
+    for number, index in enumerate(key_indexes):
+        customer = customers[index]
+        customer.status = CustomerStatus.KEY_ACCOUNT
+        customer.tier = 1
+        customer.owner = owners[number % len(owners)] if owners else None
+    for index in (2, 4, 6, 7):
+        if index < len(customers) and index not in key_indexes:
+            customers[index].status = CustomerStatus.CANDIDATE
+    former = next((i for i in loyal[key_account_count + 4 :] if i not in key_indexes), None)
+    if former is not None:
+        customers[former].status = CustomerStatus.FORMER_KEY_ACCOUNT
+
+
+def _sales_lines(
+    rng: random.Random,
+    workspace: Workspace,
+    customer: Customer,
+    profile: _Profile,
+    offering_by_code: dict[str, Offering],
+    start: datetime.date,
+    end: datetime.date,
+) -> list[SalesLine]:
+    lines: list[SalesLine] = []
+    days = (end - start).days + 1
+    year_days = days / YEARS
+    number = 0
+    for year in profile.active_years:
+        target = profile.annual_revenue * (1 + profile.growth) ** year * rng.uniform(0.85, 1.15)
+        count = (
+            profile.lines_per_year
+            if len(profile.active_years) == YEARS
+            else max(1, profile.lines_per_year // 2)
+        )
+        weights = [rng.expovariate(1.0) for _ in range(count)]
+        total_weight = sum(weights)
+        for weight in weights:
+            item = rng.choice(profile.offerings)
+            amount = max(25.0, target * weight / total_weight)
+            date = start + datetime.timedelta(days=int(year * year_days + rng.random() * year_days))
+            margin = item.gross_margin - profile.margin_pressure + rng.gauss(0, 0.03)
+            cost_of_goods = amount * (1 - margin)
+            cost_to_serve = amount * profile.cost_to_serve_rate + 15
+            quantity = max(1.0, round(amount / item.unit_price, 1))
+            number += 1
+            key = f"DEMO-{customer.external_id}-{number:05d}"
+            segment = rng.choice(profile.segments)
+            lines.append(
+                SalesLine(
+                    workspace=workspace,
+                    customer=customer,
+                    offering=offering_by_code[item.code],
+                    date=date,
+                    segment=segment,
+                    quantity=Decimal(f"{quantity:.1f}"),
+                    net_sales=_money(amount),
+                    cost_of_goods=_money(cost_of_goods),
+                    cost_to_serve=_money(cost_to_serve),
+                    source_key=key,
+                )
+            )
+            # About 2 % of goods come back: a credit note with negative sales
+            # and cost of goods, plus the handling it cost us.
+            if item.returnable and rng.random() < 0.02:
+                share = rng.choice((0.25, 0.5, 1.0))
+                return_date = min(end, date + datetime.timedelta(days=rng.randint(5, 40)))
+                lines.append(
+                    SalesLine(
+                        workspace=workspace,
+                        customer=customer,
+                        offering=offering_by_code[item.code],
+                        date=return_date,
+                        segment=segment,
+                        quantity=Decimal(f"{-quantity * share:.1f}"),
+                        net_sales=_money(-amount * share),
+                        cost_of_goods=_money(-cost_of_goods * share),
+                        cost_to_serve=_money(40 + amount * share * 0.02),
+                        source_key=f"{key}-R",
+                    )
+                )
+    return lines
