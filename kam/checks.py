@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
-from django.db import connection
+from django.db import connections
 
 
 @register(Tags.security, deploy=True)
@@ -23,22 +23,36 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
 
 
 @register(Tags.database, deploy=True)
-def check_database_role(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
-    """Production must connect as a role that row-level security applies to."""
-    if not settings.PRODUCTION or connection.vendor != "postgresql":
+def check_database_role(
+    app_configs: Any = None, databases: list[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Production must connect as a role that row-level security applies to.
+
+    Django runs database checks only when asked for (``check --deploy
+    --database default``): the container entrypoint does so before the web
+    server starts, so an unsafe role stops the deploy instead of serving.
+    """
+    if not settings.PRODUCTION:
         return []
     from kam.tenancy.rls import connected_role_problems
 
-    try:
-        problems = connected_role_problems(connection)
-    except Exception as error:  # database down: reported by /healthz, not here
-        return [Error(f"Could not inspect the database role: {error}", id="kam.E003")]
-    return [
-        Error(
-            f"The application's database role bypasses row-level security: {problem}.",
-            hint="Connect with DATABASE_URL as the application role (DATABASE_APP_ROLE);"
-            " run migrations with the owner's URL.",
-            id="kam.E002",
+    errors: list[CheckMessage] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        try:
+            problems = connected_role_problems(connection)
+        except Exception as error:  # database down: reported by /healthz, not here
+            errors.append(Error(f"Could not inspect the database role: {error}", id="kam.E003"))
+            continue
+        errors.extend(
+            Error(
+                f"The application's database role bypasses row-level security: {problem}.",
+                hint="Connect with DATABASE_URL as the application role (DATABASE_APP_ROLE);"
+                " run migrations with the owner's URL.",
+                id="kam.E002",
+            )
+            for problem in problems
         )
-        for problem in problems
-    ]
+    return errors
