@@ -1,11 +1,13 @@
-"""Viewset base for every workspace resource of the REST API."""
+"""Viewset bases for every workspace resource of the REST API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
-from rest_framework import viewsets
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from kam.permissions import Capability
 from kam.workspaces.models import Workspace
@@ -16,7 +18,8 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
 
     Subclasses set ``model`` and may refine the scoped queryset in
     ``safely_get_queryset``; overriding ``get_queryset`` is refused at import
-    time. New objects get the request's workspace in ``perform_create``.
+    time. Serializers find the request's workspace in their context under
+    ``"workspace"`` (used by :class:`kam.api.fields.WorkspaceRelatedField`).
     """
 
     model: type[Model]
@@ -35,11 +38,89 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
         return self.request._request.workspace  # type: ignore[attr-defined]
 
     def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            # Schema generation runs without a request workspace; it only needs
+            # the model, and .none() never reaches the database.
+            return self.model._base_manager.none()
         queryset = self.model._default_manager.filter(workspace=self.workspace)
         return self.safely_get_queryset(queryset)
 
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["workspace"] = getattr(self.request._request, "workspace", None)
+        return context
+
     def perform_create(self, serializer: Any) -> None:
         serializer.save(workspace=self.workspace)
+
+
+class WorkspaceResourceViewSet(WorkspaceViewSet):
+    """List, retrieve, create, update and delete through services.
+
+    The HackSoft shape: a small input serializer validates the request, a
+    service function (``create_object``/``update_object``/``delete_object``,
+    implemented by the subclass) writes, and an output serializer renders.
+    Serializers hold no business logic and never ``save()``.
+    """
+
+    input_serializer_class: ClassVar[type[serializers.Serializer]]
+    output_serializer_class: ClassVar[type[serializers.Serializer]]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        # The browsable/schema default: the output shape. Writes pick the input
+        # serializer explicitly (and kam.api.schema documents both).
+        return self.output_serializer_class
+
+    # -- hooks for subclasses (call services here) -------------------------
+    def create_object(self, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def delete_object(self, instance: Any) -> None:
+        raise NotImplementedError
+
+    # -- actions -----------------------------------------------------------
+    def render(self, instance: Model) -> dict[str, Any]:
+        return self.output_serializer_class(instance, context=self.get_serializer_context()).data
+
+    def validated_input(self, request: Request, *, partial: bool = False) -> dict[str, Any]:
+        serializer = self.input_serializer_class(
+            data=request.data, partial=partial, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        context = self.get_serializer_context()
+        if page is not None:
+            data = self.output_serializer_class(page, many=True, context=context).data
+            return self.get_paginated_response(data)
+        return Response(self.output_serializer_class(queryset, many=True, context=context).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.render(self.get_object()))
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        instance = self.create_object(self.validated_input(request))
+        return Response(self.render(instance), status=status.HTTP_201_CREATED)
+
+    def update(
+        self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
+    ) -> Response:
+        instance = self.get_object()
+        instance = self.update_object(instance, self.validated_input(request, partial=partial))
+        return Response(self.render(instance))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.delete_object(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

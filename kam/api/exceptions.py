@@ -1,17 +1,48 @@
-"""API errors in one shape: ``{"detail": ..., "errors": {...}}``."""
+"""API errors in one shape: ``{"detail": ..., "errors": {...}}``.
+
+``detail`` is one sentence for people; ``errors`` (validation only) maps each
+field to its messages, ``non_field_errors`` for the ones about the whole input.
+Services raise Django's ``ValidationError`` (they know nothing of DRF); it is
+answered here exactly like a serializer's.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kam.tenancy.context import WorkspaceContextMissing
+
+VALIDATION_DETAIL = "Some of the data sent is not valid; see errors."
+
+
+def _protected_detail(error: ProtectedError) -> str:
+    protected = list(error.protected_objects)
+    if not protected:
+        return "This object is still in use and cannot be deleted."
+    meta = protected[0]._meta
+    noun = meta.verbose_name if len(protected) == 1 else meta.verbose_name_plural
+    return f"It is still used by {len(protected)} {noun}; remove or reassign those first."
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, WorkspaceContextMissing):
         # Fail closed: an unscoped query in an API view is a 404, never data.
-        return Response({"detail": "Not found."}, status=404)
-    return drf_exception_handler(exc, context)
+        return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, ProtectedError):
+        return Response({"detail": _protected_detail(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError):
+        errors = response.data
+        if not isinstance(errors, dict):
+            errors = {"non_field_errors": errors}
+        response.data = {"detail": VALIDATION_DETAIL, "errors": errors}
+    return response

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
 
 class WorkspaceUserRateThrottle(UserRateThrottle):
-    """One bucket per person per workspace (a token's workspace, or the session's)."""
+    """One bucket per person per workspace (a token's workspace, or the session's).
+
+    Over the limit the answer is 429 with ``Retry-After`` (seconds). The rate
+    is ``settings.API_RATE_LIMIT`` when set, else REST_FRAMEWORK's
+    ``DEFAULT_THROTTLE_RATES["user"]`` (from the ``API_RATE_LIMIT`` environment
+    variable). Both are read per request: DRF's own class attribute is frozen
+    at import, which would make the limit impossible to change in tests.
+    """
+
+    def get_rate(self) -> str | None:
+        return getattr(settings, "API_RATE_LIMIT", None) or api_settings.DEFAULT_THROTTLE_RATES.get(
+            self.scope
+        )
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         if not request.user or not request.user.is_authenticated:

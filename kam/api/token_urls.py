@@ -1,3 +1,11 @@
 """Pages to create, list and revoke personal access tokens."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from kam.api import token_views
+
+urlpatterns = [
+    path("", token_views.token_list, name="tokens"),
+    path("new/", token_views.token_create, name="token-create"),
+    path("<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
+]
