@@ -213,12 +213,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "kam.api.filters.StableOrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["kam.api.throttling.WorkspaceUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("API_RATE_LIMIT", "600/minute")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kam.api.schema.WorkspaceAutoSchema",
     "EXCEPTION_HANDLER": "kam.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -231,6 +231,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI would otherwise send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
+    "ENUM_NAME_OVERRIDES": {"CustomerStatusEnum": "accounts.models.CustomerStatus"},
+    "TAGS": [
+        {"name": "me", "description": "Who is calling, in which workspace, with which rights."},
+        {"name": "tokens", "description": "Your personal access tokens in this workspace."},
+        {"name": "customers", "description": "Customers of the workspace."},
+        {"name": "offerings", "description": "The supplier's product lines."},
+        {"name": "sales-lines", "description": "Invoiced sales lines per customer."},
+    ],
 }
 
 # --- Logging --------------------------------------------------------------
