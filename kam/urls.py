@@ -11,4 +11,5 @@ urlpatterns = [
     path("jobs/", include("kam.jobs.urls")),
     path("settings/tokens/", include("kam.api.token_urls")),
     path("api/v1/", include("kam.api.urls")),
+    path("ui/", include("kam.ui.urls")),
 ]

@@ -9,13 +9,24 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from kam.permissions import Capability
+from kam.permissions import Capability, role_can
 from kam.tenancy.views import workspace_view
+from kam.ui.selectors import my_key_accounts, portfolio_counts
 
 
 @workspace_view(Capability.VIEW)
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The three moments at a glance: my accounts, the portfolio, reviews."""
+    workspace = request.workspace  # type: ignore[attr-defined]
+    role = request.membership.role  # type: ignore[attr-defined]
+    context = {
+        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),
+        # Counts are part of the portfolio view; roles without it are not shown them.
+        "portfolio": portfolio_counts(workspace=workspace)
+        if role_can(role, Capability.VIEW_PORTFOLIO)
+        else None,
+    }
+    return render(request, "home.html", context)
 
 
 def _database_status() -> dict[str, object]:

@@ -7,6 +7,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from kam.permissions import capabilities_of
+from kam.ui.navigation import navigation_for
+from kam.ui.themes import THEMES, other_theme, theme_of
 from kam.workspaces.models import Membership
 
 
@@ -24,10 +26,16 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
             .select_related("workspace")
             .order_by("workspace__name")
         )
+    can = capabilities_of(membership.role if membership else None)
+    theme = theme_of(request)
+    toggle_to = other_theme(theme)
     return {
         "workspace": getattr(request, "workspace", None),
         "membership": membership,
         "my_memberships": memberships,
-        "can": capabilities_of(membership.role if membership else None),
-        "theme": request.COOKIES.get("kam_theme", "light"),
+        "can": can,
+        "nav_links": navigation_for(request, can) if membership is not None else [],
+        "theme": theme,
+        "theme_toggle_to": toggle_to,
+        "theme_toggle_label": THEMES[toggle_to],
     }
