@@ -120,3 +120,37 @@ class SalesLine(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.date} {self.net_sales} {self.currency}"
+
+
+class CustomerYearFigures(WorkspaceOwned):
+    """Net sales, costs and contribution margin of one customer in one calendar year.
+
+    Computed from the sales lines by the "customer figures" job
+    (``accounts/figures.py`` defines the calculation); never edited by hand.
+    Amounts are in the workspace's reporting currency.
+    """
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="year_figures")
+    year = models.PositiveSmallIntegerField()
+    net_sales = models.DecimalField(max_digits=18, decimal_places=2)
+    cost_of_goods = models.DecimalField(max_digits=18, decimal_places=2)
+    cost_to_serve = models.DecimalField(max_digits=18, decimal_places=2)
+    contribution_margin = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        help_text="Net sales minus cost of goods minus cost to serve.",
+    )
+    line_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta(WorkspaceOwned.Meta):
+        ordering = ["customer", "-year"]
+        verbose_name_plural = "customer year figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "customer", "year"], name="customeryearfigures_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.year}: {self.contribution_margin}"
