@@ -180,27 +180,53 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------
 # No broker configured: tasks run eagerly in the calling process (embedded mode).
+# With a broker: workers consume the queues "default" and "pdf" (PDF rendering
+# is slow and memory-hungry, so it gets its own workers), plus one beat process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Progress and results live in the Job table (kam.jobs), not in a result backend.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# JSON only: a pickled message from a compromised broker would run code.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"planning.tasks.render_*": {"queue": "pdf"}}
-# Hard limit below the broker's visibility timeout so a killed task is retried
-# by another worker, never run twice at the same time.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800"))
+CELERY_TASK_ROUTES = {
+    "planning.tasks.render_*": {"queue": "pdf"},
+    "*.tasks.render_*_pdf": {"queue": "pdf"},
+}
+# Redis hands an unacknowledged message to another worker after the visibility
+# timeout. Tasks are acknowledged late (after they finish, see
+# kam.tenancy.tasks.workspace_task), so the hard time limit must stay well below
+# it: a task is killed before its message is redelivered, never run twice at once.
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+}
+CELERY_TASK_TIME_LIMIT = min(
+    int(os.environ.get("CELERY_TASK_TIME_LIMIT", "1800")), CELERY_VISIBILITY_TIMEOUT - 300
+)
+# The soft limit raises inside the task, which then records a clear failure.
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# One message at a time per worker process: long jobs do not hold others hostage.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing to a broker that is down must not hang a page: fail fast, the job
 # stays "queued" and the beat re-dispatches it when the broker returns.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-queued-jobs": {
+        "task": "kam.jobs.tasks.dispatch_queued",
+        "schedule": 60.0,
+        # A beat tick that waited longer than its interval is superseded by the next.
+        "options": {"expires": 55},
+    },
+}
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -262,6 +288,8 @@ LOGGING = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers and container health checks probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,3 +1,10 @@
 """Job resources of the REST API."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from kam.jobs.api import JobViewSet
+
+router = SimpleRouter()
+router.register("jobs", JobViewSet, basename="api-job")
+
+urlpatterns = router.urls
