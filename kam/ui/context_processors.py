@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kam.permissions import capabilities_of
+from kam.ui.capabilities import CAPABILITY_DESCRIPTIONS
 from kam.ui.navigation import navigation_for
 from kam.ui.themes import THEMES, other_theme, theme_of
 from kam.workspaces.models import Membership
@@ -35,6 +36,7 @@ def workspace(request: HttpRequest) -> dict[str, Any]:
         "my_memberships": memberships,
         "can": can,
         "nav_links": navigation_for(request, can) if membership is not None else [],
+        "capability_descriptions": CAPABILITY_DESCRIPTIONS,
         "theme": theme,
         "theme_toggle_to": toggle_to,
         "theme_toggle_label": THEMES[toggle_to],

@@ -53,18 +53,18 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem(
         "members",
         "Members",
-        ("members", "member-list", "workspace-members"),
+        ("members",),
         capability=Capability.MANAGE_MEMBERS,
         secondary=True,
     ),
     NavItem(
         "tokens",
         "API tokens",
-        ("tokens", "token-list", "api-tokens"),
+        ("tokens",),
         capability=Capability.USE_API,
         secondary=True,
     ),
-    NavItem("api-docs", "API docs", ("api-docs", "swagger-ui", "redoc"), secondary=True),
+    NavItem("api-docs", "API docs", ("api-docs",), secondary=True),
 )
 
 
