@@ -38,10 +38,12 @@ def api_resources(request: Request) -> dict[str, str]:
     """
     from kam.api import urls
 
+    root = reverse("api-root")
     resources: dict[str, str] = {"me": request.build_absolute_uri(reverse("api-me"))}
     for name in sorted(set(_list_route_names(urls.urlpatterns))):
-        label = name.removeprefix("api-").removesuffix(LIST_SUFFIX).replace("_", "-")
-        resources[label] = request.build_absolute_uri(reverse(name))
+        path = reverse(name)
+        # Named by its URL ("sales-lines"), which is what a client types.
+        resources[path.removeprefix(root).strip("/")] = request.build_absolute_uri(path)
     for label, name in (("schema", "api-schema"), ("docs", "api-docs"), ("redoc", "api-redoc")):
         resources[label] = request.build_absolute_uri(reverse(name))
     return resources
