@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -61,6 +62,12 @@ class SignInForm(AuthenticationForm):
         "inactive": "This account is switched off. Ask a workspace admin to switch it on again.",
     }
 
+    def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        # Django sizes the field for user names; e-mail addresses may be longer.
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = "254"
+
     def clean(self) -> dict[str, Any]:
         identifier = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
@@ -115,6 +122,11 @@ class InvitationForm(forms.Form):
         # back with a mistake to fix, not on every visit to the page.
         if self.is_bound:
             self.fields["email"].widget.attrs["autofocus"] = True
+        days = settings.INVITATION_VALID_DAYS
+        self.fields["email"].help_text = (
+            "We send a link to this address. It works once and expires after"
+            f" {days} day{'s' if days != 1 else ''}."
+        )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

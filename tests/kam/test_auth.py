@@ -49,6 +49,7 @@ def test_wrong_password_says_so_clearly(client: Client, world: WorkspaceWorld) -
 def test_sign_in_page_is_keyboard_friendly(client: Client) -> None:
     page = client.get(reverse("login")).content.decode()
     assert re.search(r'<input[^>]*name="username"[^>]*autofocus', page)
+    assert re.search(r'<input[^>]*name="username"[^>]*maxlength="254"', page)
     assert '<label for="id_username">User name or e-mail address:</label>' in page
     assert reverse("password_reset") in page
 
