@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -65,8 +65,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request: HttpRequest | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         # Django sizes the field for user names; e-mail addresses may be longer.
-        self.fields["username"].max_length = 254
-        self.fields["username"].widget.attrs["maxlength"] = "254"
+        username_field = cast(forms.CharField, self.fields["username"])
+        username_field.max_length = 254
+        username_field.widget.attrs["maxlength"] = "254"
 
     def clean(self) -> dict[str, Any]:
         identifier = self.cleaned_data.get("username")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,7 +68,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)
+                services.invitation_accept(invitation=invitation, user=cast(User, request.user))
             except services.InvitationNotUsable as error:
                 return _unusable(request, error.reason, invitation)
             return _welcome(request, invitation)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
@@ -56,5 +56,5 @@ def invitation_for_token(raw_token: str) -> Invitation | None:
     )
 
 
-def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
+def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("workspace")

@@ -13,7 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as UserType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,7 +37,7 @@ class InvitationNotUsable(Exception):
         self.reason = reason
 
 
-def person_label(user: AbstractBaseUser) -> str:
+def person_label(user: UserType) -> str:
     name = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
     email = getattr(user, "email", "")
     return f"{name} <{email}>" if email and email.lower() != name.lower() else name
@@ -47,8 +47,8 @@ def _record(
     *,
     workspace: Workspace,
     action: str,
-    actor: AbstractBaseUser | None,
-    member: AbstractBaseUser | None,
+    actor: UserType | None,
+    member: UserType | None,
     member_label: str,
     old_role: str = "",
     new_role: str = "",
@@ -88,7 +88,7 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     )
 
 
-def _revoke(invitation: Invitation, *, revoked_by: AbstractBaseUser) -> None:
+def _revoke(invitation: Invitation, *, revoked_by: UserType) -> None:
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = revoked_by  # type: ignore[assignment]
     invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -104,7 +104,7 @@ def _revoke(invitation: Invitation, *, revoked_by: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, workspace: Workspace, invited_by: AbstractBaseUser, email: str, role: str
+    *, workspace: Workspace, invited_by: UserType, email: str, role: str
 ) -> tuple[Invitation, str]:
     """Invite ``email`` to ``workspace`` and e-mail the link; returns the invitation and token.
 
@@ -148,7 +148,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(
-    *, workspace: Workspace, invitation: Invitation, revoked_by: AbstractBaseUser
+    *, workspace: Workspace, invitation: Invitation, revoked_by: UserType
 ) -> None:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk, workspace=workspace)
     if not invitation.is_pending:
@@ -172,7 +172,7 @@ def _lock_pending(invitation: Invitation) -> Invitation:
     return locked
 
 
-def _join(invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def _join(invitation: Invitation, user: UserType) -> Membership:
     membership, created = Membership.objects.get_or_create(
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
@@ -196,7 +196,7 @@ def email_has_account(email: str) -> bool:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: UserType) -> Membership:
     """A signed-in person accepts an invitation sent to their e-mail address.
 
     Someone who is already a member keeps their current role: an old
@@ -211,7 +211,7 @@ def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Memb
 @transaction.atomic
 def invitation_accept_as_new_person(
     *, invitation: Invitation, name: str, password: str
-) -> AbstractBaseUser:
+) -> UserType:
     """Create the invited person's account and membership; returns the new user.
 
     The e-mail address becomes the user name: it is what the person knows
@@ -252,7 +252,7 @@ def _last_admin_error(membership: Membership, doing: str) -> ValidationError:
 
 @transaction.atomic
 def membership_change_role(
-    *, workspace: Workspace, membership: Membership, role: str, changed_by: AbstractBaseUser
+    *, workspace: Workspace, membership: Membership, role: str, changed_by: UserType
 ) -> Membership:
     membership = (
         Membership.objects.select_for_update()
@@ -281,7 +281,7 @@ def membership_change_role(
 
 @transaction.atomic
 def membership_remove(
-    *, workspace: Workspace, membership: Membership, removed_by: AbstractBaseUser
+    *, workspace: Workspace, membership: Membership, removed_by: UserType
 ) -> None:
     """Take a person out of the workspace; their account stays for other workspaces.
 

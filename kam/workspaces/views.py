@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +20,11 @@ from kam.workspaces.forms import InvitationForm, RoleChangeForm
 from kam.workspaces.models import Invitation, Membership, Role
 
 
+def _actor(request: HttpRequest) -> User:
+    """The signed-in person making a change (the view decorator has checked it)."""
+    return cast(User, request.user)
+
+
 @require_POST
 def workspace_switch(request: HttpRequest) -> HttpResponse:
     """Work in another of the person's workspaces from now on."""
@@ -29,7 +37,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
     # Only the person's own memberships are looked in: any other workspace id
     # answers 404, exactly like one that does not exist.
     membership = get_object_or_404(
-        selectors.memberships_of(request.user), workspace_id=workspace_id
+        selectors.memberships_of(_actor(request)), workspace_id=workspace_id
     )
     request.session[SESSION_KEY] = membership.workspace_id
     messages.success(request, f"You are now working in {membership.workspace}.")
@@ -76,7 +84,7 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
             workspace=workspace,
             membership=membership,
             role=form.cleaned_data["role"],
-            changed_by=request.user,
+            changed_by=_actor(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -98,7 +106,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     )
     try:
         services.membership_remove(
-            workspace=workspace, membership=membership, removed_by=request.user
+            workspace=workspace, membership=membership, removed_by=_actor(request)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -121,7 +129,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     try:
         invitation, _token = services.invitation_create(
             workspace=request.workspace,  # type: ignore[attr-defined]
-            invited_by=request.user,
+            invited_by=_actor(request),
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
         )
@@ -144,7 +152,7 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     invitation = workspace_get_object_or_404(workspace, Invitation, pk=invitation_id)
     try:
         services.invitation_revoke(
-            workspace=workspace, invitation=invitation, revoked_by=request.user
+            workspace=workspace, invitation=invitation, revoked_by=_actor(request)
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
