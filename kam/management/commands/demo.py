@@ -169,7 +169,7 @@ class Command(BaseCommand):
     def recompute_figures(self, workspace: Workspace) -> None:
         """Score the new customers when the scoring app provides its task."""
         try:
-            from accounts.tasks import recompute_customer_figures  # type: ignore[attr-defined]
+            from accounts.tasks import recompute_customer_figures
         except ImportError:
             return
         with self.step(f"{workspace.name}: customer figures"):
