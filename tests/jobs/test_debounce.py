@@ -52,9 +52,7 @@ def test_triggers_during_a_run_lead_to_exactly_one_follow_up(
 ) -> None:
     workspace_id = world.a.workspace.pk
     follow_ups: list[Job] = []
-    during_run.append(
-        lambda ws: follow_ups.extend(request_run(ws, KIND) for _ in range(5))
-    )
+    during_run.append(lambda ws: follow_ups.extend(request_run(ws, KIND) for _ in range(5)))
     with django_capture_on_commit_callbacks(execute=True):
         first = request_run(workspace_id, KIND)
 

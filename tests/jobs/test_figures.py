@@ -48,7 +48,10 @@ def test_a_return_is_a_negative_line_that_reduces_sales_and_costs() -> None:
     # Sold 2000 (goods 1200), then 500 came back: credit note -500, goods -300
     # back in stock, but handling the return cost 40 to serve.
     result = customer_year_figures(
-        [line(7, 2024, "2000.00", "1200.00", "80.00"), line(7, 2024, "-500.00", "-300.00", "40.00")],
+        [
+            line(7, 2024, "2000.00", "1200.00", "80.00"),
+            line(7, 2024, "-500.00", "-300.00", "40.00"),
+        ],
         currency="EUR",
     )
     [figures] = result.figures
@@ -76,7 +79,9 @@ def test_figures_are_split_by_customer_and_year_and_sorted() -> None:
 
 
 def test_a_customer_with_only_a_credit_note_has_a_negative_margin_and_no_ratio() -> None:
-    [figures] = customer_year_figures([line(3, 2025, "-80.00", "-50.00", "10.00")], currency="EUR").figures
+    [figures] = customer_year_figures(
+        [line(3, 2025, "-80.00", "-50.00", "10.00")], currency="EUR"
+    ).figures
     assert figures.contribution_margin == Decimal("-40.00")  # -80 + 50 - 10
     assert figures.contribution_margin_ratio is None
 
