@@ -23,6 +23,7 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     """
 
     model: type[Model]
+    lookup_value_converter = "int"
     read_capability: Capability = Capability.VIEW
     write_capability: Capability = Capability.EDIT_ACCOUNTS
 

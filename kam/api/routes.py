@@ -7,7 +7,9 @@ from rest_framework.routers import SimpleRouter
 from kam.api import schema  # noqa: F401  (registers the Bearer scheme with drf-spectacular)
 from kam.api.views import AccessTokenViewSet, ApiRootView, MeView
 
-router = SimpleRouter()
+# Path converters (<int:pk>) rather than regexes: ids are numbers, and the URL
+# map reads the same as the pages'.
+router = SimpleRouter(use_regex_path=False)
 router.register("tokens", AccessTokenViewSet, basename="api-token")
 
 urlpatterns = [

@@ -7,5 +7,5 @@ from kam.api import token_views
 urlpatterns = [
     path("", token_views.token_list, name="tokens"),
     path("new/", token_views.token_create, name="token-create"),
-    path("<int:pk>/revoke/", token_views.token_revoke, name="token-revoke"),
+    path("<int:access_token_id>/revoke/", token_views.token_revoke, name="token-revoke"),
 ]

@@ -45,11 +45,11 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @workspace_view(Capability.USE_API)
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: HttpRequest, access_token_id: int) -> HttpResponse:
     token = access_token_get_own(
         workspace=request.workspace,  # type: ignore[attr-defined]
         user=request.user,  # type: ignore[arg-type]
-        pk=pk,
+        pk=access_token_id,
     )
     if token.is_active:
         access_token_revoke(workspace=request.workspace, token=token)  # type: ignore[attr-defined]

@@ -61,7 +61,7 @@ def test_create_without_name_says_what_is_missing(world: WorkspaceWorld) -> None
 
     assert response.status_code == 400
     assert "Give the token a name" in response.content.decode()
-    assert not AccessToken.objects.exists()
+    assert not AccessToken.objects.filter(user=world.a.user("kam")).exists()
 
 
 def test_viewer_may_not_create_tokens(world: WorkspaceWorld) -> None:
@@ -69,7 +69,7 @@ def test_viewer_may_not_create_tokens(world: WorkspaceWorld) -> None:
 
     assert client.get(reverse("tokens")).status_code == 403
     assert client.post(reverse("token-create"), {"name": "x"}).status_code == 403
-    assert not AccessToken.objects.exists()
+    assert not AccessToken.objects.filter(user=world.a.user("viewer")).exists()
 
 
 def test_revoke_page_stops_the_token(world: WorkspaceWorld) -> None:
