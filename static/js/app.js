@@ -33,10 +33,11 @@
   function switchTheme(form) {
     var chosen = form.querySelector("input[name=theme]").value;
     var previous = document.documentElement.getAttribute("data-theme") || "light";
+    var body = new FormData(form); // before applyTheme() flips the hidden field
     applyTheme(form, chosen);
     return fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     }).then(function (response) {
