@@ -8,10 +8,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
+from kam.api.tokens import AccessToken, hash_token
+from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
-from kam.workspaces.models import Membership, Role, Workspace
+from kam.workspaces.models import Invitation, Membership, Role, Workspace
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -23,6 +26,10 @@ class Tenant:
     customer: Customer | None = None
     offering: Offering | None = None
     sales_line: SalesLine | None = None
+    job: Job | None = None
+    invitation: Invitation | None = None
+    access_token: AccessToken | None = None
+    access_token_secret: str = ""
 
     def user(self, role: str = Role.ADMIN) -> AbstractUser:
         return self.members[role]
@@ -64,6 +71,20 @@ def make_tenant(slug: str) -> Tenant:
             cost_of_goods=Decimal("700.00"),
             source_key=f"{slug}-L1",
         )
+        tenant.job = Job.objects.create(kind="customer_figures", requested_by=tenant.user())
+    # One row of every model that URLs address by id, so the isolation sweep
+    # (tests/kam/test_isolation_sweep.py) can try this workspace's ids elsewhere.
+    tenant.invitation = Invitation.objects.create(
+        workspace=workspace,
+        email=f"{slug}-invitee@example.com",
+        role=Role.VIEWER,
+        token_hash=hash_token(f"{slug}-invitation-secret"),
+        invited_by=tenant.user(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    tenant.access_token, tenant.access_token_secret = AccessToken.issue(
+        user=tenant.user(), workspace=workspace, name="Test token"
+    )
     return tenant
 
 
