@@ -85,9 +85,9 @@ def run_job(task: Any, *, workspace_id: int, job_id: int, work: Callable[[Job], 
     would otherwise break the page that triggered the job), except a transient
     error with retries left, which goes back to Celery for a later attempt.
     """
-    job = None
     try:
-        kind = Job.objects.values_list("kind", flat=True).get(pk=job_id)
+        with workspace_atomic():  # row-level security needs a transaction
+            kind = Job.objects.values_list("kind", flat=True).get(pk=job_id)
         job = start_job(kind=kind, job_id=job_id)
     except Job.DoesNotExist:
         logger.warning("Job %s of workspace %s no longer exists", job_id, workspace_id)

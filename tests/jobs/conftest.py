@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db.models import QuerySet
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from accounts.models import Customer, SalesLine
+from kam.jobs.models import Job
+from kam.signals import apply_row_level_security
 from tests.factories import PASSWORD, Tenant
 
 
@@ -44,3 +49,31 @@ def add_sale(
         currency=currency,
         source_key=key,
     )
+
+
+@pytest.fixture(autouse=True)
+def _restore_rls_handler() -> Iterator[None]:
+    # Autouse: set up before and torn down after the database fixtures, so the
+    # handler is back only once committed_db's flush is over.
+    yield
+    post_migrate.connect(apply_row_level_security)
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> None:
+    """Real commits (for worker and poller tests), cleaned up by a flush afterwards.
+
+    The flush sends ``post_migrate``, whose handler in ``kam.signals`` would
+    re-apply row-level security as the application role, which may not ALTER
+    tables. The policies are in place already, so the handler sits this out.
+    """
+    post_migrate.disconnect(apply_row_level_security)
+
+
+def new_jobs(tenant: Tenant) -> QuerySet[Job]:
+    """Jobs the test made, not the one the factories give every workspace.
+
+    Call inside the tenant's workspace context.
+    """
+    factory_job = tenant.job.pk if tenant.job else None
+    return Job.objects.exclude(pk=factory_job).order_by("pk")

@@ -18,7 +18,7 @@ from kam.jobs.models import Job
 from kam.jobs.tasks import dispatch_queued
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
-from tests.jobs.conftest import signed_in
+from tests.jobs.conftest import new_jobs, signed_in
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 TEST_REDIS = "redis://127.0.0.1:6379/15"
@@ -68,7 +68,7 @@ def test_the_page_works_while_the_broker_is_down_and_the_beat_sends_later(
             response = client.post(reverse("job-start", args=["customer_figures"]))
         elapsed = time.monotonic() - began
         with workspace_context(world.a.workspace):
-            job = Job.objects.get()
+            job = new_jobs(world.a).get()
 
         assert response.status_code == 302
         assert elapsed < 5, "a dead broker must not hang the page"
@@ -77,7 +77,9 @@ def test_the_page_works_while_the_broker_is_down_and_the_beat_sends_later(
 
         # Still down: the beat tries, fails quietly, and the job waits.
         with workspace_context(world.a.workspace):
-            Job.objects.update(created_at=job.created_at - datetime.timedelta(minutes=2))
+            Job.objects.filter(pk=job.pk).update(
+                created_at=job.created_at - datetime.timedelta(minutes=2)
+            )
         assert dispatch_queued() == {"sent": 0, "failed": 0}
 
     with broker(TEST_REDIS):

@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from accounts.customer_figures import sales_lines_changed
 from accounts.models import Customer, CustomerYearFigures
-from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
-from tests.jobs.conftest import add_sale, signed_in
+from tests.jobs.conftest import add_sale, new_jobs, signed_in
 
 
 def test_changed_sales_lines_recompute_the_figures(
@@ -33,7 +32,7 @@ def test_changed_sales_lines_recompute_the_figures(
             sales_lines_changed(workspace=workspace)
 
     with workspace_context(workspace):
-        job = Job.objects.get(kind="customer_figures")
+        job = new_jobs(world.a).get()
         figures = {
             f.year: (f.net_sales, f.cost_of_goods, f.cost_to_serve, f.contribution_margin)
             for f in CustomerYearFigures.objects.filter(customer=customer)
@@ -65,7 +64,10 @@ def test_recompute_replaces_old_figures(
         world.a.sales_line.delete()
         with django_capture_on_commit_callbacks(execute=True):
             sales_lines_changed(workspace=workspace)
-        assert list(Job.objects.values_list("status", flat=True)) == ["succeeded", "succeeded"]
+        assert list(new_jobs(world.a).values_list("status", flat=True)) == [
+            "succeeded",
+            "succeeded",
+        ]
         assert not CustomerYearFigures.objects.exists()
 
 
@@ -75,7 +77,7 @@ def test_the_result_csv_downloads_for_members_only(
     with workspace_context(world.a.workspace):
         with django_capture_on_commit_callbacks(execute=True):
             sales_lines_changed(workspace=world.a.workspace)
-        job = Job.objects.get()
+        job = new_jobs(world.a).get()
 
     response = signed_in(client, world.a).get(reverse("job-download", args=[job.pk]))
     assert response.status_code == 200
@@ -103,7 +105,7 @@ def test_a_person_with_data_rights_can_start_a_recompute(
         response = client.post(url)
     assert response.status_code == 302
     with workspace_context(world.a.workspace):
-        job = Job.objects.get()
+        job = new_jobs(world.a).get()
     assert response["Location"] == reverse("job-status", args=[job.pk])
     assert job.status == "succeeded"
     assert job.requested_by == world.a.user("admin")

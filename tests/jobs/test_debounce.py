@@ -44,7 +44,7 @@ def fresh_runs() -> None:
 
 def statuses(workspace_id: int) -> list[str]:
     with workspace_context(workspace_id):
-        return list(Job.objects.order_by("pk").values_list("status", flat=True))
+        return list(Job.objects.filter(kind=KIND).order_by("pk").values_list("status", flat=True))
 
 
 def test_triggers_during_a_run_lead_to_exactly_one_follow_up(
