@@ -13,9 +13,27 @@ from django.db.models.signals import post_migrate
 from django.test import Client
 
 from accounts.models import Customer, SalesLine
+from kam.celery import app
 from kam.jobs.models import Job
 from kam.signals import apply_row_level_security
 from tests.factories import PASSWORD, Tenant
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Run tasks in process, even when CELERY_BROKER_URL is set for the worker test.
+
+    Tests marked ``worker`` talk to a real broker and worker instead.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = saved
 
 
 @pytest.fixture(autouse=True)

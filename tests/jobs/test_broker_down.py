@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,13 +35,20 @@ def _forget_connections() -> None:
 @contextmanager
 def broker(url: str) -> Iterator[None]:
     saved = (app.conf.broker_url, app.conf.task_always_eager)
+    saved_environment = os.environ.get("CELERY_BROKER_URL")
     _forget_connections()
+    # Celery prefers the environment variable over its configuration.
+    os.environ["CELERY_BROKER_URL"] = url
     app.conf.broker_url, app.conf.task_always_eager = url, False
     try:
         yield
     finally:
         _forget_connections()
         app.conf.broker_url, app.conf.task_always_eager = saved
+        if saved_environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
 
 
 @pytest.fixture
