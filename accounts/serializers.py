@@ -12,7 +12,6 @@ from accounts.models import Customer, CustomerStatus, Offering, SalesLine
 from kam.api.fields import WorkspaceMemberField, WorkspaceRelatedField
 
 TIER_CHOICES = [(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")]
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class CustomerInput(serializers.Serializer):
@@ -23,7 +22,9 @@ class CustomerInput(serializers.Serializer):
     parent_group = serializers.CharField(max_length=200, required=False, allow_blank=True)
     industry = serializers.CharField(max_length=100, required=False, allow_blank=True)
     region = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    size_measure = serializers.DecimalField(**MONEY, required=False, allow_null=True)
+    size_measure = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True
+    )
     status = serializers.ChoiceField(choices=CustomerStatus.choices, required=False)
     tier = serializers.ChoiceField(choices=TIER_CHOICES, required=False)
     owner = WorkspaceMemberField(
@@ -73,9 +74,11 @@ class SalesLineInput(serializers.Serializer):
     date = serializers.DateField()
     segment = serializers.CharField(max_length=100, required=False, allow_blank=True)
     quantity = serializers.DecimalField(max_digits=18, decimal_places=3, required=False)
-    net_sales = serializers.DecimalField(**MONEY, help_text="Negative for returns and credits.")
-    cost_of_goods = serializers.DecimalField(**MONEY, required=False)
-    cost_to_serve = serializers.DecimalField(**MONEY, required=False)
+    net_sales = serializers.DecimalField(
+        max_digits=18, decimal_places=2, help_text="Negative for returns and credits."
+    )
+    cost_of_goods = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_to_serve = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
     currency = serializers.RegexField(
         r"^[A-Z]{3}$",
         required=False,

@@ -50,7 +50,7 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
         return queryset
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         context["workspace"] = getattr(self.request._request, "workspace", None)
         return context
 

@@ -28,6 +28,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kam.tenancy.models import WorkspaceOwned
+
 
 class VersionConflict(Exception):
     """The object changed since the caller read it (its version moved on)."""
@@ -39,7 +41,7 @@ class VersionConflict(Exception):
 
 
 def update_if_version(
-    instance: Model,
+    instance: WorkspaceOwned,
     *,
     expected_version: int,
     changes: Mapping[str, Any],
@@ -58,7 +60,9 @@ def update_if_version(
         if isinstance(field, DateTimeField) and field.auto_now and field.name not in values:
             values[field.name] = timezone.now()
     updated = model._default_manager.filter(
-        pk=instance.pk, workspace_id=instance.workspace_id, **{version_field: expected_version}
+        pk=instance.pk,
+        workspace_id=instance.workspace_id,
+        **{version_field: expected_version},
     ).update(**values, **{version_field: F(version_field) + 1})
     if updated != 1:
         raise VersionConflict(instance, expected_version)
@@ -68,7 +72,7 @@ def update_if_version(
 
 
 def delete_if_version(
-    instance: Model, *, expected_version: int | None, version_field: str = "version"
+    instance: WorkspaceOwned, *, expected_version: int | None, version_field: str = "version"
 ) -> None:
     """Delete ``instance``; with ``expected_version``, only if nobody changed it since."""
     if expected_version is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth import get_user_model
 from django.db.models import Model, QuerySet
@@ -41,7 +41,7 @@ class WorkspaceRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> QuerySet[Any]:
         return self.model._default_manager.filter(workspace=_workspace_of(self))
 
-    def fail(self, key: str, **kwargs: Any) -> None:
+    def fail(self, key: str, **kwargs: Any) -> NoReturn:
         noun = str(self.model._meta.verbose_name)
         kwargs.setdefault("noun", noun[:1].upper() + noun[1:])
         super().fail(key, **kwargs)

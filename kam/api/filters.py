@@ -18,9 +18,14 @@ class StableOrderingFilter(OrderingFilter):
     """
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
-        ordering = list(super().get_ordering(request, queryset, view) or queryset.query.order_by)
-        if not ordering:
-            ordering = list(queryset.model._meta.ordering)
+        ordering = [
+            str(term)
+            for term in (
+                super().get_ordering(request, queryset, view)
+                or queryset.query.order_by
+                or queryset.model._meta.ordering
+            )
+        ]
         if not any(term.lstrip("-") in {"pk", "id"} for term in ordering):
             ordering.append("pk")
         return ordering

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.drainage import add_trace_message
@@ -64,7 +64,7 @@ class ErrorOutput(serializers.Serializer):
     detail = serializers.CharField()
 
 
-_conflict_serializers: dict[type, type[serializers.Serializer]] = {}
+_conflict_serializers: dict[type, Any] = {}
 
 
 def _conflict_serializer(output: type[serializers.Serializer]) -> Any:
@@ -131,10 +131,14 @@ class WorkspaceAutoSchema(AutoSchema):
             )
         return parameters
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if self._versioned() and self.method in {"PUT", "PATCH", "DELETE"}:
-            output = self.view.output_serializer_class
+            output = getattr(self.view, "output_serializer_class", None)
+            if output is None:
+                return responses
             responses["412"] = self._get_response_for_code(
                 OpenApiResponse(
                     response=_conflict_serializer(output),

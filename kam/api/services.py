@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from kam.api.tokens import AccessToken
@@ -10,9 +10,7 @@ from kam.workspaces.models import Workspace
 
 
 @transaction.atomic
-def access_token_issue(
-    *, workspace: Workspace, user: AbstractBaseUser, name: str
-) -> tuple[AccessToken, str]:
+def access_token_issue(*, workspace: Workspace, user: User, name: str) -> tuple[AccessToken, str]:
     """Create a token for ``user`` in ``workspace``; the secret is returned once, never stored."""
     return AccessToken.issue(user=user, workspace=workspace, name=name.strip())
 

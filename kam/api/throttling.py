@@ -21,9 +21,10 @@ class WorkspaceUserRateThrottle(UserRateThrottle):
     """
 
     def get_rate(self) -> str | None:
-        return getattr(settings, "API_RATE_LIMIT", None) or api_settings.DEFAULT_THROTTLE_RATES.get(
-            self.scope
+        rate = getattr(settings, "API_RATE_LIMIT", None) or api_settings.DEFAULT_THROTTLE_RATES.get(
+            str(self.scope)
         )
+        return str(rate) if rate else None
 
     def allow_request(self, request: Request, view: Any) -> bool:
         self.rate = self.get_rate()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -16,7 +19,10 @@ from kam.tenancy.views import workspace_view
 
 
 def _list_page(request: HttpRequest, form: AccessTokenForm, status: int = 200) -> HttpResponse:
-    tokens = access_token_list(workspace=request.workspace, user=request.user)  # type: ignore[attr-defined]
+    tokens = access_token_list(
+        workspace=request.workspace,  # type: ignore[attr-defined]
+        user=cast(User, request.user),
+    )
     return render(request, "api/tokens.html", {"tokens": tokens, "form": form}, status=status)
 
 
@@ -35,7 +41,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         return _list_page(request, form, status=400)
     token, secret = access_token_issue(
         workspace=request.workspace,  # type: ignore[attr-defined]
-        user=request.user,  # type: ignore[arg-type]
+        user=cast(User, request.user),
         name=form.cleaned_data["name"],
     )
     # Rendered, not redirected: the secret exists only in this response (it is
@@ -48,7 +54,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, access_token_id: int) -> HttpResponse:
     token = access_token_get_own(
         workspace=request.workspace,  # type: ignore[attr-defined]
-        user=request.user,  # type: ignore[arg-type]
+        user=cast(User, request.user),
         pk=access_token_id,
     )
     if token.is_active:
