@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
@@ -21,6 +22,13 @@ OpenPage = Callable[..., Any]
 @pytest.fixture
 def demo(transactional_db: None) -> WorkspaceWorld:
     """Workspace A with a named KAM who owns three key accounts, plus candidates."""
+    # One transaction: on PostgreSQL the workspace setting row-level security
+    # reads is transaction-local, and these tests run in autocommit mode.
+    with transaction.atomic():
+        return _build_demo()
+
+
+def _build_demo() -> WorkspaceWorld:
     world = build_world()
     kam = world.a.user(Role.KAM)
     kam.first_name, kam.last_name = "Lena", "Hartmann"
