@@ -45,7 +45,9 @@ def _broker_status() -> dict[str, object]:
     from kam.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL from settings, explicitly: Celery lets CELERY_BROKER_URL in the
+        # environment win over its own configuration, settings are the truth here.
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             # One quick retry, no back-off: a health probe must answer fast.
             conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     except Exception as error:

@@ -14,8 +14,8 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 
 @pytest.fixture
 def broker_down() -> Iterator[None]:
-    # The Celery app read its settings once at start-up; point both at the
-    # closed port so the view's connection attempt really fails.
+    # Point both the settings and the Celery app's configuration at a closed
+    # port, so the probe fails however it reads the URL.
     previous = celery_app.conf.broker_url
     celery_app.conf.broker_url = CLOSED_PORT_BROKER
     try:
