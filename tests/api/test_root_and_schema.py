@@ -6,12 +6,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.test import override_settings
 from rest_framework.test import APIClient
 
-from tests.api.conftest import TokenClient, session_client, token_for
+from tests.api.conftest import TokenClient, forget_rate_limits, session_client, token_for
 from tests.factories import WorkspaceWorld
 
 
@@ -55,10 +55,11 @@ def test_signed_in_person_without_membership_is_refused(world: WorkspaceWorld) -
     assert response.status_code == 403
 
 
-@override_settings(API_RATE_LIMIT="3/minute")
 def test_rate_limit_answers_429_with_retry_after(
-    world: WorkspaceWorld, token_client: TokenClient
+    world: WorkspaceWorld, token_client: TokenClient, settings: Any
 ) -> None:
+    settings.API_RATE_LIMIT = "3/minute"
+    forget_rate_limits(world.a)
     client = token_client(world.a, "viewer")
     statuses = [client.get("/api/v1/customers/").status_code for _ in range(4)]
 
