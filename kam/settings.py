@@ -261,11 +261,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
     "ENUM_NAME_OVERRIDES": {"CustomerStatusEnum": "accounts.models.CustomerStatus"},
     "TAGS": [
+        {"name": "api", "description": "The entry point: links to every resource."},
         {"name": "me", "description": "Who is calling, in which workspace, with which rights."},
         {"name": "tokens", "description": "Your personal access tokens in this workspace."},
         {"name": "customers", "description": "Customers of the workspace."},
         {"name": "offerings", "description": "The supplier's product lines."},
         {"name": "sales-lines", "description": "Invoiced sales lines per customer."},
+        {"name": "jobs", "description": "Background work (recomputes, imports): progress, result."},
     ],
 }
 
