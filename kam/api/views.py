@@ -54,6 +54,7 @@ class ApiRootView(APIView):
 
     @extend_schema(
         summary="List the API's resources",
+        tags=["api"],
         responses=inline_serializer(
             "ApiRoot", fields={"resources": serializers.DictField(child=serializers.URLField())}
         ),
