@@ -44,5 +44,5 @@ USER kam
 VOLUME ["/data"]
 
 EXPOSE 8000
-ENTRYPOINT ["docker/entrypoint.sh"]
+ENTRYPOINT ["/app/docker/entrypoint.sh"]
 CMD ["gunicorn", "kam.wsgi:application", "--bind", "0.0.0.0:8000"]

@@ -56,6 +56,11 @@ def environment(service: str, env: dict[str, str] | None = None) -> dict[str, st
 def test_the_full_stack_has_every_service() -> None:
     assert set(SERVICES) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
     assert SERVICES["postgres"]["image"].startswith("postgres:16")
+    allowed = environment("web")["ALLOWED_HOSTS"].split(",")
+    assert "127.0.0.1" in allowed, "the web health check calls 127.0.0.1"
+    assert "127.0.0.1" in environment("web", {**DOT_ENV, "ALLOWED_HOSTS": "kam.example.com"})[
+        "ALLOWED_HOSTS"
+    ].split(",")
 
 
 def test_secrets_have_no_defaults() -> None:
@@ -82,7 +87,8 @@ def test_the_app_image_builds_from_files_that_exist() -> None:
         assert package in dockerfile_text
     entrypoint = re.search(r'ENTRYPOINT \["([^"]+)"\]', dockerfile_text)
     assert entrypoint is not None
-    script = ROOT / entrypoint.group(1)
+    assert entrypoint.group(1).startswith("/app/"), "WORKDIR is /app"
+    script = ROOT / entrypoint.group(1).removeprefix("/app/")
     assert script.is_file() and os.access(script, os.X_OK)
     assert "check --deploy --database default" in script.read_text()
 
