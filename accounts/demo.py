@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from accounts.models import Customer, CustomerStatus, Offering, SalesLine
 from kam.workspaces.models import Workspace
@@ -216,7 +216,7 @@ def _money(value: float) -> Decimal:
 def build_accounts_demo(
     *,
     workspace: Workspace,
-    key_account_owners: Sequence[AbstractBaseUser],
+    key_account_owners: Sequence[User],
     customer_count: int,
     seed: int,
     period_end: datetime.date,
@@ -379,7 +379,7 @@ def _profile(
 def _assign_key_accounts(
     customers: list[Customer],
     profiles: list[_Profile],
-    owners: Sequence[AbstractBaseUser],
+    owners: Sequence[User],
     key_account_count: int,
 ) -> None:
     """Promote some of the largest, loyal customers; mark a few candidates."""

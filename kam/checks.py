@@ -23,9 +23,7 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
 
 
 @register(Tags.database, deploy=True)
-def check_database_role(
-    app_configs: Any = None, databases: list[str] | None = None, **kwargs: Any
-) -> list[CheckMessage]:
+def check_database_role(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Production must connect as a role that row-level security applies to.
 
     Django runs database checks only when asked for (``check --deploy
@@ -37,7 +35,8 @@ def check_database_role(
     from kam.tenancy.rls import connected_role_problems
 
     errors: list[CheckMessage] = []
-    for alias in databases or []:
+    # Django passes the aliases given with --database; none means "skip".
+    for alias in kwargs.get("databases") or []:
         connection = connections[alias]
         if connection.vendor != "postgresql":
             continue

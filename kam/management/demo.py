@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from kam.workspaces.models import Workspace
 
@@ -28,9 +28,9 @@ DEMO_APPS = ("accounts", "buying_center", "selling_center", "planning")
 class DemoWorkspace:
     workspace: Workspace
     #: Demo people by user name ("admin", "kam", ...); only the workspace's members.
-    users: Mapping[str, AbstractBaseUser]
+    users: Mapping[str, User]
     #: Key account managers the key accounts are shared between, in turn.
-    key_account_owners: tuple[AbstractBaseUser, ...]
+    key_account_owners: tuple[User, ...]
     customer_count: int
     seed: int
     #: Last day of the sales history; other builders date their records from it.

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -128,12 +128,12 @@ class Command(BaseCommand):
         detail = f": {'; '.join(report)}" if report else ""
         self.stdout.write(f"  {label}{detail} ({time.perf_counter() - started:.1f} s)")
 
-    def create_people(self) -> dict[str, AbstractBaseUser]:
+    def create_people(self) -> dict[str, User]:
         user_model = get_user_model()
         # One hash for all six: the same as set_password per user, minus five
         # deliberately slow key derivations. Validators do not apply (demo only).
         password = make_password(DEMO_PASSWORD)
-        users: dict[str, AbstractBaseUser] = {}
+        users: dict[str, User] = {}
         for username, first_name, last_name, _role in DEMO_PEOPLE:
             user, _created = user_model.objects.update_or_create(
                 username=username,
@@ -149,7 +149,7 @@ class Command(BaseCommand):
         return users
 
     @transaction.atomic
-    def create_workspaces(self, users: dict[str, AbstractBaseUser]) -> tuple[Workspace, Workspace]:
+    def create_workspaces(self, users: dict[str, User]) -> tuple[Workspace, Workspace]:
         main = Workspace.objects.create(name=MAIN[0], slug=MAIN[1], reporting_currency="EUR")
         sandbox = Workspace.objects.create(
             name=SANDBOX[0], slug=SANDBOX[1], reporting_currency="EUR"
