@@ -173,8 +173,10 @@ class Command(BaseCommand):
         except ImportError:
             return
         with self.step(f"{workspace.name}: customer figures"):
-            # Eager in the embedded set-up; with a broker the worker picks it up.
-            recompute_customer_figures.delay(workspace.pk)
+            # Called in process, not with .delay(): without a job id the task
+            # only asks the jobs debouncer for a run, which then happens here in
+            # the embedded set-up or on a worker when a broker is configured.
+            recompute_customer_figures(workspace.pk)
 
     def print_sign_in(self, main: Workspace, sandbox: Workspace) -> None:
         roles = dict(Role.choices)
