@@ -31,10 +31,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API drives its own event loop in this thread; Django's ORM
-# calls made between browser steps are still plain synchronous code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 WANTED = os.environ.get("KAM_RUN_BROWSER_TESTS") == "1" or CHROMIUM.exists()
 
 
@@ -62,18 +58,33 @@ def _row_level_security_handler_sits_out_the_flush() -> Iterator[None]:
     post_migrate.connect(apply_row_level_security)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One Chromium per test module.
+
+    While Playwright's sync API is started, its event loop counts as running in
+    this thread, so Django refuses ORM calls unless DJANGO_ALLOW_ASYNC_UNSAFE is
+    set. Both are confined to the module: later tests get Django's usual
+    protection back, and no subprocess inherits the variable.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
