@@ -24,7 +24,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import betaln, digamma, expit, gammaln
 
-from accounts.scoring.fitting import LogParameterFit, minimise_log_parameters, standard_errors
+from accounts.scoring.fitting import (
+    LogParameterFit,
+    Objective,
+    minimise_log_parameters,
+    standard_errors,
+)
 from accounts.scoring.hypergeometric import log_hyp2f1
 
 
@@ -104,7 +109,13 @@ def _log_likelihood_and_gradient(
         return value, np.empty((4, 0))
     w_alive = weight_alive / total
     w_dropped = weight_dropped / total
-    d_r = digamma(r + x) - digamma(r) + np.log(alpha) - w_alive * log_alpha_T - w_dropped * log_alpha_tx
+    d_r = (
+        digamma(r + x)
+        - digamma(r)
+        + np.log(alpha)
+        - w_alive * log_alpha_T
+        - w_dropped * log_alpha_tx
+    )
     d_alpha = r / alpha - (r + x) * (w_alive / (alpha + T) + w_dropped / (alpha + t_x))
     psi_ab = digamma(a + b)
     psi_abx = digamma(a + b + x)
@@ -132,10 +143,12 @@ def fit(
     # data's unit. Only alpha depends on the unit.
     time_scale = 10.0 / float(np.max(history.T))
     scaled = PurchaseHistory(
-        frequency=patterns.frequency, recency=patterns.recency * time_scale, T=patterns.T * time_scale
+        frequency=patterns.frequency,
+        recency=patterns.recency * time_scale,
+        T=patterns.T * time_scale,
     )
 
-    def objective_in(data: PurchaseHistory):  # noqa: ANN202 - a local closure factory
+    def objective_in(data: PurchaseHistory) -> Objective:
         def objective(log_params: NDArray) -> tuple[float, NDArray]:
             value, grad = _log_likelihood_and_gradient(log_params, data)
             return -float(weights @ value), -(grad @ weights)
@@ -213,9 +226,7 @@ def conditional_expected_purchases(
     customer arrays: pass ``t[None, :]`` and customer arrays of shape (n, 1) to
     get an (n, len(t)) matrix in one call.
     """
-    x, t_x, T = np.broadcast_arrays(
-        *(np.asarray(v, dtype=float) for v in (frequency, recency, T))
-    )
+    x, t_x, T = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (frequency, recency, T)))
     history = PurchaseHistory.of(x, t_x, T)
     x, t_x, T = history.frequency, history.recency, history.T
     r, alpha, a, b = params.r, params.alpha, params.a, params.b

@@ -136,7 +136,9 @@ def contractual_clv_many(
     """
     projected = np.asarray(margins, dtype=float)
     if projected.ndim != 2:
-        raise ValueError(f"Expected a 2-D margin matrix (customers x years); got {projected.ndim}-D.")
+        raise ValueError(
+            f"Expected a 2-D margin matrix (customers x years); got {projected.ndim}-D."
+        )
     n, width = projected.shape
     d = np.broadcast_to(np.asarray(discount_rate, dtype=float), (n,))
     r = np.broadcast_to(np.asarray(retention, dtype=float), (n,))

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
 
-from accounts.scoring.fitting import minimise_log_parameters, standard_errors
+from accounts.scoring.fitting import Objective, minimise_log_parameters, standard_errors
 
 
 @dataclass(frozen=True)
@@ -89,12 +89,14 @@ def fit(frequency: ArrayLike, monetary_value: ArrayLike) -> GammaGammaFit:
     """Maximum-likelihood fit on the repeat buyers (customers with x = 0 are skipped)."""
     x, m = _repeat_buyers(frequency, monetary_value)
     if x.size < 2:
-        raise ValueError("The Gamma-Gamma model needs at least two customers with repeat purchases.")
+        raise ValueError(
+            "The Gamma-Gamma model needs at least two customers with repeat purchases."
+        )
     # Fit in a currency unit where the average purchase is about 1: only gamma
     # depends on the unit, and the optimiser starts next to the answer.
     money_scale = 1.0 / float(np.mean(m))
 
-    def objective_on(money: NDArray):  # noqa: ANN202 - a local closure factory
+    def objective_on(money: NDArray) -> Objective:
         def objective(log_params: NDArray) -> tuple[float, NDArray]:
             value, grad = _log_likelihood_and_gradient(log_params, x, money)
             return -float(value.sum()), -grad.sum(axis=1)

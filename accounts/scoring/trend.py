@@ -56,7 +56,9 @@ def project_margins_many(
     """
     margins = np.asarray(history, dtype=float)
     if margins.ndim != 2:
-        raise ValueError(f"Expected a 2-D margin history (customers x years); got {margins.ndim}-D.")
+        raise ValueError(
+            f"Expected a 2-D margin history (customers x years); got {margins.ndim}-D."
+        )
     if window < 1:
         raise ValueError(f"The trend window must be at least 1 year; got {window}.")
     if horizon_years < 1:
