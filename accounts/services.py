@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from accounts.customer_figures import sales_lines_changed
 from accounts.models import Customer, Offering, SalesLine
-from kam.api.concurrency import delete_if_version, update_if_version
+from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
 
 CUSTOMER_FIELDS = frozenset(
@@ -177,6 +178,7 @@ def sales_line_create(*, workspace: Workspace, **fields: Any) -> SalesLine:
     )
     line = SalesLine(workspace=workspace, **fields)
     line.save()
+    sales_lines_changed(workspace=workspace)
     return line
 
 
@@ -195,6 +197,7 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
     for name, value in changes.items():
         setattr(sales_line, name, value)
     sales_line.save()
+    sales_lines_changed(workspace=workspace)
     return sales_line
 
 
@@ -202,3 +205,4 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
 def sales_line_delete(*, workspace: Workspace, sales_line: SalesLine) -> None:
     _check_in_workspace(workspace, sales_line)
     sales_line.delete()
+    sales_lines_changed(workspace=workspace)

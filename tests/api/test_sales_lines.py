@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from accounts.models import Customer, Offering, SalesLine
 from kam.tenancy.context import workspace_context
@@ -169,3 +170,26 @@ def test_other_workspace_sales_line_is_404(
 
     assert client.get(url).status_code == 404
     assert client.delete(url).status_code == 404
+
+
+def test_a_new_sales_line_refreshes_the_customer_figures(
+    world: WorkspaceWorld, token_client: TokenClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Embedded mode runs the debounced recompute right after the commit."""
+    from accounts.models import CustomerYearFigures
+
+    assert world.a.customer
+    with django_capture_on_commit_callbacks(execute=True):
+        response = token_client(world.a, "admin").post(
+            "/api/v1/sales-lines/",
+            line_payload(world.a.customer.pk, date="2025-06-01", net_sales="300.00"),
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    with workspace_context(world.a.workspace):
+        figures = CustomerYearFigures.objects.get(customer=world.a.customer, year=2025)
+    # The factory line (1,200 sales, 700 cost of goods) plus this one (300, no costs).
+    assert (figures.net_sales, figures.contribution_margin) == (
+        Decimal("1500.00"),
+        Decimal("800.00"),
+    )
