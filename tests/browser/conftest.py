@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db.models.signals import post_migrate
 from django.test import Client
-
-from kam.signals import apply_row_level_security
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(settings.BASE_DIR) / "screenshots"
@@ -41,21 +38,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _row_level_security_handler_sits_out_the_flush() -> Iterator[None]:
-    """The live server needs committed data, cleaned up by a flush after each test.
-
-    The flush sends ``post_migrate``, whose handler in ``kam.signals`` would
-    re-apply row-level security as the application role, which may not ALTER
-    tables; the policies are in place already. Module scope: pytest-django's
-    live-server helper sets the database up before any function-scoped fixture
-    of ours, so only a wider scope brackets every flush.
-    """
-    post_migrate.disconnect(apply_row_level_security)
-    yield
-    post_migrate.connect(apply_row_level_security)
 
 
 @pytest.fixture(scope="module")
