@@ -28,7 +28,8 @@ def _cdnow(name: str) -> np.ndarray:
     spec = importlib.util.find_spec("lifetimes")
     if spec is None or not spec.submodule_search_locations:
         pytest.skip(
-            "lifetimes is not installed: it carries the CDNOW reference data (pip install lifetimes)"
+            "lifetimes is not installed; it carries the CDNOW reference data "
+            "(pip install lifetimes)"
         )
     path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / name
     if not path.exists():
@@ -97,19 +98,15 @@ def test_cdnow_predictions_match_lifetimes(
     CLV at 1 % a month, 4.345 weeks a month: 36.2785 and 4.63747.
     """
     first_two = slice(0, 2)
-    alive = bgnbd.probability_alive(
-        cdnow_purchases.params,
-        cdnow["x"][first_two],
-        cdnow["t_x"][first_two],
-        cdnow["T"][first_two],
-    )
+    x, t_x, T = cdnow["x"][first_two], cdnow["t_x"][first_two], cdnow["T"][first_two]
+    alive = bgnbd.probability_alive(cdnow_purchases.params, x, t_x, T)
     assert alive == pytest.approx([0.72661, 0.21223], abs=1e-5)
     clv = transactional_clv(
         cdnow_purchases.params,
         cdnow_spend.params,
-        frequency=cdnow["x"][first_two],
-        recency=cdnow["t_x"][first_two],
-        T=cdnow["T"][first_two],
+        frequency=x,
+        recency=t_x,
+        T=T,
         monetary_value=cdnow["zbar"][first_two],
         margin_ratio=1.0,
         months=12,
@@ -171,7 +168,8 @@ def test_expected_purchases_of_cdnow_by_hand_reference() -> None:
 def test_gamma_gamma_expected_value_by_hand() -> None:
     """p = 6, q = 4, gamma = 15; x = 2, m = 30:  6 * (15 + 60) / (12 + 4 - 1) = 30.
 
-    x = 0 gets the population mean p * gamma / (q - 1) = 90 / 3 = 30 too; m = 60 -> 6 * 135 / 15 = 54.
+    x = 0 gets the population mean p * gamma / (q - 1) = 90 / 3 = 30 too;
+    x = 2, m = 60 -> 6 * 135 / 15 = 54.
     """
     params = GammaGammaParameters(p=6, q=4, gamma=15)
     value = gamma_gamma.conditional_expected_average_value(params, [2, 0, 2], [30, 0, 60])
