@@ -213,6 +213,25 @@ def _money(value: float) -> Decimal:
     return Decimal(f"{value:.2f}")
 
 
+# How a line's cost to serve splits by kind: most of it is delivery and field
+# service; returns cost handling (delivery) and administration (credit notes).
+_COST_SHARES = {
+    "cost_presale": 0.08,
+    "cost_kam": 0.12,
+    "cost_relationship": 0.05,
+    "cost_admin": 0.10,
+    "cost_trade_credit": 0.05,
+    "cost_delivery": 0.35,
+    "cost_service": 0.25,
+}
+_RETURN_COST_SHARES = {"cost_delivery": 0.6, "cost_admin": 0.4}
+
+
+def _cost_split(total: float, *, returned: bool = False) -> dict[str, Decimal]:
+    shares = _RETURN_COST_SHARES if returned else _COST_SHARES
+    return {kind: _money(total * share) for kind, share in shares.items()}
+
+
 def build_accounts_demo(
     *,
     workspace: Workspace,
@@ -443,7 +462,7 @@ def _sales_lines(
                     quantity=Decimal(f"{quantity:.1f}"),
                     net_sales=_money(amount),
                     cost_of_goods=_money(cost_of_goods),
-                    cost_to_serve=_money(cost_to_serve),
+                    **_cost_split(cost_to_serve),
                     source_key=key,
                 )
             )
@@ -462,7 +481,7 @@ def _sales_lines(
                         quantity=Decimal(f"{-quantity * share:.1f}"),
                         net_sales=_money(-amount * share),
                         cost_of_goods=_money(-cost_of_goods * share),
-                        cost_to_serve=_money(40 + amount * share * 0.02),
+                        **_cost_split(40 + amount * share * 0.02, returned=True),
                         source_key=f"{key}-R",
                     )
                 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.models import Customer, CustomerStatus, Offering, SalesLine
+from accounts.models import COST_TO_SERVE_KINDS, Customer, CustomerStatus, Offering, SalesLine
 from kam.api.fields import WorkspaceMemberField, WorkspaceRelatedField
 
 TIER_CHOICES = [(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")]
@@ -78,7 +78,13 @@ class SalesLineInput(serializers.Serializer):
         max_digits=18, decimal_places=2, help_text="Negative for returns and credits."
     )
     cost_of_goods = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
-    cost_to_serve = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_presale = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_kam = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_relationship = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_admin = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_trade_credit = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_delivery = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
+    cost_service = serializers.DecimalField(max_digits=18, decimal_places=2, required=False)
     currency = serializers.RegexField(
         r"^[A-Z]{3}$",
         required=False,
@@ -103,6 +109,7 @@ class SalesLineOutput(serializers.ModelSerializer):
             "quantity",
             "net_sales",
             "cost_of_goods",
+            *COST_TO_SERVE_KINDS,
             "cost_to_serve",
             "currency",
             "source_key",

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from accounts.customer_figures import sales_lines_changed
-from accounts.models import Customer, Offering, SalesLine
+from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
 
@@ -43,7 +43,7 @@ SALES_LINE_FIELDS = frozenset(
         "quantity",
         "net_sales",
         "cost_of_goods",
-        "cost_to_serve",
+        *COST_TO_SERVE_KINDS,
         "currency",
         "source_key",
     }

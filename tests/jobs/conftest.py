@@ -63,7 +63,7 @@ def add_sale(
         date=date,
         net_sales=Decimal(net),
         cost_of_goods=Decimal(cogs),
-        cost_to_serve=Decimal(cts),
+        cost_delivery=Decimal(cts),
         currency=currency,
         source_key=key,
     )

@@ -1,14 +1,11 @@
-"""Customers and their sales history.
-
-The selection and scoring issue extends these with offerings' business units,
-exchange rates, scores and selection history; the foundation needs customers,
-offerings and sales lines for the demo workspace and the isolation tests.
-"""
+"""Customers, the supplier's offerings, and the sales history between them."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
 
 from kam.tenancy.models import WorkspaceOwned
 
@@ -49,6 +46,52 @@ class Customer(WorkspaceOwned):
         related_name="owned_customers",
         help_text="The key account manager responsible for this customer.",
     )
+    # Judgement inputs of the six-criteria scorecard (domain.md, "Selecting key accounts").
+    strategic_importance = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (none) to 5 (trend setter, innovator, reference customer).",
+    )
+    strategic_importance_reason = models.TextField(
+        blank=True, help_text="Why this customer matters beyond its revenue."
+    )
+    fit_strategic = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    fit_operational = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    fit_cultural = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    upv_estimate = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Estimated unrealized potential value, used until the account has an Open Space.",
+    )
+    upv_open_space = models.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="UPV from the account's Open Space matrix (written by planning).",
+    )
+    # Per-account overrides of the workspace's contractual CLV settings.
+    discount_rate_override = models.DecimalField(
+        max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    retention_override = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+    horizon_years_override = models.PositiveSmallIntegerField(null=True, blank=True)
+    acquisition_cost_override = models.DecimalField(
+        max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    # Set in the same transaction as any change to this customer's inputs; the
+    # debounced recompute clears it once fresh scores are stored.
+    scores_dirty = models.BooleanField(default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -60,7 +103,14 @@ class Customer(WorkspaceOwned):
                 fields=["workspace", "external_id"], name="customer_unique_external_id"
             )
         ]
-        indexes = [models.Index(fields=["workspace", "status"])]
+        indexes = [
+            models.Index(fields=["workspace", "status"]),
+            models.Index(
+                fields=["workspace"],
+                condition=models.Q(scores_dirty=True),
+                name="customer_dirty_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -83,6 +133,17 @@ class Offering(WorkspaceOwned):
         return self.name
 
 
+COST_TO_SERVE_KINDS: dict[str, str] = {
+    "cost_presale": "Pre-sale",
+    "cost_kam": "Key account management",
+    "cost_relationship": "Relationship",
+    "cost_admin": "Administration",
+    "cost_trade_credit": "Trade credit (late payment)",
+    "cost_delivery": "Delivery",
+    "cost_service": "Service",
+}
+
+
 class SalesLine(WorkspaceOwned):
     """One invoiced line. Returns and credit notes are negative lines."""
 
@@ -97,13 +158,27 @@ class SalesLine(WorkspaceOwned):
     quantity = models.DecimalField(max_digits=18, decimal_places=3, default=0)
     net_sales = models.DecimalField(max_digits=18, decimal_places=2)
     cost_of_goods = models.DecimalField(max_digits=18, decimal_places=2, default=0)
-    cost_to_serve = models.DecimalField(
-        max_digits=18,
-        decimal_places=2,
-        default=0,
-        help_text="Direct selling expenses: pre-sale, KAM, relationship, admin, credit, delivery.",
+    # Cost to serve by kind (direct selling expenses); their sum is stored in
+    # `cost_to_serve` by the database so aggregates stay one column wide.
+    cost_presale = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_kam = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_relationship = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_admin = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_trade_credit = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_delivery = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_service = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost_to_serve = models.GeneratedField(
+        expression=F("cost_presale")
+        + F("cost_kam")
+        + F("cost_relationship")
+        + F("cost_admin")
+        + F("cost_trade_credit")
+        + F("cost_delivery")
+        + F("cost_service"),
+        output_field=models.DecimalField(max_digits=18, decimal_places=2),
+        db_persist=True,
     )
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code.")
     source_key = models.CharField(
         max_length=128,
         help_text="Natural key of the imported line, so re-importing a file adds nothing twice.",
