@@ -301,3 +301,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Django forms render with the shared field component (label, help, errors).
+FORM_RENDERER = "kam.ui.forms.FormRenderer"
