@@ -177,7 +177,23 @@ def fit(
 
 def _distinct_patterns(history: PurchaseHistory) -> tuple[PurchaseHistory, NDArray]:
     """Customers with the same (x, t_x, T) share one likelihood term, counted once."""
-    stacked = np.stack([history.frequency, history.recency, history.T], axis=1)
+    x, t_x, T = history.frequency, history.recency, history.T
+    # Whole days or weeks (the usual case) pack into one integer key, and a 1-D
+    # unique is ten times faster than a row-wise one.
+    if (
+        np.all(np.round(T) == T)
+        and np.all(t_x == np.round(t_x))
+        and max(x.max(initial=0), T.max(initial=0)) < 2**21
+    ):
+        key = (x.astype(np.int64) << 42) | (t_x.astype(np.int64) << 21) | T.astype(np.int64)
+        unique_keys, counts = np.unique(key, return_counts=True)
+        patterns = PurchaseHistory(
+            frequency=(unique_keys >> 42).astype(float),
+            recency=((unique_keys >> 21) & (2**21 - 1)).astype(float),
+            T=(unique_keys & (2**21 - 1)).astype(float),
+        )
+        return patterns, counts.astype(float)
+    stacked = np.stack([x, t_x, T], axis=1)
     unique, counts = np.unique(stacked, axis=0, return_counts=True)
     patterns = PurchaseHistory(frequency=unique[:, 0], recency=unique[:, 1], T=unique[:, 2])
     return patterns, counts.astype(float)

@@ -62,9 +62,9 @@ def purchase_summary(
             f"Days must be between 0 and the end of the observation ({observation_end})."
         )
     days_per_customer = np.int64(observation_end) + 1
-    key = customer_index.astype(np.int64) * days_per_customer + day_number
-    keys, line_to_key = np.unique(key, return_inverse=True)
-    day_value = np.bincount(line_to_key, weights=amounts, minlength=keys.size)
+    keys, day_value = _sum_per_key(
+        customer_index.astype(np.int64) * days_per_customer + day_number, amounts
+    )
     purchase = day_value > 0
     keys = keys[purchase]
     day_value = day_value[purchase]
@@ -94,6 +94,28 @@ def purchase_summary(
         monetary_value=monetary,
         has_purchases=has_purchases,
     )
+
+
+def _sum_per_key(key: NDArray, values: NDArray) -> tuple[NDArray, NDArray]:
+    """Distinct keys, sorted, and the sum of ``values`` for each.
+
+    The fast path packs each key with its line number into one int64 and sorts
+    that: numpy's plain sort of integers is vectorised (SIMD) and several
+    times faster than ``argsort`` or ``unique(return_inverse=True)`` on
+    millions of lines. It needs keys and line numbers below 2**31.
+    """
+    if key.size == 0:
+        return key, np.zeros(0)
+    if key.max() < 2**31 and key.size < 2**31:
+        packed = (key << 32) | np.arange(key.size, dtype=np.int64)
+        packed.sort()
+        sorted_keys = packed >> 32
+        order = packed & (2**32 - 1)
+        del packed
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        return sorted_keys[starts], np.add.reduceat(values[order], starts)
+    keys, line_to_key = np.unique(key, return_inverse=True)
+    return keys, np.bincount(line_to_key, weights=values, minlength=keys.size)
 
 
 def yearly_totals(

@@ -1,0 +1,1 @@
+"""Performance benchmarks (run as scripts; see each module's docstring)."""
