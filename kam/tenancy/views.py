@@ -11,7 +11,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kam.permissions import Capability, role_can
+from kam.permissions import CAPABILITY_DESCRIPTIONS, Capability, role_can
 from kam.workspaces.models import Workspace
 
 M = TypeVar("M", bound=Model)
@@ -41,7 +41,7 @@ def _deny(request: HttpRequest, capability: Capability) -> HttpResponse:
     return render(
         request,
         "errors/403.html",
-        {"capability": capability, "capability_help": Capability(capability).__doc__},
+        {"capability": capability, "capability_help": CAPABILITY_DESCRIPTIONS[capability]},
         status=403,
     )
 
