@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from accounts.customer_figures import sales_lines_changed
+from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty
 from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
@@ -87,6 +87,8 @@ def customer_create(*, workspace: Workspace, **fields: Any) -> Customer:
     )
     customer = Customer(workspace=workspace, **fields)
     customer.save()
+    # A new customer starts dirty (model default); ask for the run that scores it.
+    mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk])
     return customer
 
 
@@ -106,6 +108,8 @@ def customer_update(
             exclude_pk=customer.pk,
         )
     update_if_version(customer, expected_version=expected_version, changes=changes)
+    if SCORE_INPUT_FIELDS.intersection(changes):
+        mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk])
     return customer
 
 
@@ -178,7 +182,9 @@ def sales_line_create(*, workspace: Workspace, **fields: Any) -> SalesLine:
     )
     line = SalesLine(workspace=workspace, **fields)
     line.save()
-    sales_lines_changed(workspace=workspace)
+    # One debounced "scores" job per change: it also recomputes the yearly
+    # customer figures, so no separate figures job is requested.
+    mark_customers_dirty(workspace=workspace, customer_ids=[line.customer_id])
     return line
 
 
@@ -194,15 +200,20 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
             message="Another sales line of this workspace already has this source key.",
             exclude_pk=sales_line.pk,
         )
+    previous_customer_id = sales_line.customer_id
     for name, value in changes.items():
         setattr(sales_line, name, value)
     sales_line.save()
-    sales_lines_changed(workspace=workspace)
+    # Moving a line to another customer changes both customers' numbers.
+    mark_customers_dirty(
+        workspace=workspace, customer_ids={previous_customer_id, sales_line.customer_id}
+    )
     return sales_line
 
 
 @transaction.atomic
 def sales_line_delete(*, workspace: Workspace, sales_line: SalesLine) -> None:
     _check_in_workspace(workspace, sales_line)
+    customer_id = sales_line.customer_id
     sales_line.delete()
-    sales_lines_changed(workspace=workspace)
+    mark_customers_dirty(workspace=workspace, customer_ids=[customer_id])

@@ -1,0 +1,101 @@
+"""Marking customers' scores as out of date, and asking for their recompute.
+
+Everyone who changes what a score is computed from (sales lines, a customer's
+scorecard inputs or CLV overrides, the workspace's valuation settings, exchange
+rates, the UPV fed back from an Open Space) calls :func:`mark_customers_dirty`
+inside the transaction that makes the change. The flag is set in that same
+transaction, so it commits or rolls back with the change: a page never shows a
+score as fresh when its inputs have moved on, and a rolled-back edit leaves
+nothing marked. The recompute is requested only after the commit, so the run
+sees the change that asked for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Customer
+from kam.jobs.debounce import request_run
+from kam.jobs.kinds import register_job_kind
+from kam.permissions import Capability
+from kam.workspaces.models import Workspace
+
+#: The debounced "scores" job: one run per workspace at a time, one follow-up
+#: collecting every change that arrives meanwhile (see kam.jobs.debounce).
+#: It also recomputes the per-year customer figures, so a sales-line change
+#: needs this one job kind only.
+SCORES = register_job_kind(
+    "scores",
+    task="accounts.tasks.recompute_scores",
+    label="Recomputing customer scores",
+    start_capability=Capability.MANAGE_DATA,
+)
+
+#: Customer fields a score is computed from: a change to any of them makes the
+#: customer's score stale. (Size is a percentile among all customers, so a new
+#: size shifts the others a little too; the full recompute refreshes everyone,
+#: but only customers whose own inputs changed are shown as recomputing.)
+SCORE_INPUT_FIELDS: frozenset[str] = frozenset(
+    {
+        "size_measure",
+        "strategic_importance",
+        "fit_strategic",
+        "fit_operational",
+        "fit_cultural",
+        "upv_estimate",
+        "upv_open_space",
+        "discount_rate_override",
+        "retention_override",
+        "horizon_years_override",
+        "acquisition_cost_override",
+    }
+)
+
+
+def request_scores_recompute_on_commit(
+    *, workspace: Workspace | int, requested_by: AbstractBaseUser | None = None
+) -> None:
+    """Ask the debouncer for a scores run once the current transaction commits."""
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    transaction.on_commit(
+        functools.partial(request_run, workspace_id, SCORES.name, requested_by=requested_by),
+        # A broker hiccup must not break the edit that was already committed;
+        # the customers stay dirty and the next change (or the periodic
+        # re-dispatch of queued jobs) picks them up.
+        robust=True,
+    )
+
+
+@transaction.atomic
+def mark_customers_dirty(
+    *,
+    workspace: Workspace | int,
+    customer_ids: Iterable[int] | None = None,
+    requested_by: AbstractBaseUser | None = None,
+) -> None:
+    """Flag scores of ``customer_ids`` (``None``: every customer) as stale; recompute on commit.
+
+    Cheap to call on every write: one UPDATE, and the debouncer turns any
+    number of requests into at most one run now and one after it.
+    """
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    # The default manager fails closed without a workspace context; the explicit
+    # filter keeps a caller in workspace A from marking rows of workspace B.
+    customers = Customer.objects.filter(workspace_id=workspace_id)
+    if customer_ids is not None:
+        ids = {int(pk) for pk in customer_ids}
+        if not ids:
+            return
+        customers = customers.filter(pk__in=ids)
+    # updated_at moves on every mark, even for a customer already dirty: the
+    # recompute remembers each customer's updated_at when it reads the inputs
+    # and clears the flag only if it is unchanged when it stores the score
+    # (see accounts.scores). A mark that only flipped a flag already set would
+    # be invisible to it, and a change arriving mid-run would be lost.
+    customers.update(scores_dirty=True, updated_at=timezone.now())
+    request_scores_recompute_on_commit(workspace=workspace_id, requested_by=requested_by)
