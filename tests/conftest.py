@@ -49,3 +49,18 @@ def world(db: None) -> WorkspaceWorld:
 def pytest_configure(config: pytest.Config) -> None:
     # The production hasher is deliberately slow; tests create dozens of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise warns on every request when the collected-static folder is missing.
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Run Celery tasks in-process for this test, even when CI configured a real broker."""
+    from kam.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous

@@ -173,7 +173,10 @@ def test_other_workspace_sales_line_is_404(
 
 
 def test_a_new_sales_line_refreshes_the_customer_figures(
-    world: WorkspaceWorld, token_client: TokenClient, django_capture_on_commit_callbacks: Any
+    world: WorkspaceWorld,
+    token_client: TokenClient,
+    django_capture_on_commit_callbacks: Any,
+    eager_tasks: None,
 ) -> None:
     """Embedded mode runs the debounced recompute right after the commit."""
     from accounts.models import CustomerYearFigures
