@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     role = request.membership.role  # type: ignore[attr-defined]
     context = {
-        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),
+        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),  # type: ignore[arg-type]
         # Counts are part of the portfolio view; roles without it are not shown them.
         "portfolio": portfolio_counts(workspace=workspace)
         if role_can(role, Capability.VIEW_PORTFOLIO)

@@ -32,7 +32,7 @@ class JobProgressOutput(serializers.Serializer):
 class JobOutput(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     status = serializers.ChoiceField(choices=["queued", "running", "succeeded", "failed"])
     progress = serializers.SerializerMethodField()
     message = serializers.CharField()

@@ -47,7 +47,7 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
     return FileResponse(
         job.result_file.open("rb"),
         as_attachment=True,
-        filename=posixpath.basename(job.result_file.name),
+        filename=posixpath.basename(job.result_file.name or "result"),
     )
 
 
@@ -73,4 +73,4 @@ def job_start(request: HttpRequest, kind: str) -> HttpResponse:
             return _render_status(request, job, status=202)
         return redirect("job-status", job_id=job.pk)
 
-    return start(request)
+    return start(request)  # type: ignore[return-value]

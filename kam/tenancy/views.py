@@ -9,13 +9,14 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from kam.permissions import CAPABILITY_DESCRIPTIONS, Capability, role_can
 from kam.workspaces.models import Workspace
 
 M = TypeVar("M", bound=Model)
-ViewFunc = Callable[..., HttpResponse]
+ViewFunc = Callable[..., HttpResponseBase]
 
 
 def workspace_get_object_or_404(
@@ -54,7 +55,7 @@ def workspace_view(capability: Capability = Capability.VIEW) -> Callable[[ViewFu
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             membership = getattr(request, "membership", None)
             if (
                 not request.user.is_authenticated
