@@ -1,11 +1,293 @@
-"""The "scores" recompute (work in progress: figures only for now)."""
+"""The "scores" recompute and the freshness of the stored scores.
+
+``scores_recompute`` is the work of the debounced "scores" job (see
+``accounts.dirty`` for how edits ask for it, ``accounts.tasks`` for the task):
+
+1. read every customer's inputs and sales lines and the exchange rates in a
+   fixed number of queries (``accounts.score_inputs``), in one transaction so
+   they are one consistent picture;
+2. compute all scores at once in numpy (``accounts.score_table``);
+3. store them in chunks, each chunk its own short transaction with job
+   progress after it: upsert the ``CustomerScore`` rows, replace the yearly
+   ``CustomerYearFigures``, clear ``scores_dirty`` where nothing moved.
+
+The race on ``scores_dirty``: an edit can commit while the run is between
+reading the inputs (step 1) and storing (step 3). Clearing every flag in the
+chunk would then mark a score computed from old inputs as fresh. So step 1
+remembers each customer's ``updated_at`` (every ``mark_customers_dirty`` moves
+it, even for a customer already dirty), and step 3 locks the chunk's customer
+rows (``select_for_update``) and clears the flag only where ``updated_at`` is
+still the remembered value. An edit committed before the lock has moved it:
+the flag stays. An edit that commits after our chunk commits sets the flag
+again itself. Either way its on-commit request found this run running and
+queued the one follow-up run (``kam.jobs.debounce``), which scores it.
+"""
 
 from __future__ import annotations
 
-from accounts.customer_figures import customer_figures_recompute
-from kam.jobs.models import Job
+import datetime
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.currency import load_rate_table
+from accounts.dirty import SCORES
+from accounts.models import Customer, CustomerScore, CustomerYearFigures, ValuationSettings
+from accounts.score_inputs import load_customers, load_sales_lines
+from accounts.score_table import ScoreSettings, ScoreTable, YearFigures, compute_scores
+from accounts.scoring.quadrant import RELATIONSHIPS
+from accounts.scoring.scorecard import CRITERIA, ScoreWeights
+from kam.jobs.models import ACTIVE_STATUSES, Job
 from kam.jobs.runner import JobOutcome
+from kam.jobs.services import job_progress
+from kam.tenancy.context import require_workspace_id
+from kam.tenancy.tasks import workspace_atomic
+from kam.workspaces.models import Workspace
+
+#: Customers per stored chunk (one transaction each).
+CHUNK_SIZE = 2_000
+
+SCORE_FIELDS = [
+    "currency",
+    "revenue_3y",
+    "margin_3y",
+    "margin_share",
+    "clv_contractual",
+    "clv_transactional",
+    "probability_alive",
+    "upv",
+    "upv_source",
+    "size_percentile",
+    "loyalty",
+    "quadrant",
+    "composite",
+    "revenue_rank",
+    "criteria",
+    "inputs",
+    "computed_at",
+]
 
 
-def scores_recompute(*, workspace_id: int, job: Job) -> JobOutcome:
-    return customer_figures_recompute(workspace_id=workspace_id, job=job)
+def score_settings(settings: ValuationSettings) -> ScoreSettings:
+    return ScoreSettings(
+        discount_rate=float(settings.discount_rate),
+        retention=float(settings.retention),
+        horizon_years=int(settings.horizon_years),
+        acquisition_cost=float(settings.acquisition_cost),
+        loyalty_threshold=float(settings.loyalty_threshold),
+        profitability_threshold=float(settings.profitability_threshold),
+        weights=ScoreWeights(
+            size=float(settings.weight_size),
+            strategic_importance=float(settings.weight_strategic_importance),
+            clv=float(settings.weight_clv),
+            upv=float(settings.weight_upv),
+            account_fit=float(settings.weight_account_fit),
+            relationship=float(settings.weight_relationship),
+        ),
+    )
+
+
+def _current_settings() -> ValuationSettings:
+    # The unsaved default row when the workspace never changed its settings:
+    # reading must not write (the settings service creates the row).
+    return ValuationSettings.objects.first() or ValuationSettings()
+
+
+def _money(value: float) -> str | None:
+    return None if not np.isfinite(value) else f"{value:.2f}"
+
+
+def _number(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(value)
+
+
+def _score_rows(
+    table: ScoreTable, ids: np.ndarray, start: int, stop: int, *, common: dict[str, Any]
+) -> Iterator[CustomerScore]:
+    workspace_id = require_workspace_id()  # bulk_create skips save(), which would set it
+    card = table.scorecard
+    for i in range(start, stop):
+        scores = card.scores[i]
+        criteria = {
+            name: {
+                "score": round(float(scores[j]), 4),
+                "contribution": round(float(card.contributions[i, j]), 4),
+                "missing": bool(card.missing[i, j]),
+            }
+            for j, name in enumerate(CRITERIA)
+        }
+        inputs = {
+            **{k: v for k, v in common.items() if k != "computed_at_value"},
+            "clv_settings": {name: float(values[i]) for name, values in table.clv_settings.items()},
+            "lines_counted": int(table.lines_counted[i]),
+            "lines_without_rate": int(table.lines_without_rate[i]),
+        }
+        yield CustomerScore(
+            workspace_id=workspace_id,
+            customer_id=int(ids[i]),
+            currency=common["currency"],
+            revenue_3y=_money(table.revenue_3y[i]) or "0.00",
+            margin_3y=_money(table.margin_3y[i]) or "0.00",
+            margin_share=_number(table.margin_share[i]),
+            clv_contractual=_money(table.clv_contractual[i]),
+            clv_transactional=_money(table.clv_transactional[i]),
+            probability_alive=_number(table.probability_alive[i]),
+            upv=_money(table.upv[i]),
+            upv_source=str(table.upv_source[i]),
+            size_percentile=_number(table.size_percentile[i]),
+            loyalty=_number(table.loyalty[i]),
+            quadrant=RELATIONSHIPS[int(table.quadrant[i])].value,
+            composite=_number(card.composite[i]),
+            revenue_rank=int(table.revenue_rank[i]),
+            criteria=criteria,
+            inputs=inputs,
+            computed_at=common["computed_at_value"],
+        )
+
+
+def _year_figures_row(
+    figures: YearFigures,
+    k: int,
+    *,
+    ids: np.ndarray,
+    workspace_id: int,
+    computed_at: datetime.datetime,
+) -> CustomerYearFigures:
+    # Each amount rounded to the cent first, the margin from the rounded
+    # amounts: the figures on a page add up exactly.
+    net_sales, goods, serve = (
+        Decimal(f"{v:.2f}")
+        for v in (figures.net_sales[k], figures.cost_of_goods[k], figures.cost_to_serve[k])
+    )
+    return CustomerYearFigures(
+        workspace_id=workspace_id,
+        customer_id=int(ids[figures.customer[k]]),
+        year=int(figures.year[k]),
+        net_sales=net_sales,
+        cost_of_goods=goods,
+        cost_to_serve=serve,
+        contribution_margin=net_sales - goods - serve,
+        line_count=int(figures.lines[k]),
+        computed_at=computed_at,
+    )
+
+
+def _store_chunk(
+    table: ScoreTable,
+    ids: np.ndarray,
+    updated_at: list[datetime.datetime],
+    start: int,
+    stop: int,
+    *,
+    common: dict[str, Any],
+) -> int:
+    """Upsert the chunk's scores and figures; clear the flags of unchanged customers."""
+    chunk_ids = [int(pk) for pk in ids[start:stop]]
+    CustomerScore.objects.bulk_create(
+        _score_rows(table, ids, start, stop, common=common),
+        update_conflicts=True,
+        unique_fields=["workspace", "customer"],
+        update_fields=SCORE_FIELDS,
+        batch_size=1000,
+    )
+    figures = table.year_figures
+    lo, hi = np.searchsorted(figures.customer, [start, stop])
+    CustomerYearFigures.objects.filter(customer_id__in=chunk_ids).delete()
+    workspace_id = require_workspace_id()
+    computed_at = common["computed_at_value"]
+    CustomerYearFigures.objects.bulk_create(
+        (
+            _year_figures_row(
+                figures, k, ids=ids, workspace_id=workspace_id, computed_at=computed_at
+            )
+            for k in range(lo, hi)
+        ),
+        batch_size=1000,
+    )
+    # See the module docstring: clear only where the inputs did not move.
+    read_at = dict(zip(chunk_ids, updated_at[start:stop], strict=True))
+    now = (
+        Customer.objects.select_for_update()
+        .filter(pk__in=chunk_ids)
+        .values_list("pk", "updated_at")
+    )
+    unchanged = [pk for pk, stamp in now if read_at.get(pk) == stamp]
+    return Customer.objects.filter(pk__in=unchanged, scores_dirty=True).update(scores_dirty=False)
+
+
+def scores_recompute(
+    *, workspace_id: int, job: Job | None = None, chunk_size: int = CHUNK_SIZE
+) -> JobOutcome:
+    """Recompute and store every customer's scores in the current workspace."""
+
+    def progress(done: int, total: int | None = None, message: str | None = None) -> None:
+        if job is not None:
+            job_progress(workspace=workspace_id, job=job, done=done, total=total, message=message)
+
+    progress(0, message="Reading customers and sales lines.")
+    as_of = timezone.localdate()
+    with workspace_atomic():
+        currency = Workspace.objects.values_list("reporting_currency", flat=True).get(
+            pk=workspace_id
+        )
+        settings_row = _current_settings()
+        settings = score_settings(settings_row)
+        customers = load_customers()
+        rates = load_rate_table(reporting_currency=currency)
+        lines = load_sales_lines()
+    total = customers.count
+    progress(0, total, f"Computing scores from {lines.count:,} sales lines.")
+    table = compute_scores(customers, lines, rates, settings=settings, as_of=as_of)
+    line_count = lines.count
+    del lines
+    computed_at = timezone.now()
+    common: dict[str, Any] = {
+        "currency": currency,
+        "as_of": as_of.isoformat(),
+        "window": {"from": table.window_start.isoformat(), "to": as_of.isoformat()},
+        "settings": settings.as_dict(),
+        "settings_version": settings_row.version if settings_row.pk else None,
+        "transactional": table.transactional_note,
+        "computed_at_value": computed_at,
+    }
+    cleared = 0
+    for start in range(0, total, chunk_size):
+        stop = min(start + chunk_size, total)
+        with workspace_atomic():
+            cleared += _store_chunk(
+                table,
+                customers.ids,
+                customers.updated_at,
+                start,
+                stop,
+                common=common,
+            )
+        progress(stop, message=f"{stop:,} of {total:,} customers scored.")
+    message = f"Scores computed for {total:,} customers from {line_count:,} sales lines."
+    if table.missing.lines:
+        message += " " + table.missing.sentence(currency)
+    return JobOutcome(message=message)
+
+
+def score_freshness(*, workspace: Workspace) -> dict[str, Any]:
+    """What the pages say about the scores: how old, and whether a recompute is due or running.
+
+    ``dirty``: customers whose inputs changed since their score was computed
+    (show "recomputing", never their old number as if fresh); ``running_job``:
+    the queued or running "scores" job, if any; ``last_computed_at``: when the
+    newest score was stored (``None`` before the first run).
+    """
+    dirty = Customer.objects.filter(workspace=workspace, scores_dirty=True).count()
+    running = (
+        Job.objects.filter(workspace=workspace, kind=SCORES.name, status__in=ACTIVE_STATUSES)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    last = CustomerScore.objects.filter(workspace=workspace).aggregate(last=Max("computed_at"))[
+        "last"
+    ]
+    return {"dirty_count": dirty, "running_job": running, "last_computed_at": last}
