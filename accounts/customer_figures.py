@@ -1,11 +1,16 @@
 """The "customer figures" job: per customer and year, sales, costs and margin.
 
-``sales_lines_changed`` is what every write to sales lines calls; it asks the
-debouncer for a recompute once the write commits. The recompute itself
-(``customer_figures_recompute``, run by ``accounts.tasks``) works through the
-customers in chunks, each chunk its own short transaction, and reports progress
-on the job after each one.
-"""
+Since the "scores" job (``accounts.scores``) exists, edits no longer request
+this one: ``mark_customers_dirty`` asks for a single debounced "scores" run,
+which stores the yearly figures too (converted to the reporting currency with
+dated exchange rates), so one change starts one job kind, not two.
+
+What stays here: the job people start by hand from the page to get the
+figures as a CSV download (``customer_figures_recompute`` recomputes them in
+chunks from the database and attaches ``figures_csv``), and
+``sales_lines_changed`` for code that wants exactly that job after a commit.
+This job still leaves out lines in other currencies than the reporting one and
+says so in its message; the "scores" job converts them."""
 
 from __future__ import annotations
 
