@@ -35,6 +35,7 @@ from kam.jobs.models import Job
 from kam.jobs.runner import JobOutcome
 from kam.jobs.services import job_progress
 from kam.permissions import Capability
+from kam.spreadsheets import spreadsheet_safe
 from kam.tenancy.context import require_workspace_id
 from kam.tenancy.tasks import workspace_atomic
 from kam.workspaces.models import Workspace
@@ -117,11 +118,6 @@ def _store_chunk(customer_ids: list[int], *, currency: str) -> tuple[int, set[st
     return result.skipped_lines, result.skipped_currencies
 
 
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ is a formula in Excel: keep names as text.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 def figures_csv(*, currency: str) -> File:
     """All stored figures of the current workspace as a CSV file (spooled to disk if large)."""
     spool = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115
@@ -148,8 +144,8 @@ def figures_csv(*, currency: str) -> File:
         for figures in rows:
             writer.writerow(
                 [
-                    _spreadsheet_safe(figures.customer.external_id),
-                    _spreadsheet_safe(figures.customer.name),
+                    spreadsheet_safe(figures.customer.external_id),
+                    spreadsheet_safe(figures.customer.name),
                     figures.year,
                     figures.net_sales,
                     figures.cost_of_goods,

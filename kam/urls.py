@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", include("kam.workspaces.urls")),
     path("jobs/", include("kam.jobs.urls")),
+    path("imports/", include("accounts.imports.urls")),
     path("settings/tokens/", include("kam.api.token_urls")),
     path("api/v1/", include("kam.api.urls")),
     path("ui/", include("kam.ui.urls")),

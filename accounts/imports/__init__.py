@@ -1,0 +1,1 @@
+"""Imports of customers, offerings, sales lines and exchange rates (CSV and XLSX)."""

@@ -1,0 +1,266 @@
+"""Imports, step by step: upload, map and check, apply (as a background job).
+
+Each step refuses with :class:`ImportRefused` (a sentence for the person) and
+then changes nothing. Only the apply step writes customers, offerings, sales
+lines or exchange rates, in one transaction inside the "import" job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.imports.fields import fields_for, normalise_header, suggest_mapping
+from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
+from accounts.imports.reading import (
+    FileFormat,
+    UnreadableFile,
+    detect_format,
+    file_type_of,
+    read_headers,
+)
+from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
+from accounts.imports.validation import CheckResult, MappingProblem, WorkFiles, check_file
+from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
+from kam.jobs.dispatch import send_job_on_commit
+from kam.jobs.kinds import register_job_kind
+from kam.jobs.models import Job
+from kam.jobs.services import job_create
+from kam.workspaces.models import Workspace
+
+#: The apply step. Not debounced: every import is its own job, started by the
+#: person who checked the file (so no start button on the jobs page).
+IMPORT = register_job_kind(
+    "import", task="accounts.imports.tasks.apply_import", label="Importing a file"
+)
+
+
+class ImportRefused(Exception):
+    """This step cannot be done; the message says why and what to do."""
+
+
+def header_signature(kind: str, headers: list[str]) -> str:
+    """Files whose header rows read the same (ignoring case, accents, punctuation) match."""
+    text = "\x1f".join([kind, *(normalise_header(h) for h in headers)])
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def work_files(batch: ImportBatch) -> WorkFiles:
+    """Where the check leaves the clean rows and the error report: next to the upload."""
+    return WorkFiles(Path(batch.file.path).with_name(f"batch-{batch.pk}-work"))
+
+
+def _remembered(workspace: Workspace, kind: str, headers: list[str]) -> ColumnMapping | None:
+    return ColumnMapping.objects.filter(
+        workspace=workspace, kind=kind, header_signature=header_signature(kind, headers)
+    ).first()
+
+
+@transaction.atomic
+def import_batch_create(
+    *, workspace: Workspace, kind: str, upload: UploadedFile, user: AbstractBaseUser | None
+) -> ImportBatch:
+    """Store an uploaded file, read its header row and propose a column mapping."""
+    if kind not in ImportKind.values:
+        raise ImportRefused(
+            "Choose what the file contains: customers, offerings, sales lines or exchange rates."
+        )
+    if upload.size is not None and upload.size > import_max_bytes():
+        raise ImportRefused(too_large_message(upload.size))
+    name = upload.name or "upload"
+    if not upload.size:
+        raise ImportRefused("The file is empty. Export the data again and upload the new file.")
+    if file_type_of(name) is None:
+        try:
+            detect_format(Path("/dev/null"), name)
+        except UnreadableFile as error:
+            raise ImportRefused(str(error)) from None
+    batch = ImportBatch(
+        workspace=workspace,
+        kind=kind,
+        original_name=Path(name).name[:255],
+        size_bytes=upload.size or 0,
+        sha256=sha256_of(upload),
+        created_by=user if user is not None and user.pk else None,
+    )
+    # Our own file name: the person's may hold anything; we show it, never use it as a path.
+    batch.file.save(f"{uuid.uuid4().hex}{Path(name).suffix.lower()}", upload, save=False)
+    path = Path(batch.file.path)
+    try:
+        file_format = detect_format(path, name)
+        headers = read_headers(path, file_format)
+    except UnreadableFile as error:
+        batch.file.delete(save=False)
+        raise ImportRefused(str(error)) from None
+    batch.headers = headers
+    batch.options = {
+        **file_format.as_options(),
+        "date_format": "auto",
+        "decimal_separator": "auto",
+        "mapping_source": "suggested",
+    }
+    remembered = _remembered(workspace, kind, headers)
+    if remembered is not None:
+        # Same signature means the same headers up to case and punctuation:
+        # point the remembered choices at this file's spelling of each column.
+        by_normal = {normalise_header(h): h for h in headers}
+        batch.mapping = {
+            f: by_normal[normalise_header(c)]
+            for f, c in remembered.mapping.items()
+            if normalise_header(c) in by_normal
+        }
+        batch.options.update(
+            {
+                k: v
+                for k, v in remembered.options.items()
+                if k in {"date_format", "decimal_separator"}
+            }
+        )
+        batch.options["mapping_source"] = "remembered"
+    else:
+        batch.mapping = suggest_mapping(kind, headers)
+    batch.save()
+    return batch
+
+
+def _clean_choices(
+    batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    problems: dict[str, str] = {}
+    known = {spec.name for spec in fields_for(batch.kind)}
+    clean_mapping: dict[str, str] = {}
+    for field_name, column in mapping.items():
+        if field_name not in known:
+            problems[field_name] = f"{field_name!r} is not a field of this kind of import."
+        elif column and column not in batch.headers:
+            problems[field_name] = f"The file has no column {column!r}."
+        elif column:
+            clean_mapping[field_name] = column
+    date_format = options.get("date_format", "auto") or "auto"
+    if date_format not in DATE_FORMATS:
+        problems["date_format"] = f"Choose one of: {', '.join(DATE_FORMATS)}."
+    separator = options.get("decimal_separator", "auto") or "auto"
+    if separator not in DECIMAL_SEPARATORS:
+        problems["decimal_separator"] = "Choose auto, '.' or ','."
+    if problems:
+        raise MappingProblem(problems)
+    return clean_mapping, {"date_format": date_format, "decimal_separator": separator}
+
+
+def _refuse_if_applied(batch: ImportBatch) -> None:
+    if batch.status in {ImportStatus.APPLYING, ImportStatus.APPLIED}:
+        raise ImportRefused(
+            "This file has already been applied. To import it again, upload it again."
+            if batch.status == ImportStatus.APPLIED
+            else "This file is being applied right now."
+        )
+
+
+@transaction.atomic
+def import_batch_check(
+    *, workspace: Workspace, batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]
+) -> CheckResult:
+    """Save the mapping, remember it for files like this one, and check every row.
+
+    Raises :class:`MappingProblem` (form field -> message) when the mapping or
+    options cannot be used. Writes nothing but the batch and the mapping memory.
+    """
+    if batch.workspace_id != workspace.pk:
+        raise ValueError("batch of another workspace")
+    _refuse_if_applied(batch)
+    clean_mapping, clean_options = _clean_choices(batch, mapping, options)
+    batch.mapping = clean_mapping
+    batch.options = {**batch.options, **clean_options}
+    batch.status = ImportStatus.MAPPED
+    try:
+        result = check_file(
+            workspace=workspace,
+            kind=batch.kind,
+            path=Path(batch.file.path),
+            file_format=FileFormat.from_options(batch.options),
+            headers=batch.headers,
+            mapping=clean_mapping,
+            options=clean_options,
+            work=work_files(batch),
+        )
+    except UnreadableFile as error:
+        batch.save()
+        raise MappingProblem({"file": str(error)}) from None
+    except MappingProblem:
+        batch.save()
+        raise
+    ColumnMapping.objects.update_or_create(
+        workspace=workspace,
+        kind=batch.kind,
+        header_signature=header_signature(batch.kind, batch.headers),
+        defaults={"mapping": clean_mapping, "options": clean_options},
+    )
+    batch.status = ImportStatus.VALIDATED
+    batch.row_count = result.rows
+    batch.error_count = result.errors
+    batch.errors = result.first_errors
+    check = result.as_dict()
+    check.pop("first_errors")
+    batch.summary = {"check": check}
+    batch.save()
+    return result
+
+
+@transaction.atomic
+def import_batch_apply(
+    *, workspace: Workspace, batch: ImportBatch, user: AbstractBaseUser | None
+) -> Job:
+    """Start the all-or-nothing apply in the background; return its job."""
+    if batch.workspace_id != workspace.pk:
+        raise ValueError("batch of another workspace")
+    # Lock the row: two clicks on "Apply" must not start two jobs.
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    _refuse_if_applied(batch)
+    if batch.status != ImportStatus.VALIDATED:
+        raise ImportRefused("Map the columns and check the file before applying it.")
+    if batch.error_count:
+        raise ImportRefused(
+            f"The file has {batch.error_count} errors. Correct them in the file and upload it"
+            " again; nothing is applied while errors remain."
+        )
+    if not batch.summary.get("check", {}).get("valid"):
+        raise ImportRefused("The file has no rows to apply.")
+    job = job_create(
+        workspace=workspace,
+        kind=IMPORT.name,
+        requested_by=user,
+        message=f"Waiting to import {batch.original_name}.",
+    )
+    batch.job = job
+    batch.status = ImportStatus.APPLYING
+    batch.save(update_fields=["job", "status"])
+    send_job_on_commit(workspace_id=workspace.pk, job_id=job.pk, kind=IMPORT.name)
+    return job
+
+
+def import_batch_finish(
+    *, batch: ImportBatch, status: str, applied: dict[str, int] | None = None, error: str = ""
+) -> None:
+    """Record how the apply ended; called in its own transaction after the apply's."""
+    summary = dict(batch.summary)
+    if applied is not None:
+        summary["applied"] = applied
+    if error:
+        summary["apply_error"] = error
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=status,
+        summary=summary,
+        applied_at=timezone.now() if status == ImportStatus.APPLIED else None,
+    )
+
+
+def import_batch_delete_work(batch: ImportBatch) -> None:
+    shutil.rmtree(work_files(batch).directory, ignore_errors=True)

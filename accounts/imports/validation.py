@@ -1,0 +1,453 @@
+"""Checking every row of an import before anything is written.
+
+One streaming pass over the file converts each mapped cell (``rows.py``), runs
+the checks of the kind (unknown customer, duplicate line, missing exchange
+rate, ...) and writes
+
+* ``staged.csv``: the clean rows, in the column order of :data:`STAGED_FIELDS`,
+  which the apply step loads (COPY on PostgreSQL) without parsing anything again;
+* ``errors.csv``: every error (line, column, reason), offered as a download.
+
+A second pass over the staged rows compares them, a few thousand at a time,
+with what the workspace already holds, to count new, changed and unchanged rows.
+
+Natural keys, so that importing the same file twice adds nothing: customer
+number, offering code, (currency, valid from) for exchange rates, and for sales
+lines the line id column when the file has one. A sales file without line ids
+gets a derived key: ``row:`` + the SHA-256 of the line's cleaned values (so the
+same line written with a decimal comma or in XLSX gets the same key) + ``#`` +
+how many identical lines came before it in the file. Two identical lines (same
+customer, day, product and amounts) are therefore two lines, and re-importing
+the file finds both again.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from accounts.currency import load_rate_table
+from accounts.imports.fields import FieldSpec, fields_for
+from accounts.imports.parsing import (
+    AmbiguousDates,
+    detect_decimal_separator,
+    detect_slash_order,
+    slash_order_for,
+)
+from accounts.imports.reading import Cell, FileFormat, iter_rows
+from accounts.imports.rows import CellError, converter_for
+from accounts.models import Customer, ExchangeRate, ImportKind, Offering, SalesLine
+from kam.workspaces.models import Workspace
+
+MAX_STORED_ERRORS = 200
+PREVIEW_ROWS = 10
+SAMPLE_ROWS = 2000
+COMPARE_CHUNK = 5000
+
+
+def staged_fields(kind: str) -> tuple[str, ...]:
+    """Column order of ``staged.csv``; sales lines start with their source key."""
+    names = tuple(spec.name for spec in fields_for(kind) if spec.name != "line_id")
+    return ("source_key", *names) if kind == ImportKind.SALES_LINES else names
+
+
+class MappingProblem(ValueError):
+    """The mapping or options cannot be used; ``errors`` maps a form field to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class CheckResult:
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    valid: int = 0
+    first_errors: list[dict[str, Any]] = field(default_factory=list)
+    preview: list[dict[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    date_format: str = "auto"
+    decimal_separator: str = "."
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class WorkFiles:
+    directory: Path
+
+    @property
+    def staged(self) -> Path:
+        return self.directory / "staged.csv"
+
+    @property
+    def errors(self) -> Path:
+        return self.directory / "errors.csv"
+
+
+# -- options ------------------------------------------------------------------
+
+
+def _samples(path: Path, file_format: FileFormat, column: int) -> Iterator[str]:
+    rows = iter_rows(path, file_format)
+    next(rows, None)
+    for row in itertools.islice(rows, SAMPLE_ROWS):
+        if column < len(row) and isinstance(row[column], str):
+            yield row[column]  # type: ignore[misc]
+
+
+def resolve_options(
+    *, kind: str, path: Path, file_format: FileFormat, columns: dict[str, int], options: dict
+) -> tuple[str, str]:
+    """(slash order, decimal separator) to read the file with; :class:`MappingProblem` if unsure."""
+    date_format = options.get("date_format", "auto")
+    slash_order = slash_order_for(date_format)
+    if slash_order is None:
+        slash_order = "dmy"
+        for spec in fields_for(kind):
+            if spec.kind == "date" and spec.name in columns:
+                try:
+                    slash_order = (
+                        detect_slash_order(_samples(path, file_format, columns[spec.name])) or "dmy"
+                    )
+                except AmbiguousDates:
+                    raise MappingProblem(
+                        {
+                            "date_format": "The dates with slashes could be day/month or"
+                            " month/day (for example 03/04/2024). Choose the date format of"
+                            " this file."
+                        }
+                    ) from None
+    separator = options.get("decimal_separator", "auto")
+    if separator not in {".", ","}:
+        samples = [
+            text
+            for spec in fields_for(kind)
+            if spec.kind == "number" and spec.name in columns
+            for text in _samples(path, file_format, columns[spec.name])
+        ]
+        separator = detect_decimal_separator(samples)
+    return slash_order, separator
+
+
+# -- the kind-specific checks -------------------------------------------------
+
+
+class _Checker:
+    """Checks of one kind beyond single cells; returns the staged row or raises."""
+
+    key_field: str
+
+    def __init__(self, workspace: Workspace, columns: dict[str, str]) -> None:
+        self.workspace = workspace
+        self.columns = columns  # our field -> the file's column name
+        self.seen: dict[Any, int] = {}
+
+    def error(self, field_name: str, reason: str) -> CellError:
+        error = CellError(reason)
+        error.column = self.columns.get(field_name, "")  # type: ignore[attr-defined]
+        return error
+
+    def once(self, key: Any, line: int, field_name: str, what: str) -> None:
+        first = self.seen.setdefault(key, line)
+        if first != line:
+            raise self.error(field_name, f"{what} appears again; first on line {first}.")
+
+    def stage(self, values: dict[str, str], line: int) -> list[str]:
+        raise NotImplementedError
+
+
+class _CustomerChecker(_Checker):
+    def stage(self, values: dict[str, str], line: int) -> list[str]:
+        self.once(values["external_id"], line, "external_id", f"Customer {values['external_id']}")
+        return [values[name] for name in staged_fields(ImportKind.CUSTOMERS)]
+
+
+class _OfferingChecker(_Checker):
+    def stage(self, values: dict[str, str], line: int) -> list[str]:
+        self.once(values["code"], line, "code", f"Offering {values['code']}")
+        return [values[name] for name in staged_fields(ImportKind.OFFERINGS)]
+
+
+class _ExchangeRateChecker(_Checker):
+    def stage(self, values: dict[str, str], line: int) -> list[str]:
+        if values["currency"] == self.workspace.reporting_currency:
+            raise self.error(
+                "currency",
+                f"{values['currency']} is the reporting currency; it needs no exchange rate.",
+            )
+        if Decimal(values["rate"]) == 0:
+            raise self.error("rate", "Rate is zero; it must be above zero.")
+        self.once(
+            (values["currency"], values["valid_from"]),
+            line,
+            "valid_from",
+            f"The rate of {values['currency']} from {values['valid_from']}",
+        )
+        return [values[name] for name in staged_fields(ImportKind.EXCHANGE_RATES)]
+
+
+class _SalesLineChecker(_Checker):
+    def __init__(self, workspace: Workspace, columns: dict[str, str]) -> None:
+        super().__init__(workspace, columns)
+        self.customers = set(Customer.objects.values_list("external_id", flat=True))
+        self.offerings = set(Offering.objects.values_list("code", flat=True))
+        self.reporting = workspace.reporting_currency
+        self.rates = load_rate_table(reporting_currency=self.reporting)
+        self.has_rate: dict[tuple[str, str], bool] = {}
+        self.fields = staged_fields(ImportKind.SALES_LINES)[1:]
+        self.line_ids = "line_id" in columns
+
+    def stage(self, values: dict[str, str], line: int) -> list[str]:
+        if values["customer"] not in self.customers:
+            raise self.error(
+                "customer",
+                f"Unknown customer {values['customer']}: no customer has this number in this"
+                " workspace. Import the customers first, or correct the number.",
+            )
+        if values["offering"] and values["offering"] not in self.offerings:
+            raise self.error(
+                "offering",
+                f"Unknown offering {values['offering']}. Import the offerings first, or"
+                " correct the code.",
+            )
+        values["currency"] = values["currency"] or self.reporting
+        if values["currency"] != self.reporting:
+            pair = (values["currency"], values["date"])
+            known = self.has_rate.get(pair)
+            if known is None:
+                day = datetime.date.fromisoformat(values["date"])
+                known = self.has_rate[pair] = self.rates.rate_on(pair[0], day) is not None
+            if not known:
+                raise self.error(
+                    "currency",
+                    f"No exchange rate for {pair[0]} on or before {pair[1]}. Add the rate"
+                    " (or import exchange rates) and check again.",
+                )
+        row = [values[name] for name in self.fields]
+        if self.line_ids:
+            line_id = values["line_id"]
+            if not line_id:
+                raise self.error("line_id", "Line id is missing; it is required in this file.")
+            self.once(line_id, line, "line_id", f"Line {line_id}")
+            return [line_id, *row]
+        digest = hashlib.sha256("\x1f".join(row).encode()).digest()[:20]
+        occurrence = self.seen.get(digest, 0)
+        self.seen[digest] = occurrence + 1
+        return [f"row:{digest.hex()}#{occurrence}", *row]
+
+
+CHECKERS: dict[str, type[_Checker]] = {
+    ImportKind.CUSTOMERS: _CustomerChecker,
+    ImportKind.OFFERINGS: _OfferingChecker,
+    ImportKind.EXCHANGE_RATES: _ExchangeRateChecker,
+    ImportKind.SALES_LINES: _SalesLineChecker,
+}
+
+
+# -- comparing with what the workspace holds ----------------------------------
+
+
+def _decimal(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
+
+
+def _existing_rows(kind: str, keys: list[Any]) -> dict[Any, tuple]:
+    if kind == ImportKind.CUSTOMERS:
+        rows = Customer.objects.filter(external_id__in=keys).values_list(
+            "external_id", "name", "parent_group", "industry", "region", "size_measure", "tier"
+        )
+        return {row[0]: (row[1], row[2], row[3], row[4], row[5], str(row[6])) for row in rows}
+    if kind == ImportKind.OFFERINGS:
+        rows = Offering.objects.filter(code__in=keys).values_list("code", "name", "business_unit")
+        return {row[0]: row[1:] for row in rows}
+    if kind == ImportKind.EXCHANGE_RATES:
+        found: dict[Any, tuple] = {}
+        for currency in {key[0] for key in keys}:
+            days = [key[1] for key in keys if key[0] == currency]
+            for rate in ExchangeRate.objects.filter(currency=currency, valid_from__in=days):
+                found[(currency, rate.valid_from.isoformat())] = (rate.rate,)
+        return found
+    names = staged_fields(ImportKind.SALES_LINES)[1:]
+    columns = [
+        "customer__external_id" if n == "customer" else "offering__code" if n == "offering" else n
+        for n in names
+    ]
+    rows = SalesLine.objects.filter(source_key__in=keys).values_list("source_key", *columns)
+    return {row[0]: _sales_comparable(list(row[1:])) for row in rows}
+
+
+def _sales_comparable(values: list[Any]) -> tuple:
+    out = []
+    for name, value in zip(staged_fields(ImportKind.SALES_LINES)[1:], values, strict=True):
+        if isinstance(value, str) and name not in {"customer", "offering", "segment", "currency"}:
+            value = (
+                datetime.date.fromisoformat(value)
+                if name == "date"
+                else (_decimal(value) or Decimal(0))
+            )
+        elif name == "offering":
+            value = value or ""
+        out.append(value)
+    return tuple(out)
+
+
+def _key_and_comparable(kind: str, row: list[str], mapped: set[str]) -> tuple[Any, tuple]:
+    if kind == ImportKind.CUSTOMERS:
+        key, name, parent, industry, region, size, tier = row
+        return key, (name, parent, industry, region, _decimal(size), tier or "3")
+    if kind == ImportKind.OFFERINGS:
+        return row[0], tuple(row[1:])
+    if kind == ImportKind.EXCHANGE_RATES:
+        return (row[0], row[1]), (Decimal(row[2]),)
+    return row[0], _sales_comparable(row[1:])
+
+
+def _compare_mask(kind: str, mapped: set[str]) -> list[bool]:
+    """Which compared values the file sets; unmapped customer fields keep their value."""
+    if kind != ImportKind.CUSTOMERS:
+        return []
+    return [
+        n in mapped for n in ("name", "parent_group", "industry", "region", "size_measure", "tier")
+    ]
+
+
+def count_changes(*, kind: str, staged: Path, mapped: set[str], result: CheckResult) -> None:
+    """Count staged rows that are new, changed or unchanged against the workspace."""
+    model = {
+        ImportKind.CUSTOMERS: Customer,
+        ImportKind.OFFERINGS: Offering,
+        ImportKind.EXCHANGE_RATES: ExchangeRate,
+        ImportKind.SALES_LINES: SalesLine,
+    }[kind]
+    if not model.objects.exists():
+        result.new = result.valid
+        return
+    mask = _compare_mask(kind, mapped)
+    with staged.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        while chunk := list(itertools.islice(reader, COMPARE_CHUNK)):
+            pairs = [_key_and_comparable(kind, row, mapped) for row in chunk]
+            existing = _existing_rows(kind, [key for key, _ in pairs])
+            for key, values in pairs:
+                old = existing.get(key)
+                if old is None:
+                    result.new += 1
+                    continue
+                if mask:
+                    values = tuple(v for v, keep in zip(values, mask, strict=True) if keep)
+                    old = tuple(v for v, keep in zip(old, mask, strict=True) if keep)
+                if values == tuple(old):
+                    result.unchanged += 1
+                else:
+                    result.changed += 1
+
+
+# -- the pass over the file ---------------------------------------------------
+
+
+def check_file(
+    *,
+    workspace: Workspace,
+    kind: str,
+    path: Path,
+    file_format: FileFormat,
+    headers: list[str],
+    mapping: dict[str, str],
+    options: dict[str, Any],
+    work: WorkFiles,
+) -> CheckResult:
+    """Check every row; write ``staged.csv`` and ``errors.csv``; count the changes."""
+    specs = fields_for(kind)
+    problems = {
+        spec.name: f"Choose the column that holds {spec.label.lower()}; it is required."
+        for spec in specs
+        if spec.required and not mapping.get(spec.name)
+    }
+    unknown = {name: column for name, column in mapping.items() if column and column not in headers}
+    for name, column in unknown.items():
+        problems[name] = f"The file has no column {column!r}."
+    if problems:
+        raise MappingProblem(problems)
+    columns = {name: headers.index(column) for name, column in mapping.items() if column}
+    slash_order, separator = resolve_options(
+        kind=kind, path=path, file_format=file_format, columns=columns, options=options
+    )
+    result = CheckResult(
+        date_format=options.get("date_format", "auto"), decimal_separator=separator
+    )
+    if file_format.file_type == "csv" and file_format.encoding_label != "UTF-8":
+        result.notices.append(
+            f"The file is not UTF-8; it was read as {file_format.encoding_label}. Check that"
+            " names with accents look right in the preview."
+        )
+    plan: list[tuple[FieldSpec, int | None, Any]] = [
+        (
+            spec,
+            columns.get(spec.name),
+            converter_for(spec, decimal_separator=separator, slash_order=slash_order),
+        )
+        for spec in specs
+    ]
+    checker = CHECKERS[kind](workspace, {n: c for n, c in mapping.items() if c})
+    work.directory.mkdir(parents=True, exist_ok=True)
+    with (
+        work.staged.open("w", newline="", encoding="utf-8") as staged_file,
+        work.errors.open("w", newline="", encoding="utf-8") as errors_file,
+    ):
+        staged_writer = csv.writer(staged_file)
+        errors_writer = csv.writer(errors_file)
+        errors_writer.writerow(["Line", "Column", "Problem"])
+        rows = iter_rows(path, file_format)
+        next(rows, None)  # the header
+
+        def record(line: int, column: str, reason: str) -> None:
+            result.errors += 1
+            errors_writer.writerow([line, column, reason])
+            if len(result.first_errors) < MAX_STORED_ERRORS:
+                result.first_errors.append({"line": line, "column": column, "reason": reason})
+
+        # Line numbers as a spreadsheet shows them: the header is line 1.
+        for line, row in enumerate(rows, start=2):
+            result.rows += 1
+            values: dict[str, str] = {}
+            failed = False
+            for spec, index, convert in plan:
+                cell: Cell = row[index] if index is not None and index < len(row) else None
+                try:
+                    values[spec.name] = convert(cell) if index is not None else ""
+                except CellError as error:
+                    record(line, mapping.get(spec.name, ""), str(error))
+                    failed = True
+            if failed:
+                continue
+            try:
+                staged_row = checker.stage(values, line)
+            except CellError as error:
+                record(line, getattr(error, "column", ""), str(error))
+                continue
+            staged_writer.writerow(staged_row)
+            result.valid += 1
+            if len(result.preview) < PREVIEW_ROWS:
+                result.preview.append({"line": str(line), **values})
+    if result.rows == 0:
+        raise MappingProblem({"file": "The file has a header row but no data."})
+    count_changes(kind=kind, staged=work.staged, mapped=set(columns), result=result)
+    return result
+
+
+def read_errors(path: Path) -> Iterator[list[str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        yield from csv.reader(handle)
