@@ -47,7 +47,8 @@ class ApplyResult:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
-def staged_chunks(path: Path, size: int = BATCH_SIZE) -> Iterator[list[list[str]]]:
+def staged_chunks(path: Path, size: int | None = None) -> Iterator[list[list[str]]]:
+    size = size or BATCH_SIZE
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
         while chunk := list(itertools.islice(reader, size)):

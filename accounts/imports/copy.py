@@ -18,13 +18,18 @@ from pathlib import Path
 from django.db import connection
 
 from accounts.imports.apply import SALES_AMOUNTS, ApplyResult, DataChanged, Progress, after_chunk
-from accounts.models import Customer, Offering, SalesLine
+from accounts.imports.validation import staged_fields
+from accounts.models import Customer, ImportKind, Offering, SalesLine
 from kam.workspaces.models import Workspace
 
 COPY_BLOCK = 4 * 1024 * 1024
 STAGING = "kam_import_sales_lines"
 
-_AMOUNT_COLUMNS = ", ".join(f"{name} numeric" for name in SALES_AMOUNTS)
+_COLUMN_TYPES = {"date": "date", **dict.fromkeys(SALES_AMOUNTS, "numeric")}
+#: The temporary table has the columns of staged.csv, in its order.
+_STAGING_COLUMNS = ", ".join(
+    f"{name} {_COLUMN_TYPES.get(name, 'text')}" for name in staged_fields(ImportKind.SALES_LINES)
+)
 
 
 def _count_lines(path: Path) -> int:
@@ -41,10 +46,7 @@ def copy_sales_lines(*, workspace: Workspace, staged: Path, progress: Progress) 
     connection.ensure_connection()
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGING} (source_key text, customer text, offering text,"
-            f" date date, segment text, {_AMOUNT_COLUMNS}, currency text) ON COMMIT DROP"
-        )
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGING} ({_STAGING_COLUMNS}) ON COMMIT DROP")
     raw = connection.connection
     assert raw is not None
     with raw.cursor() as psycopg_cursor, staged.open("rb") as handle:

@@ -120,8 +120,6 @@ def _detect_delimiter(first_line: str) -> str:
 def detect_format(path: Path, filename: str) -> FileFormat:
     """Recognise the file's type, encoding and delimiter, or raise :class:`UnreadableFile`."""
     file_type = file_type_of(filename)
-    if path.stat().st_size == 0:
-        raise UnreadableFile("The file is empty. Export the data again and upload the new file.")
     if file_type is None:
         suffix = Path(filename).suffix.lower() or "without an extension"
         if suffix == ".xls":
@@ -132,6 +130,8 @@ def detect_format(path: Path, filename: str) -> FileFormat:
             f"Files {suffix} cannot be imported. Upload a CSV file (.csv, .txt, .tsv) or an"
             " Excel workbook (.xlsx)."
         )
+    if path.stat().st_size == 0:
+        raise UnreadableFile("The file is empty. Export the data again and upload the new file.")
     if file_type == "xlsx":
         if not zipfile.is_zipfile(path):
             raise UnreadableFile(

@@ -78,9 +78,9 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _upload(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request)
+    upload_file = request.FILES.get("file")  # parses the body, through the size guard
     if upload_was_too_large(request):
         return _upload_page(request, error=too_large_message(), status=413)
-    upload_file = request.FILES.get("file")
     if upload_file is None:
         return _upload_page(request, error="Choose a file to upload.", status=400)
     try:
