@@ -72,6 +72,7 @@ def make_tenant(slug: str) -> Tenant:
             source_key=f"{slug}-L1",
         )
         tenant.job = Job.objects.create(kind="customer_figures", requested_by=tenant.user())
+        _one_of_each_model(tenant, slug)
     # One row of every model that URLs address by id, so the isolation sweep
     # (tests/kam/test_isolation_sweep.py) can try this workspace's ids elsewhere.
     tenant.invitation = Invitation.objects.create(
@@ -90,3 +91,61 @@ def make_tenant(slug: str) -> Tenant:
 
 def build_world() -> WorkspaceWorld:
     return WorkspaceWorld(a=make_tenant("a"), b=make_tenant("b"), outsider=make_user("outsider"))
+
+
+def _one_of_each_model(tenant: Tenant, slug: str) -> None:
+    """A row of every workspace model that pages or the API address by id.
+
+    Call inside the tenant's workspace context. Kept deliberately small: tests
+    that need realistic data build it themselves.
+    """
+    from accounts.models import (
+        CustomerScore,
+        ExchangeRate,
+        ImportBatch,
+        SelectionDecision,
+        SelectionReview,
+    )
+    from buying_center.models import AnalysisGrid, InfluenceLink, Stakeholder
+    from selling_center.models import (
+        Connection,
+        ConnectionLevelDecision,
+        EngagementPlan,
+        InterfaceAlignment,
+        SellingCenterMember,
+        StageResource,
+    )
+
+    customer = tenant.customer
+    assert customer is not None
+    ExchangeRate.objects.create(currency="NOK", valid_from=datetime.date(2024, 1, 1), rate="0.086")
+    CustomerScore.objects.create(customer=customer, currency="EUR", computed_at=timezone.now())
+    SelectionDecision.objects.create(
+        customer=customer,
+        from_status="customer",
+        to_status="candidate",
+        reason="Large and loyal",
+        decided_by=tenant.user(),
+    )
+    SelectionReview.objects.create(period="2025-Q4", held_by=tenant.user())
+    ImportBatch.objects.create(
+        kind="customers", file=f"workspaces/{slug}/imports/x.csv", original_name="x.csv", sha256="0"
+    )
+    kam = SellingCenterMember.objects.create(customer=customer, user=tenant.user("kam"), role="kam")
+    decider = Stakeholder.objects.create(
+        customer=customer, name=f"{slug.upper()} Plant Director", roles=["decider"], owner=kam
+    )
+    buyer = Stakeholder.objects.create(
+        customer=customer, name=f"{slug.upper()} Buyer", roles=["buyer"], reports_to=decider
+    )
+    InfluenceLink.objects.create(source=decider, target=buyer, strength=2)
+    AnalysisGrid.objects.create(customer=customer, role_group="buyers")
+    InterfaceAlignment.objects.create(
+        customer=customer, supplier_function="Invoicing", customer_function="Payables"
+    )
+    Connection.objects.create(stakeholder=buyer, member=kam)
+    EngagementPlan.objects.create(stakeholder=decider, owner=kam, objective="Meet quarterly")
+    StageResource.objects.create(customer=customer, stage="need_recognition", member=kam)
+    ConnectionLevelDecision.objects.create(
+        customer=customer, suggested_level="transactional", level="transactional"
+    )
