@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("kam.api.routes")),
     path("", include("kam.jobs.api_urls")),
     path("", include("accounts.api_urls")),
+    path("", include("accounts.imports.api_urls")),
 ]
