@@ -43,7 +43,7 @@ class Importer:
 
     def batch(self) -> ImportBatch:
         with workspace_context(self.world.a.workspace):
-            return ImportBatch.objects.order_by("-pk").first()  # type: ignore[return-value]
+            return ImportBatch.objects.select_related("job").order_by("-pk").first()  # type: ignore[return-value]
 
     def check(self, batch: ImportBatch, **post: str) -> Any:
         data = {f"map_{field}": column for field, column in batch.mapping.items()}

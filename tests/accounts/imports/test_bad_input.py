@@ -237,3 +237,26 @@ def test_apply_is_all_or_nothing(
     assert batch.job is not None and batch.job.status == "failed"
     assert _counts(world)[:3] == before[:3]
     assert response.status_code == 302
+
+
+def test_sales_line_apply_is_all_or_nothing(
+    importer: Importer, world: WorkspaceWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half the lines written (ORM batches on SQLite, after COPY on PostgreSQL), then a crash."""
+    importer.run("customers", "c.csv", CUSTOMERS)
+    monkeypatch.setattr(apply_module, "BATCH_SIZE", 10)
+
+    def crash(done: int) -> None:
+        raise RuntimeError("worker lost")
+
+    monkeypatch.setattr(apply_module, "after_chunk", crash)
+    before = _counts(world)
+    lines = b"".join(f"K-1,2024-01-{day:02d},{day}.50\n".encode() for day in range(1, 29))
+    importer.upload("sales_lines", "s.csv", b"customer no,date,net amount\n" + lines)
+    importer.check(importer.batch())
+    importer.apply(importer.batch())
+    batch = importer.batch()
+    assert batch.status == ImportStatus.FAILED
+    assert _counts(world)[:3] == before[:3]
+    with workspace_context(world.a.workspace):
+        assert not Customer.objects.get(external_id="K-1").sales_lines.exists()
