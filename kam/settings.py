@@ -152,6 +152,8 @@ STORAGES = {
 }
 # Uploads larger than this are refused before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Largest import file (CSV/XLSX) accepted; larger uploads are refused before reading them.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Cache (login throttling, API rate limits, job debouncing) -------------
@@ -193,6 +195,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Task modules outside an app's own tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ["accounts.imports.tasks"]
 CELERY_TASK_ROUTES = {
     "planning.tasks.render_*": {"queue": "pdf"},
     "*.tasks.render_*_pdf": {"queue": "pdf"},

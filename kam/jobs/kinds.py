@@ -35,7 +35,7 @@ _KINDS: dict[str, JobKind] = {}
 
 #: Modules that declare job kinds; imported on first lookup so that a web
 #: process which never imported them can still dispatch their jobs.
-KIND_MODULES = ("accounts.tasks",)
+KIND_MODULES = ("accounts.tasks", "accounts.imports.tasks")
 
 
 def register_job_kind(
