@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from accounts.models import Customer, ExchangeRate, SalesLine
 from accounts.valuation_settings import (
@@ -158,3 +159,69 @@ def test_the_converter_converts_many_amounts_with_dated_rates(usd: WorkspaceWorl
     assert converter.convert(Decimal("-10.01"), "EUR", JAN) == Decimal("-10.01")
     assert converter.convert(Decimal("100"), "USD", JAN) is None
     assert converter.convert(Decimal("100"), "GBP", MAR) is None
+
+
+# -- the page --------------------------------------------------------------------
+
+RATES = "/settings/valuation/rates/"
+
+
+def _client(world: WorkspaceWorld, role: str) -> Client:
+    client = Client()
+    client.force_login(world.a.user(role))
+    return client
+
+
+def test_the_page_lists_rates_by_currency_and_the_missing_ones(usd: WorkspaceWorld) -> None:
+    with workspace_context(usd.a.workspace):
+        _lines(usd)
+    response = _client(usd, "viewer").get(RATES)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "USD: no rate before 2024-03-01, 2 lines affected" in page
+    assert "GBP: no rate at all, 1 line affected" in page
+    assert "2024-06-01" in page and "0.8" in page
+    assert "Add rate" not in page
+
+
+def test_an_admin_adds_edits_and_deletes_a_rate(usd: WorkspaceWorld) -> None:
+    client = _client(usd, "admin")
+    response = client.post(
+        RATES + "add/", {"currency": "gbp", "valid_from": "2024-01-01", "rate": "1,17"}
+    )
+    assert response.status_code == 302
+    with workspace_context(usd.a.workspace):
+        gbp = ExchangeRate.objects.get(currency="GBP")
+    assert gbp.rate == Decimal("1.17")
+    response = client.post(
+        f"{RATES}{gbp.pk}/", {"currency": "GBP", "valid_from": "2024-01-01", "rate": "1.2"}
+    )
+    assert response.status_code == 302
+    with workspace_context(usd.a.workspace):
+        gbp.refresh_from_db()
+    assert gbp.rate == Decimal("1.2")
+    assert client.post(f"{RATES}{gbp.pk}/delete/").status_code == 302
+    with workspace_context(usd.a.workspace):
+        assert not ExchangeRate.objects.filter(currency="GBP").exists()
+
+
+def test_a_bad_rate_is_refused_with_its_reason(usd: WorkspaceWorld) -> None:
+    response = _client(usd, "admin").post(
+        RATES + "add/", {"currency": "EUR", "valid_from": "2024-01-01", "rate": "1"}
+    )
+    assert response.status_code == 400
+    assert "EUR is the reporting currency" in response.content.decode()
+
+
+def test_rates_of_another_workspace_answer_404_and_non_admins_change_nothing(
+    usd: WorkspaceWorld,
+) -> None:
+    with workspace_context(usd.a.workspace):
+        rate = ExchangeRate.objects.get(currency="USD", valid_from=MAR)
+    other = Client()
+    other.force_login(usd.b.user("admin"))
+    assert other.get(f"{RATES}{rate.pk}/").status_code == 404
+    assert other.post(f"{RATES}{rate.pk}/delete/").status_code == 404
+    assert _client(usd, "executive").post(f"{RATES}{rate.pk}/delete/").status_code == 403
+    with workspace_context(usd.a.workspace):
+        assert ExchangeRate.objects.filter(pk=rate.pk).exists()

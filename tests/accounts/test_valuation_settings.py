@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from accounts.models import Customer, ExchangeRate, ValuationSettings
 from accounts.valuation_settings import (
@@ -183,3 +184,88 @@ def test_changing_the_reporting_currency_rebases_every_rate(world: WorkspaceWorl
         ("GBP", jul): Decimal("1.46250000"),
     }
     assert Workspace.objects.get(pk=world.b.workspace.pk).reporting_currency == "EUR"
+
+
+# -- the page --------------------------------------------------------------------
+
+
+def _client(world: WorkspaceWorld, role: str) -> Client:
+    client = Client()
+    client.force_login(world.a.user(role))
+    return client
+
+
+def _form(client: Client) -> dict[str, str]:
+    """The settings form as the page filled it in."""
+    response = client.get(URL)
+    form = response.context["form"]
+    return {name: str(form[name].value()) for name in form.fields}
+
+
+URL = "/settings/valuation/"
+
+
+def test_everyone_reads_the_settings_with_plain_help(world: WorkspaceWorld) -> None:
+    response = _client(world, "viewer").get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Discount rate" in page
+    assert "100 of margin in two years counts as about 83 today" in page
+    assert "Save settings" not in page
+    assert "Changing them needs the workspace admin role" in page
+
+
+def test_only_settings_managers_may_save(world: WorkspaceWorld) -> None:
+    data = _form(_client(world, "admin"))
+    data["discount_rate"] = "0.2"
+    assert _client(world, "executive").post(URL, data).status_code == 403
+    with workspace_context(world.a.workspace):
+        assert ValuationSettings.objects.get().discount_rate == Decimal("0.10")
+
+
+def test_an_admin_saves_and_customers_are_marked_for_recompute(world: WorkspaceWorld) -> None:
+    client = _client(world, "admin")
+    data = _form(client)
+    with workspace_context(world.a.workspace):
+        Customer.objects.update(scores_dirty=False)
+    data.update(discount_rate="0.08", horizon_years="8")
+    response = client.post(URL, data, follow=True)
+    assert "Settings saved" in response.content.decode()
+    with workspace_context(world.a.workspace):
+        stored = ValuationSettings.objects.get()
+        assert (stored.discount_rate, stored.horizon_years, stored.version) == (
+            Decimal("0.08"),
+            8,
+            2,
+        )
+        assert Customer.objects.filter(scores_dirty=True).count() == 1
+
+
+def test_an_out_of_range_value_is_shown_beside_its_field(world: WorkspaceWorld) -> None:
+    client = _client(world, "admin")
+    data = _form(client)
+    data["discount_rate"] = "-0.05"
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    assert (
+        "Discount rate must be between 0 and 1 (0 % to 100 %); you entered -0.05."
+        in response.content.decode()
+    )
+
+
+def test_a_stale_save_is_refused_and_shows_the_other_change(world: WorkspaceWorld) -> None:
+    mine, theirs = _client(world, "admin"), _client(world, "admin")
+    my_form, their_form = _form(mine), _form(theirs)
+    their_form["retention"] = "0.7"
+    theirs.post(URL, their_form)
+    my_form["discount_rate"] = "0.09"
+    response = mine.post(URL, my_form)
+    assert response.status_code == 409
+    conflict = response.context["conflict"]
+    assert {"label": "Retention", "theirs": "0.7", "yours": "0.85"} in conflict
+    with workspace_context(world.a.workspace):
+        stored = ValuationSettings.objects.get()
+        assert (stored.retention, stored.discount_rate) == (Decimal("0.7"), Decimal("0.10"))
+    # Saving again from the refreshed form is deliberate and goes through.
+    again = {name: str(response.context["form"][name].value()) for name in my_form}
+    assert mine.post(URL, again).status_code == 302
