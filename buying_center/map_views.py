@@ -1,0 +1,114 @@
+"""The relationship-map page of a key account, and the same map as a downloadable SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from accounts.models import Customer
+from buying_center.relationship_map import (
+    GraphvizFailed,
+    GraphvizMissing,
+    MapOptions,
+    RenderedMap,
+    relationship_map,
+)
+from kam.permissions import Capability
+from kam.tenancy.views import workspace_get_object_or_404, workspace_view
+
+GROUPINGS: dict[str, str] = {"function": "Function", "site": "Site", "none": "No grouping"}
+
+
+@dataclass(frozen=True)
+class AttentionList:
+    """The map's warnings in words: a text alternative to the picture, and a to-do list."""
+
+    at_risk: list[object]
+    uncovered: list[object]
+    stale: list[object]
+    opponents: list[object]
+
+
+def _options(request: HttpRequest) -> MapOptions:
+    group = request.GET.get("group", "function")
+    return MapOptions(
+        show_influence=request.GET.get("influence", "on") != "off",
+        only_with_roles=request.GET.get("roles_only") == "on",
+        cluster_by=group if group in ("function", "site") else "",
+    )
+
+
+def _draw(request: HttpRequest, customer: Customer) -> tuple[RenderedMap | None, str]:
+    try:
+        drawn = relationship_map(
+            workspace=request.workspace,  # type: ignore[attr-defined]
+            customer_id=customer.pk,
+            title=f"{customer.name}: relationship map",
+            options=_options(request),
+        )
+    except (GraphvizMissing, GraphvizFailed) as problem:
+        return None, str(problem)
+    return drawn, ""
+
+
+def _attention(drawn: RenderedMap) -> AttentionList:
+    people = drawn.people
+    flags = drawn.flags
+    return AttentionList(
+        at_risk=[p for p in people if flags[p.id].key_person_at_risk],
+        uncovered=[p for p in people if flags[p.id].uncovered],
+        stale=[p for p in people if flags[p.id].stale],
+        opponents=[p for p in people if p.opponent_influencer],
+    )
+
+
+@require_GET
+@workspace_view(Capability.VIEW)
+def account_map(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = workspace_get_object_or_404(
+        request.workspace,  # type: ignore[attr-defined]
+        Customer.objects.select_related("owner"),
+        pk=customer_id,
+    )
+    drawn, problem = _draw(request, customer)
+    options = _options(request)
+    context = {
+        "customer": customer,
+        "active_tab": "map",
+        "map": drawn,
+        "problem": problem,
+        "attention": _attention(drawn) if drawn else None,
+        "options": options,
+        "group": request.GET.get("group", "function"),
+        "groupings": GROUPINGS,
+        "query": request.GET.urlencode(),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "buying_center/map/_map.html", context)
+    return render(request, "buying_center/map/map.html", context)
+
+
+@require_GET
+@workspace_view(Capability.VIEW)
+def account_map_svg(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The map alone, as a standalone SVG file (for slides, e-mail or the PDF)."""
+    customer = workspace_get_object_or_404(
+        request.workspace,  # type: ignore[attr-defined]
+        Customer,
+        pk=customer_id,
+    )
+    drawn, problem = _draw(request, customer)
+    if drawn is None:
+        return HttpResponse(problem, status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + drawn.svg,
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    if request.GET.get("download"):
+        filename = f"{slugify(customer.name) or 'account'}-relationship-map.svg"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
