@@ -1,0 +1,314 @@
+"""Selling center and SCAP alignment in the REST API (``/api/v1/``).
+
+Reads need VIEW, writes EDIT_ACCOUNTS. Members, interface alignments and
+engagement plans are versioned: ``ETag`` on reads, ``If-Match`` required on
+updates (see ``kam.api.concurrency``). Links across accounts are refused with
+400 and a message naming both sides; another workspace's ids read as unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from kam.api.base import WorkspaceResourceViewSet
+from kam.api.concurrency import OptimisticConcurrencyMixin
+from selling_center import serializers as shapes
+from selling_center import services
+from selling_center.models import (
+    AlignmentStatus,
+    BuyingStage,
+    Connection,
+    ConnectionLevelDecision,
+    EngagementPlan,
+    InterfaceAlignment,
+    SellingCenterMember,
+    SellingRole,
+    StageResource,
+)
+
+
+def _docs(noun: str, plural: str, *, update_input: Any = None) -> dict[str, Any]:
+    update = {"request": update_input} if update_input else {}
+    return {
+        "list": extend_schema(summary=f"List {plural}"),
+        "retrieve": extend_schema(summary=f"Get one {noun}"),
+        "create": extend_schema(summary=f"Create a {noun}"),
+        "update": extend_schema(summary=f"Replace a {noun}", **update),
+        "partial_update": extend_schema(summary=f"Change some fields of a {noun}", **update),
+        "destroy": extend_schema(summary=f"Delete a {noun}"),
+    }
+
+
+class _ServiceErrors:
+    """Turn a service's ValidationError into a 400 with the same field names."""
+
+    @staticmethod
+    def call(function: Any, **kwargs: Any) -> Any:
+        try:
+            return function(**kwargs)
+        except DjangoValidationError as error:
+            if hasattr(error, "error_dict"):
+                raise ValidationError(error.message_dict) from None
+            raise ValidationError({"non_field_errors": error.messages}) from None
+
+
+class CustomerFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id.")
+
+
+class SellingCenterMemberFilter(CustomerFilter):
+    role = django_filters.ChoiceFilter(choices=SellingRole.choices)
+
+    class Meta:
+        model = SellingCenterMember
+        fields = ["customer", "role"]
+
+
+@extend_schema_view(**_docs("selling-center member", "selling-center members"))
+class SellingCenterMemberViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """Our people on each key account, in the eight selling-center roles."""
+
+    model = SellingCenterMember
+    input_serializer_class = shapes.SellingCenterMemberInput
+    output_serializer_class = shapes.SellingCenterMemberOutput
+    filterset_class = SellingCenterMemberFilter
+    ordering = ["customer", "role", "id"]
+
+    def safely_get_queryset(self, queryset: Any) -> Any:
+        return queryset.select_related("user")
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(
+            services.selling_center_member_create, workspace=self.workspace, **data
+        )
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        if "customer" in data and data.pop("customer").pk != instance.customer_id:
+            raise ValidationError({"customer": "A member stays on their account; add a new one."})
+        assert self.expected_version is not None
+        return _ServiceErrors.call(
+            services.selling_center_member_update,
+            workspace=self.workspace,
+            member=instance,
+            expected_version=self.expected_version,
+            **data,
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        services.selling_center_member_delete(
+            workspace=self.workspace, member=instance, expected_version=self.expected_version
+        )
+
+
+class InterfaceAlignmentFilter(CustomerFilter):
+    # Every filter declared: generated ones would query the fail-closed manager at import.
+    status = django_filters.ChoiceFilter(choices=AlignmentStatus.choices)
+
+    class Meta:
+        model = InterfaceAlignment
+        fields = ["customer", "status"]
+
+
+@extend_schema_view(**_docs("interface alignment", "interface alignments"))
+class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """Pairs of our functions and theirs (e.g. invoicing and payables) and how they work."""
+
+    model = InterfaceAlignment
+    input_serializer_class = shapes.InterfaceAlignmentInput
+    output_serializer_class = shapes.InterfaceAlignmentOutput
+    filterset_class = InterfaceAlignmentFilter
+    ordering = ["customer", "supplier_function", "id"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(
+            services.interface_alignment_create, workspace=self.workspace, **data
+        )
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        if "customer" in data and data.pop("customer").pk != instance.customer_id:
+            raise ValidationError({"customer": "A pair stays with its account; add a new one."})
+        assert self.expected_version is not None
+        return _ServiceErrors.call(
+            services.interface_alignment_update,
+            workspace=self.workspace,
+            interface_alignment=instance,
+            expected_version=self.expected_version,
+            **data,
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        services.interface_alignment_delete(
+            workspace=self.workspace,
+            interface_alignment=instance,
+            expected_version=self.expected_version,
+        )
+
+
+class _SplitInput:
+    """Creation and change take different shapes (the pair itself cannot change)."""
+
+    update_serializer_class: type[serializers.Serializer]
+
+    def validated_input(self, request: Request, *, partial: bool = False) -> dict[str, Any]:
+        if getattr(self, "action", None) in {"update", "partial_update"}:
+            serializer = self.update_serializer_class(
+                data=request.data,
+                partial=partial,
+                context=self.get_serializer_context(),  # type: ignore[attr-defined]
+            )
+            serializer.is_valid(raise_exception=True)
+            return dict(serializer.validated_data)
+        return super().validated_input(request, partial=partial)  # type: ignore[misc]
+
+
+class ConnectionFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(
+        field_name="stakeholder__customer_id", help_text="Customer id."
+    )
+    stakeholder = django_filters.NumberFilter(field_name="stakeholder_id")
+    member = django_filters.NumberFilter(field_name="member_id")
+    executive_pair = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Connection
+        fields = ["customer", "stakeholder", "member", "executive_pair"]
+
+
+@extend_schema_view(**_docs("connection", "connections", update_input=shapes.ConnectionUpdateInput))
+class ConnectionViewSet(_SplitInput, WorkspaceResourceViewSet):
+    """Who on our side knows whom on theirs; executive-to-executive pairs are marked."""
+
+    model = Connection
+    input_serializer_class = shapes.ConnectionInput
+    update_serializer_class = shapes.ConnectionUpdateInput
+    output_serializer_class = shapes.ConnectionOutput
+    filterset_class = ConnectionFilter
+    ordering = ["id"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(services.connection_create, workspace=self.workspace, **data)
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        return services.connection_update(workspace=self.workspace, connection=instance, **data)
+
+    def delete_object(self, instance: Any) -> None:
+        services.connection_delete(workspace=self.workspace, connection=instance)
+
+
+class EngagementPlanFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(
+        field_name="stakeholder__customer_id", help_text="Customer id."
+    )
+    stakeholder = django_filters.NumberFilter(field_name="stakeholder_id")
+
+    class Meta:
+        model = EngagementPlan
+        fields = ["customer", "stakeholder"]
+
+
+@extend_schema_view(**_docs("engagement plan", "engagement plans"))
+class EngagementPlanViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """How we engage each customer executive: objective, cadence, next step and due date."""
+
+    model = EngagementPlan
+    input_serializer_class = shapes.EngagementPlanInput
+    output_serializer_class = shapes.EngagementPlanOutput
+    filterset_class = EngagementPlanFilter
+    ordering = ["next_step_due", "id"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(
+            services.engagement_plan_create, workspace=self.workspace, **data
+        )
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
+        return _ServiceErrors.call(
+            services.engagement_plan_update,
+            workspace=self.workspace,
+            engagement_plan=instance,
+            expected_version=self.expected_version,
+            **data,
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        services.engagement_plan_delete(
+            workspace=self.workspace,
+            engagement_plan=instance,
+            expected_version=self.expected_version,
+        )
+
+
+class StageResourceFilter(CustomerFilter):
+    stage = django_filters.ChoiceFilter(choices=BuyingStage.choices)
+
+    class Meta:
+        model = StageResource
+        fields = ["customer", "stage"]
+
+
+@extend_schema_view(
+    **_docs("stage resource", "stage resources", update_input=shapes.StageResourceUpdateInput)
+)
+class StageResourceViewSet(_SplitInput, WorkspaceResourceViewSet):
+    """Who on our side accompanies each stage of the customer's buying process."""
+
+    model = StageResource
+    input_serializer_class = shapes.StageResourceInput
+    update_serializer_class = shapes.StageResourceUpdateInput
+    output_serializer_class = shapes.StageResourceOutput
+    filterset_class = StageResourceFilter
+    ordering = ["customer", "stage", "id"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(services.stage_resource_add, workspace=self.workspace, **data)
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        return services.stage_resource_update(
+            workspace=self.workspace, stage_resource=instance, notes=data.get("notes", "")
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        services.stage_resource_remove(workspace=self.workspace, stage_resource=instance)
+
+
+class ConnectionLevelDecisionFilter(CustomerFilter):
+    class Meta:
+        model = ConnectionLevelDecision
+        fields = ["customer"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List connection level decisions (newest first)"),
+    retrieve=extend_schema(summary="Get one connection level decision"),
+    create=extend_schema(summary="Record the account's connection level"),
+)
+class ConnectionLevelDecisionViewSet(WorkspaceResourceViewSet):
+    """The KAM's calls on each account's connection level, kept as history.
+
+    The suggestion is computed when the decision is recorded; a level other than
+    the suggestion needs a reason. Decisions are never changed or deleted.
+    """
+
+    model = ConnectionLevelDecision
+    input_serializer_class = shapes.ConnectionLevelDecisionInput
+    output_serializer_class = shapes.ConnectionLevelDecisionOutput
+    filterset_class = ConnectionLevelDecisionFilter
+    http_method_names = ["get", "post", "head", "options"]
+    ordering = ["-decided_at", "-id"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return _ServiceErrors.call(
+            services.connection_level_decide,
+            workspace=self.workspace,
+            decided_by=self.request.user,
+            **data,
+        )
