@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/", include("accounts.imports.urls")),
     path("settings/tokens/", include("kam.api.token_urls")),
     path("settings/valuation/", include("accounts.settings_urls")),
+    path("accounts/", include("buying_center.urls")),
     path("api/v1/", include("kam.api.urls")),
     path("ui/", include("kam.ui.urls")),
 ]
