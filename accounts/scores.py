@@ -25,51 +25,26 @@ queued the one follow-up run (``kam.jobs.debounce``), which scores it.
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
-import numpy as np
 from django.db.models import Max
 from django.utils import timezone
 
 from accounts.currency import load_rate_table
 from accounts.dirty import SCORES
-from accounts.models import Customer, CustomerScore, CustomerYearFigures, ValuationSettings
+from accounts.models import Customer, CustomerScore, ValuationSettings
 from accounts.score_inputs import load_customers, load_sales_lines
-from accounts.score_table import ScoreSettings, ScoreTable, YearFigures, compute_scores
-from accounts.scoring.quadrant import RELATIONSHIPS
-from accounts.scoring.scorecard import CRITERIA, ScoreWeights
+from accounts.score_store import RunFacts, store_chunk
+from accounts.score_table import ScoreSettings, compute_scores
+from accounts.scoring.scorecard import ScoreWeights
 from kam.jobs.models import ACTIVE_STATUSES, Job
 from kam.jobs.runner import JobOutcome
 from kam.jobs.services import job_progress
-from kam.tenancy.context import require_workspace_id
 from kam.tenancy.tasks import workspace_atomic
 from kam.workspaces.models import Workspace
 
-#: Customers per stored chunk (one transaction each).
-CHUNK_SIZE = 2_000
-
-SCORE_FIELDS = [
-    "currency",
-    "revenue_3y",
-    "margin_3y",
-    "margin_share",
-    "clv_contractual",
-    "clv_transactional",
-    "probability_alive",
-    "upv",
-    "upv_source",
-    "size_percentile",
-    "loyalty",
-    "quadrant",
-    "composite",
-    "revenue_rank",
-    "criteria",
-    "inputs",
-    "computed_at",
-]
+#: Customers per stored chunk (one transaction and one progress report each).
+CHUNK_SIZE = 10_000
 
 
 def score_settings(settings: ValuationSettings) -> ScoreSettings:
@@ -97,128 +72,6 @@ def _current_settings() -> ValuationSettings:
     return ValuationSettings.objects.first() or ValuationSettings()
 
 
-def _money(value: float) -> str | None:
-    return None if not np.isfinite(value) else f"{value:.2f}"
-
-
-def _number(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
-
-
-def _score_rows(
-    table: ScoreTable, ids: np.ndarray, start: int, stop: int, *, common: dict[str, Any]
-) -> Iterator[CustomerScore]:
-    workspace_id = require_workspace_id()  # bulk_create skips save(), which would set it
-    card = table.scorecard
-    for i in range(start, stop):
-        scores = card.scores[i]
-        criteria = {
-            name: {
-                "score": round(float(scores[j]), 4),
-                "contribution": round(float(card.contributions[i, j]), 4),
-                "missing": bool(card.missing[i, j]),
-            }
-            for j, name in enumerate(CRITERIA)
-        }
-        inputs = {
-            **{k: v for k, v in common.items() if k != "computed_at_value"},
-            "clv_settings": {name: float(values[i]) for name, values in table.clv_settings.items()},
-            "lines_counted": int(table.lines_counted[i]),
-            "lines_without_rate": int(table.lines_without_rate[i]),
-        }
-        yield CustomerScore(
-            workspace_id=workspace_id,
-            customer_id=int(ids[i]),
-            currency=common["currency"],
-            revenue_3y=_money(table.revenue_3y[i]) or "0.00",
-            margin_3y=_money(table.margin_3y[i]) or "0.00",
-            margin_share=_number(table.margin_share[i]),
-            clv_contractual=_money(table.clv_contractual[i]),
-            clv_transactional=_money(table.clv_transactional[i]),
-            probability_alive=_number(table.probability_alive[i]),
-            upv=_money(table.upv[i]),
-            upv_source=str(table.upv_source[i]),
-            size_percentile=_number(table.size_percentile[i]),
-            loyalty=_number(table.loyalty[i]),
-            quadrant=RELATIONSHIPS[int(table.quadrant[i])].value,
-            composite=_number(card.composite[i]),
-            revenue_rank=int(table.revenue_rank[i]),
-            criteria=criteria,
-            inputs=inputs,
-            computed_at=common["computed_at_value"],
-        )
-
-
-def _year_figures_row(
-    figures: YearFigures,
-    k: int,
-    *,
-    ids: np.ndarray,
-    workspace_id: int,
-    computed_at: datetime.datetime,
-) -> CustomerYearFigures:
-    # Each amount rounded to the cent first, the margin from the rounded
-    # amounts: the figures on a page add up exactly.
-    net_sales, goods, serve = (
-        Decimal(f"{v:.2f}")
-        for v in (figures.net_sales[k], figures.cost_of_goods[k], figures.cost_to_serve[k])
-    )
-    return CustomerYearFigures(
-        workspace_id=workspace_id,
-        customer_id=int(ids[figures.customer[k]]),
-        year=int(figures.year[k]),
-        net_sales=net_sales,
-        cost_of_goods=goods,
-        cost_to_serve=serve,
-        contribution_margin=net_sales - goods - serve,
-        line_count=int(figures.lines[k]),
-        computed_at=computed_at,
-    )
-
-
-def _store_chunk(
-    table: ScoreTable,
-    ids: np.ndarray,
-    updated_at: list[datetime.datetime],
-    start: int,
-    stop: int,
-    *,
-    common: dict[str, Any],
-) -> int:
-    """Upsert the chunk's scores and figures; clear the flags of unchanged customers."""
-    chunk_ids = [int(pk) for pk in ids[start:stop]]
-    CustomerScore.objects.bulk_create(
-        _score_rows(table, ids, start, stop, common=common),
-        update_conflicts=True,
-        unique_fields=["workspace", "customer"],
-        update_fields=SCORE_FIELDS,
-        batch_size=1000,
-    )
-    figures = table.year_figures
-    lo, hi = np.searchsorted(figures.customer, [start, stop])
-    CustomerYearFigures.objects.filter(customer_id__in=chunk_ids).delete()
-    workspace_id = require_workspace_id()
-    computed_at = common["computed_at_value"]
-    CustomerYearFigures.objects.bulk_create(
-        (
-            _year_figures_row(
-                figures, k, ids=ids, workspace_id=workspace_id, computed_at=computed_at
-            )
-            for k in range(lo, hi)
-        ),
-        batch_size=1000,
-    )
-    # See the module docstring: clear only where the inputs did not move.
-    read_at = dict(zip(chunk_ids, updated_at[start:stop], strict=True))
-    now = (
-        Customer.objects.select_for_update()
-        .filter(pk__in=chunk_ids)
-        .values_list("pk", "updated_at")
-    )
-    unchanged = [pk for pk, stamp in now if read_at.get(pk) == stamp]
-    return Customer.objects.filter(pk__in=unchanged, scores_dirty=True).update(scores_dirty=False)
-
-
 def scores_recompute(
     *, workspace_id: int, job: Job | None = None, chunk_size: int = CHUNK_SIZE
 ) -> JobOutcome:
@@ -244,28 +97,23 @@ def scores_recompute(
     table = compute_scores(customers, lines, rates, settings=settings, as_of=as_of)
     line_count = lines.count
     del lines
-    computed_at = timezone.now()
-    common: dict[str, Any] = {
-        "currency": currency,
-        "as_of": as_of.isoformat(),
-        "window": {"from": table.window_start.isoformat(), "to": as_of.isoformat()},
-        "settings": settings.as_dict(),
-        "settings_version": settings_row.version if settings_row.pk else None,
-        "transactional": table.transactional_note,
-        "computed_at_value": computed_at,
-    }
+    run = RunFacts(
+        currency=currency,
+        computed_at=timezone.now(),
+        inputs={
+            "currency": currency,
+            "as_of": as_of.isoformat(),
+            "window": {"from": table.window_start.isoformat(), "to": as_of.isoformat()},
+            "settings": settings.as_dict(),
+            "settings_version": settings_row.version if settings_row.pk else None,
+            "transactional": table.transactional_note,
+        },
+    )
     cleared = 0
     for start in range(0, total, chunk_size):
         stop = min(start + chunk_size, total)
         with workspace_atomic():
-            cleared += _store_chunk(
-                table,
-                customers.ids,
-                customers.updated_at,
-                start,
-                stop,
-                common=common,
-            )
+            cleared += store_chunk(table, customers.ids, customers.updated_at, start, stop, run=run)
         progress(stop, message=f"{stop:,} of {total:,} customers scored.")
     message = f"Scores computed for {total:,} customers from {line_count:,} sales lines."
     if table.missing.lines:

@@ -235,3 +235,58 @@ def test_recompute_of_one_workspace_touches_nothing_of_another(
     after = {tenant.workspace.pk: snapshot(tenant.workspace) for tenant in (world.a, world.b)}
     assert after == before
     assert set(scores_of(hand)) == {"FRIEND", "ABROAD", "VULTURE"}
+
+
+def test_stored_explanations_and_yearly_figures_add_up(hand: Workspace) -> None:
+    """What the pages show: per-criterion parts that sum to the composite, exact yearly sums."""
+    with workspace_context(hand):
+        friend = Customer.objects.get(external_id="FRIEND")
+        friend.upv_estimate = Decimal("1234.56")
+        friend.strategic_importance = 4
+        friend.save()
+        scores_recompute(workspace_id=hand.pk)
+        figures = list(CustomerYearFigures.objects.filter(customer=friend))
+    score = scores_of(hand)["FRIEND"]
+
+    assert set(score.criteria) == {
+        "size",
+        "strategic_importance",
+        "clv",
+        "upv",
+        "account_fit",
+        "relationship",
+    }
+    assert score.criteria["strategic_importance"] == {
+        "score": 0.75,
+        "contribution": pytest.approx(0.75 / 6, abs=1e-4),
+        "missing": False,
+    }
+    assert score.criteria["account_fit"]["missing"] is True  # no fit ratings entered
+    assert sum(c["contribution"] for c in score.criteria.values()) == pytest.approx(
+        score.composite, abs=1e-3
+    )
+    assert (score.upv, score.upv_source) == (Decimal("1234.56"), "estimate")
+    assert scores_of(hand)["VULTURE"].upv_source == ""
+    assert scores_of(hand)["VULTURE"].upv is None
+    assert score.inputs["lines_counted"] == 3
+    assert score.probability_alive is None
+
+    assert sum(f.line_count for f in figures) == 3
+    assert sum(f.net_sales for f in figures) == Decimal("3000.00")
+    for f in figures:
+        assert f.contribution_margin == f.net_sales - f.cost_of_goods - f.cost_to_serve
+        assert f.cost_to_serve == Decimal("100.00") * f.line_count
+
+
+def test_a_second_run_replaces_scores_and_figures_without_duplicates(hand: Workspace) -> None:
+    with workspace_context(hand):
+        scores_recompute(workspace_id=hand.pk)
+        SalesLine.objects.filter(customer__external_id="VULTURE").delete()
+        scores_recompute(workspace_id=hand.pk)
+        assert CustomerScore.objects.count() == 3
+        vulture_figures = CustomerYearFigures.objects.filter(customer__external_id="VULTURE")
+        assert not vulture_figures.exists()
+        assert CustomerYearFigures.objects.filter(customer__external_id="FRIEND").count() == 3
+    vulture = scores_of(hand)["VULTURE"]
+    assert vulture.revenue_3y == Decimal("0.00")
+    assert vulture.clv_contractual is None
