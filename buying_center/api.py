@@ -111,7 +111,9 @@ class StakeholderViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 class InfluenceLinkFilter(django_filters.FilterSet):
     source = django_filters.NumberFilter(field_name="source_id", help_text="Stakeholder id.")
     target = django_filters.NumberFilter(field_name="target_id", help_text="Stakeholder id.")
-    customer = django_filters.NumberFilter(field_name="source__customer_id", help_text="Account id.")
+    customer = django_filters.NumberFilter(
+        field_name="source__customer_id", help_text="Account id."
+    )
 
     class Meta:
         model = InfluenceLink
@@ -138,7 +140,9 @@ class InfluenceLinkViewSet(WorkspaceResourceViewSet):
     ordering = ["id"]
 
     def validated_input(self, request: Request, *, partial: bool = False) -> dict[str, Any]:
-        serializer_class = InfluenceLinkInput if self.action == "create" else InfluenceLinkUpdateInput
+        serializer_class = (
+            InfluenceLinkInput if self.action == "create" else InfluenceLinkUpdateInput
+        )
         serializer = serializer_class(
             data=request.data, partial=partial, context=self.get_serializer_context()
         )
@@ -181,9 +185,7 @@ class StakeholderChangeFilter(django_filters.FilterSet):
     list=extend_schema(summary="List changes of assessed stakeholder attributes"),
     retrieve=extend_schema(summary="Get one stakeholder change"),
 )
-class StakeholderChangeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet
-):
+class StakeholderChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
     """The dated, attributed history of assessed attributes (read-only).
 
     Relationship scores are written as numbers (-2 to 2), roles as a

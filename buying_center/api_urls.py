@@ -7,8 +7,6 @@ from buying_center.api import InfluenceLinkViewSet, StakeholderChangeViewSet, St
 router = SimpleRouter(use_regex_path=False)
 router.register("stakeholders", StakeholderViewSet, basename="api-stakeholder")
 router.register("influence-links", InfluenceLinkViewSet, basename="api-influence_link")
-router.register(
-    "stakeholder-changes", StakeholderChangeViewSet, basename="api-stakeholder_change"
-)
+router.register("stakeholder-changes", StakeholderChangeViewSet, basename="api-stakeholder_change")
 
 urlpatterns = router.urls

@@ -21,7 +21,8 @@ from selling_center.models import SellingCenterMember
 #: The five steps, with words so the radio group reads well to a screen reader too.
 SCORE_WORDS = {-2: "very poor", -1: "poor", 0: "neutral", 1: "good", 2: "very good"}
 SCORE_CHOICES = [("", "Not assessed")] + [
-    (str(value), f"{symbol} ({SCORE_WORDS[value]})") for value, symbol in RELATIONSHIP_SCORES.items()
+    (str(value), f"{symbol} ({SCORE_WORDS[value]})")
+    for value, symbol in RELATIONSHIP_SCORES.items()
 ]
 
 
@@ -155,7 +156,7 @@ class InfluenceLinkForm(forms.Form):
     target = forms.TypedChoiceField(coerce=int, label="Influences")
     strength = forms.TypedChoiceField(
         coerce=int,
-        choices=[("1", "1 – weak"), ("2", "2 – moderate"), ("3", "3 – strong")],
+        choices=[("1", "1: weak"), ("2", "2: moderate"), ("3", "3: strong")],
         initial="2",
     )
     notes = forms.CharField(max_length=300, required=False)

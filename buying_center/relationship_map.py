@@ -241,7 +241,8 @@ def dot_string(value: str) -> str:
 
 def html_text(value: str) -> str:
     """Text for a Graphviz HTML-like label: markup characters escaped, no line breaks."""
-    return html.escape(" ".join(value.split()), quote=True)
+    # Graphviz expands \N, \G... even inside HTML labels; an entity is taken literally.
+    return html.escape(" ".join(value.split()), quote=True).replace("\\", "&#92;")
 
 
 def _months_since(moment: datetime.datetime, now: datetime.datetime) -> int:
@@ -454,7 +455,7 @@ def build_dot(
         if group:
             lines.append("  }")
 
-    lines.append(f"  legend [shape=plain, style=solid, label={_legend()}];")
+    lines.append(f'  legend [id="legend", shape=plain, style=solid, label={_legend()}];')
 
     lines.extend(_reports_to_edges(shown_people, by_id, shown))
     if options.show_influence:

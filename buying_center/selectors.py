@@ -76,9 +76,7 @@ def key_accounts_for(
 
 def account_for_page(*, workspace: Workspace, customer_id: int) -> Customer | None:
     return (
-        Customer.objects.filter(workspace=workspace, pk=customer_id)
-        .select_related("owner")
-        .first()
+        Customer.objects.filter(workspace=workspace, pk=customer_id).select_related("owner").first()
     )
 
 

@@ -240,7 +240,9 @@ def _comparable(field: str, value: Any) -> Any:
     return value
 
 
-def _assessed_changes(before: Stakeholder | None, after: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
+def _assessed_changes(
+    before: Stakeholder | None, after: Mapping[str, Any]
+) -> list[tuple[str, Any, Any]]:
     changed = []
     for field in ASSESSED_FIELDS:
         if field not in after:
@@ -288,7 +290,9 @@ def stakeholder_create(
 ) -> Stakeholder:
     """Add a person to the account's buying center; assessed values start the history."""
     _check_workspace(workspace, customer, "Customer", "customer")
-    fields = _validate(workspace=workspace, customer=customer, stakeholder=None, fields=_only(fields))
+    fields = _validate(
+        workspace=workspace, customer=customer, stakeholder=None, fields=_only(fields)
+    )
     changes = _assessed_changes(None, fields)
     stakeholder = Stakeholder(workspace=workspace, customer=customer, **fields)
     if changes:

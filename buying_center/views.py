@@ -113,7 +113,7 @@ def _bind(
     **kwargs: Any,
 ) -> StakeholderForm:
     return StakeholderForm(
-        *( [request.POST] if request.method == "POST" else [] ),
+        *([request.POST] if request.method == "POST" else []),
         customer=customer,
         colleagues=list(colleagues.values()),
         owners=list(owners.values()),
@@ -166,7 +166,9 @@ def _conflict_rows(
         if name in {"owner", "reports_to"}:
             saved = saved or None
             yours = yours or None
-        if (saved or None) == (yours or None) or (saved in ("", None, []) and yours in ("", None, [])):
+        if (saved or None) == (yours or None) or (
+            saved in ("", None, []) and yours in ("", None, [])
+        ):
             continue
         rows.append(
             {
@@ -210,10 +212,9 @@ def stakeholder_edit(request: HttpRequest, customer_id: int, stakeholder_id: int
             _apply_errors(form, error)
         except VersionConflict:
             current = _stakeholder(request, customer, stakeholder_id)
-            last = (
-                selectors.stakeholder_changes(workspace=request.workspace, stakeholder=current)  # type: ignore[attr-defined]
-                .first()
-            )
+            last = selectors.stakeholder_changes(
+                workspace=request.workspace, stakeholder=current
+            ).first()  # type: ignore[attr-defined]
             conflict = {
                 "rows": _conflict_rows(form, current, form.cleaned_data),
                 "current": current,
@@ -255,9 +256,7 @@ def stakeholder_edit(request: HttpRequest, customer_id: int, stakeholder_id: int
 
 
 @workspace_view(Capability.VIEW)
-def stakeholder_detail(
-    request: HttpRequest, customer_id: int, stakeholder_id: int
-) -> HttpResponse:
+def stakeholder_detail(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
@@ -367,9 +366,7 @@ def stakeholder_reassess(
 
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_delete(
-    request: HttpRequest, customer_id: int, stakeholder_id: int
-) -> HttpResponse:
+def stakeholder_delete(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
     version = request.POST.get("version")
@@ -447,6 +444,4 @@ def influence_link_delete(
         return redirect(
             "stakeholder-detail", customer_id=customer.pk, stakeholder_id=int(stakeholder_id)
         )
-    return redirect(
-        "stakeholder-detail", customer_id=customer.pk, stakeholder_id=link.source_id
-    )
+    return redirect("stakeholder-detail", customer_id=customer.pk, stakeholder_id=link.source_id)

@@ -9,7 +9,13 @@ from buying_center.selectors import score_symbol
 
 register = template.Library()
 
-_SCORE_BADGES = {-2: "badge-danger", -1: "badge-warn", 0: "badge-muted", 1: "badge-ok", 2: "badge-ok"}
+_SCORE_BADGES = {
+    -2: "badge-danger",
+    -1: "badge-warn",
+    0: "badge-muted",
+    1: "badge-ok",
+    2: "badge-ok",
+}
 _ROLE_LABELS = dict(BuyingRole.choices)
 
 

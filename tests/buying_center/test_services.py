@@ -127,9 +127,7 @@ def test_score_outside_scale_unknown_role_and_foreign_owner_are_refused(
             services.stakeholder_create(
                 workspace=world.a.workspace, customer=account, name="X", owner=other_member
             )
-        assert "Per Olsen is on the selling center of another account" in _message(
-            error, "owner"
-        )
+        assert "Per Olsen is on the selling center of another account" in _message(error, "owner")
         assert not Stakeholder.objects.filter(customer=account).exists()
 
 
