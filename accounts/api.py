@@ -9,19 +9,42 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Model
+from django.db.models import Model, OuterRef, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from accounts import services
-from accounts.models import Customer, CustomerStatus, Offering, SalesLine
+from accounts import services, valuation_settings
+from accounts.models import (
+    Customer,
+    CustomerScore,
+    CustomerStatus,
+    ExchangeRate,
+    Offering,
+    Quadrant,
+    SalesLine,
+    SelectionDecision,
+    SelectionReview,
+    ValuationSettings,
+)
 from accounts.serializers import (
     TIER_CHOICES,
     CustomerInput,
     CustomerOutput,
+    CustomerScoreOutput,
+    ExchangeRateInput,
+    ExchangeRateOutput,
+    MissingRateOutput,
     OfferingInput,
     OfferingOutput,
     SalesLineInput,
     SalesLineOutput,
+    SelectionDecisionInput,
+    SelectionDecisionOutput,
+    SelectionReviewOutput,
+    ValuationSettingsInput,
+    ValuationSettingsOutput,
 )
 from kam.api.base import WorkspaceResourceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
@@ -160,3 +183,207 @@ class SalesLineViewSet(WorkspaceResourceViewSet):
 
     def delete_object(self, instance: Any) -> None:
         services.sales_line_delete(workspace=self.workspace, sales_line=instance)
+
+
+# -- valuation settings ------------------------------------------------------------
+
+
+@extend_schema_view(
+    retrieve=extend_schema(summary="Get the valuation settings"),
+    update=extend_schema(summary="Replace the valuation settings"),
+    partial_update=extend_schema(summary="Change some valuation settings"),
+)
+class ValuationSettingsViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """The workspace's one set of valuation settings (CLV, quadrant, weights, currency).
+
+    Versioned: send the `ETag` back as `If-Match` to change them. Values out of
+    range are refused with a message naming the setting and its range. A change
+    marks every customer's scores for recompute.
+    """
+
+    model = ValuationSettings
+    input_serializer_class = ValuationSettingsInput
+    output_serializer_class = ValuationSettingsOutput
+    read_capability = Capability.VIEW
+    write_capability = Capability.MANAGE_SETTINGS
+    pagination_class = None
+
+    def get_object(self) -> ValuationSettings:
+        settings = valuation_settings.valuation_settings_get(workspace=self.workspace)
+        settings.workspace = self.workspace
+        return settings
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
+        settings = valuation_settings.valuation_settings_update(
+            workspace=self.workspace,
+            expected_version=self.expected_version,
+            changes=data,
+            user=self.request.user,
+        )
+        settings.workspace = self.workspace
+        return settings
+
+
+# -- exchange rates -----------------------------------------------------------------
+
+
+class ExchangeRateFilter(django_filters.FilterSet):
+    currency = django_filters.CharFilter(lookup_expr="iexact")
+    on = django_filters.DateFilter(
+        method="filter_on", help_text="Only the rate of each currency that holds on this day."
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "on"]
+
+    def filter_on(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        latest = (
+            ExchangeRate.objects.filter(
+                workspace=OuterRef("workspace"),
+                currency=OuterRef("currency"),
+                valid_from__lte=value,
+            )
+            .order_by("-valid_from")
+            .values("pk")[:1]
+        )
+        return queryset.filter(valid_from__lte=value, pk=Subquery(latest))
+
+
+@extend_schema_view(
+    **_resource_docs("exchange rate", "exchange rates"),
+    missing=extend_schema(
+        summary="Currencies lacking a rate for some sales",
+        responses=MissingRateOutput(many=True),
+    ),
+)
+class ExchangeRateViewSet(WorkspaceResourceViewSet):
+    """Dated rates to the reporting currency; a rate holds until the currency's next one."""
+
+    model = ExchangeRate
+    input_serializer_class = ExchangeRateInput
+    output_serializer_class = ExchangeRateOutput
+    read_capability = Capability.VIEW
+    write_capability = Capability.MANAGE_SETTINGS
+    filterset_class = ExchangeRateFilter
+    ordering_fields = ["currency", "valid_from"]
+    ordering = ["currency", "-valid_from"]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return valuation_settings.exchange_rate_set(
+            workspace=self.workspace, user=self.request.user, **data
+        )
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        merged = {
+            "currency": instance.currency,
+            "valid_from": instance.valid_from,
+            "rate": instance.rate,
+            **data,
+        }
+        return valuation_settings.exchange_rate_update(
+            workspace=self.workspace, exchange_rate=instance, user=self.request.user, **merged
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        valuation_settings.exchange_rate_delete(
+            workspace=self.workspace, exchange_rate=instance, user=self.request.user
+        )
+
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def missing(self, request: Request) -> Response:
+        """Each currency of the sales lines with lines dated before its first rate."""
+        gaps = valuation_settings.missing_rate_gaps(workspace=self.workspace)
+        return Response(MissingRateOutput(gaps, many=True).data)
+
+
+# -- scores ---------------------------------------------------------------------------
+
+
+class CustomerScoreFilter(django_filters.FilterSet):
+    quadrant = django_filters.MultipleChoiceFilter(
+        choices=Quadrant.choices, help_text="Repeat to match several quadrants."
+    )
+    status = django_filters.MultipleChoiceFilter(
+        field_name="customer__status",
+        choices=CustomerStatus.choices,
+        help_text="The customer's status; repeat to match several.",
+    )
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id.")
+
+    class Meta:
+        model = CustomerScore
+        fields = ["quadrant", "status", "customer"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List customer scores"),
+    retrieve=extend_schema(summary="Get one customer score"),
+)
+class CustomerScoreViewSet(WorkspaceResourceViewSet):
+    """Computed scores, one per customer: read-only, written by the recompute job.
+
+    `recomputing` is true while the customer's inputs changed since the score
+    was computed; `computed_at` gives its age.
+    """
+
+    model = CustomerScore
+    output_serializer_class = CustomerScoreOutput
+    http_method_names = ["get", "head", "options"]
+    read_capability = Capability.VIEW
+    filterset_class = CustomerScoreFilter
+    search_fields = ["customer__name", "customer__external_id"]
+    ordering_fields = ["composite", "revenue_rank", "revenue_3y", "margin_3y", "clv_contractual"]
+    ordering = ["revenue_rank"]
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("customer")
+
+
+# -- selection ---------------------------------------------------------------------
+
+
+class SelectionDecisionFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id.")
+    to_status = django_filters.ChoiceFilter(choices=CustomerStatus.choices)
+
+    class Meta:
+        model = SelectionDecision
+        fields = ["customer", "to_status"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List promote and demote decisions"),
+    retrieve=extend_schema(summary="Get one selection decision"),
+)
+class SelectionDecisionViewSet(WorkspaceResourceViewSet):
+    """The history of the key-account program: every promote and demote with its reason.
+
+    Decisions are made with the `promote` and `demote` actions, never created directly.
+    """
+
+    model = SelectionDecision
+    output_serializer_class = SelectionDecisionOutput
+    input_serializer_class = SelectionDecisionInput
+    http_method_names = ["get", "head", "options"]
+    read_capability = Capability.VIEW
+    write_capability = Capability.MANAGE_SELECTION
+    filterset_class = SelectionDecisionFilter
+    ordering_fields = ["decided_at"]
+    ordering = ["-decided_at", "-id"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List quarterly selection reviews"),
+    retrieve=extend_schema(summary="Get one selection review"),
+)
+class SelectionReviewViewSet(WorkspaceResourceViewSet):
+    """Quarterly reviews of the program, with what it looked like when each was closed."""
+
+    model = SelectionReview
+    output_serializer_class = SelectionReviewOutput
+    http_method_names = ["get", "head", "options"]
+    read_capability = Capability.VIEW
+    ordering_fields = ["held_at", "period"]
+    ordering = ["-held_at"]

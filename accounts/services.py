@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty
 from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
+from accounts.valuation_settings import check_customer_inputs
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
 
@@ -31,6 +32,17 @@ CUSTOMER_FIELDS = frozenset(
         "status",
         "tier",
         "owner",
+        # Scorecard inputs and CLV overrides, checked by check_customer_inputs.
+        "strategic_importance",
+        "strategic_importance_reason",
+        "fit_strategic",
+        "fit_operational",
+        "fit_cultural",
+        "upv_estimate",
+        "discount_rate_override",
+        "retention_override",
+        "horizon_years_override",
+        "acquisition_cost_override",
     }
 )
 OFFERING_FIELDS = frozenset({"code", "name", "business_unit"})
@@ -79,6 +91,7 @@ def _check_free(
 @transaction.atomic
 def customer_create(*, workspace: Workspace, **fields: Any) -> Customer:
     fields = _only(CUSTOMER_FIELDS, fields)
+    check_customer_inputs(fields)
     _check_free(
         Customer.objects.filter(workspace=workspace),
         field="external_id",
@@ -99,6 +112,7 @@ def customer_update(
     """Apply ``changes`` if nobody changed the customer since ``expected_version``."""
     _check_in_workspace(workspace, customer)
     changes = _only(CUSTOMER_FIELDS, changes)
+    check_customer_inputs(changes, current=customer)
     if "external_id" in changes:
         _check_free(
             Customer.objects.filter(workspace=workspace),
@@ -110,6 +124,7 @@ def customer_update(
     update_if_version(customer, expected_version=expected_version, changes=changes)
     if SCORE_INPUT_FIELDS.intersection(changes):
         mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk])
+        customer.scores_dirty = True  # the mark is an UPDATE; keep the instance truthful
     return customer
 
 

@@ -562,3 +562,55 @@ def sales_currencies(*, workspace: Workspace) -> list[str]:
         .values_list("currency", flat=True)
         .distinct()
     )
+
+
+# -- a customer's own inputs -----------------------------------------------------
+
+#: Per-account overrides and the workspace setting whose range they share.
+OVERRIDES: dict[str, str] = {
+    "discount_rate_override": "discount_rate",
+    "retention_override": "retention",
+    "horizon_years_override": "horizon_years",
+    "acquisition_cost_override": "acquisition_cost",
+}
+
+
+def check_customer_inputs(changes: Mapping[str, Any], *, current: Any | None = None) -> None:
+    """Check a customer's scorecard inputs and CLV overrides; ``ValidationError`` per field.
+
+    ``current`` is the customer as stored (``None`` for a new one), so a
+    strategic importance kept from before still needs its reason.
+    """
+    errors: dict[str, str] = {}
+    for name, setting_name in OVERRIDES.items():
+        value = changes.get(name)
+        if value is None:
+            continue
+        try:
+            _check_setting(SETTINGS[setting_name], value)
+        except ValidationError as error:
+            errors[name] = f"Override: {error.messages[0]}"
+    for name in ("strategic_importance", "fit_strategic", "fit_operational", "fit_cultural"):
+        value = changes.get(name)
+        if value is not None and (isinstance(value, bool) or value not in range(1, 6)):
+            errors[name] = f"Use a whole number from 1 to 5; you entered {value}."
+    upv = changes.get("upv_estimate")
+    if upv is not None and Decimal(str(upv)) < 0:
+        errors["upv_estimate"] = f"The UPV estimate must be 0 or more; you entered {upv}."
+
+    def merged(name: str) -> Any:
+        if name in changes:
+            return changes[name]
+        return getattr(current, name, None) if current is not None else None
+
+    if (
+        merged("strategic_importance") is not None
+        and not str(merged("strategic_importance_reason") or "").strip()
+    ):
+        errors.setdefault(
+            "strategic_importance_reason",
+            "Say why this customer has this strategic importance (for example: trend setter,"
+            " innovator, reference customer); the judgement needs a written reason.",
+        )
+    if errors:
+        raise ValidationError(errors)
