@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kam.workspaces.urls")),
     path("jobs/", include("kam.jobs.urls")),
     path("imports/", include("accounts.imports.urls")),
+    path("selection/", include("accounts.urls")),
     path("settings/tokens/", include("kam.api.token_urls")),
     path("settings/valuation/", include("accounts.settings_urls")),
     path("accounts/", include("buying_center.urls")),
