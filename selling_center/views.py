@@ -226,6 +226,7 @@ def _render_alignment(
             "suggestions": selectors.suggested_interface_pairs(existing=interfaces),
             "interface_form": interface_form or InterfaceAlignmentForm(members=members),
             "matrix": selectors.coverage_matrix(workspace=workspace, customer=customer),
+            "toggle_url": _toggle_url(customer),
             "stages": stages,
             "stages_without_resource": sum(1 for row in stages if not row.resources),
             "stage_form": stage_form or StageResourceForm(members=members),
@@ -241,6 +242,10 @@ def _render_alignment(
 @workspace_view(Capability.VIEW)
 def alignment(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _render_alignment(request, _account(request, customer_id))
+
+
+def _toggle_url(customer: Customer) -> str:
+    return reverse("account-connection-toggle", kwargs={"customer_id": customer.pk})
 
 
 def _back_to_alignment(customer: Customer, section: str) -> HttpResponse:
@@ -353,8 +358,15 @@ def connection_toggle(request: HttpRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     try:
-        stakeholder_id = int(request.POST.get("stakeholder", ""))
-        member_id = int(request.POST.get("member", ""))
+        # A matrix button sends cell="<stakeholder>:<member>"; the API-like
+        # pair of fields is accepted too.
+        cell_value = request.POST.get("cell", "")
+        if cell_value:
+            stakeholder_part, member_part = cell_value.split(":", 1)
+        else:
+            stakeholder_part = request.POST.get("stakeholder", "")
+            member_part = request.POST.get("member", "")
+        stakeholder_id, member_id = int(stakeholder_part), int(member_part)
     except ValueError:
         return HttpResponse("Say which stakeholder and which member to connect.", status=400)
     stakeholder = workspace_get_object_or_404(
@@ -375,7 +387,12 @@ def connection_toggle(request: HttpRequest, customer_id: int) -> HttpResponse:
     return render(
         request,
         "selling_center/_coverage_cell.html",
-        {"customer": customer, "stakeholder": stakeholder, "cell": cell},
+        {
+            "customer": customer,
+            "stakeholder": stakeholder,
+            "cell": cell,
+            "toggle_url": _toggle_url(customer),
+        },
     )
 
 

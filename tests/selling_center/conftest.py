@@ -1,0 +1,50 @@
+"""Small builders for selling-center tests: a key account with people on both sides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import Customer, CustomerStatus
+from buying_center.models import Stakeholder
+from kam.tenancy.context import workspace_context
+from selling_center.models import SellingCenterMember
+from tests.factories import Tenant, WorkspaceWorld
+
+
+@pytest.fixture
+def in_a(world: WorkspaceWorld) -> Iterator[Tenant]:
+    """Run the test body inside workspace A's context."""
+    with workspace_context(world.a.workspace):
+        yield world.a
+
+
+def key_account(tenant: Tenant, name: str = "Fjord Paper") -> Customer:
+    return Customer.objects.create(
+        workspace=tenant.workspace,
+        external_id=f"{tenant.workspace.slug}-{name}",
+        name=name,
+        status=CustomerStatus.KEY_ACCOUNT,
+    )
+
+
+def member(customer: Customer, role: str, **fields: Any) -> SellingCenterMember:
+    fields.setdefault("name", "" if fields.get("user") else f"{role} person")
+    return SellingCenterMember.objects.create(
+        workspace=customer.workspace, customer=customer, role=role, **fields
+    )
+
+
+def stakeholder(customer: Customer, name: str, **fields: Any) -> Stakeholder:
+    return Stakeholder.objects.create(
+        workspace=customer.workspace, customer=customer, name=name, **fields
+    )
+
+
+def client_for(tenant: Tenant, role: str = "kam") -> Client:
+    client = Client()
+    client.force_login(tenant.user(role))
+    return client
