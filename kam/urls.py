@@ -13,6 +13,7 @@ urlpatterns = [
     path("selection/", include("accounts.urls")),
     path("settings/tokens/", include("kam.api.token_urls")),
     path("settings/valuation/", include("accounts.settings_urls")),
+    path("accounts/", include("selling_center.urls")),
     path("accounts/", include("buying_center.urls")),
     path("accounts/", include("buying_center.map_urls")),
     path("api/v1/", include("kam.api.urls")),

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("kam.jobs.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("accounts.imports.api_urls")),
+    path("", include("selling_center.api_urls")),
     path("", include("buying_center.api_urls")),
 ]
