@@ -241,8 +241,13 @@ def dot_string(value: str) -> str:
 
 def html_text(value: str) -> str:
     """Text for a Graphviz HTML-like label: markup characters escaped, no line breaks."""
-    # Graphviz expands \N, \G... even inside HTML labels; an entity is taken literally.
-    return html.escape(" ".join(value.split()), quote=True).replace("\\", "&#92;")
+    # Graphviz expands \N, \G... even inside HTML labels; a doubled backslash is one.
+    return html.escape(" ".join(value.split()), quote=True).replace("\\", "\\\\")
+
+
+def tooltip_string(value: str) -> str:
+    """A DOT string for ``tooltip``: Graphviz 2.x expands its escapes twice."""
+    return dot_string(value.replace("\\", "\\\\"))
 
 
 def _months_since(moment: datetime.datetime, now: datetime.datetime) -> int:
@@ -432,7 +437,7 @@ def build_dot(
             f"style={dot_string(style)}",
             f"color={dot_string(border)}",
             f"penwidth={width}",
-            f"tooltip={dot_string(_person_tooltip(person))}",
+            f"tooltip={tooltip_string(_person_tooltip(person))}",
         ]
         if person.opponent_influencer:
             attributes.append("peripheries=2")
@@ -471,7 +476,7 @@ def build_dot(
                 f"  p{link.source_id} -> p{link.target_id} [style=dashed,"
                 f" color={dot_string(INFLUENCE_COLOUR)}, penwidth={INFLUENCE_WIDTH[strength]},"
                 f" arrowsize={0.7 + 0.15 * strength:.2f}, constraint=false,"
-                f' class="influence strength-{strength}", tooltip={dot_string(words)}];'
+                f' class="influence strength-{strength}", tooltip={tooltip_string(words)}];'
             )
     lines.append("}")
     return "\n".join(lines) + "\n"
