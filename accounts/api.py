@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -42,11 +44,12 @@ from accounts.serializers import (
     SalesLineOutput,
     SelectionDecisionInput,
     SelectionDecisionOutput,
+    SelectionRefusedOutput,
     SelectionReviewOutput,
     ValuationSettingsInput,
     ValuationSettingsOutput,
 )
-from kam.api.base import WorkspaceResourceViewSet
+from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
 from kam.permissions import Capability
 
@@ -353,25 +356,85 @@ class SelectionDecisionFilter(django_filters.FilterSet):
         fields = ["customer", "to_status"]
 
 
+_DECISION_DOCS = {
+    "request": SelectionDecisionInput,
+    "responses": {201: SelectionDecisionOutput, 400: SelectionRefusedOutput},
+}
+
+
 @extend_schema_view(
     list=extend_schema(summary="List promote and demote decisions"),
     retrieve=extend_schema(summary="Get one selection decision"),
+    promote=extend_schema(summary="Promote a customer to key account", **_DECISION_DOCS),
+    demote=extend_schema(summary="Demote a key account or candidate", **_DECISION_DOCS),
 )
-class SelectionDecisionViewSet(WorkspaceResourceViewSet):
+class SelectionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceViewSet):
     """The history of the key-account program: every promote and demote with its reason.
 
-    Decisions are made with the `promote` and `demote` actions, never created directly.
+    Decisions are made with `promote` and `demote`, never created directly. A
+    decision the program's rules warn about (not a friend, too many key
+    accounts, a KAM holding too many) is refused with the warnings until it is
+    sent again with `acknowledge_warnings: true`.
     """
 
     model = SelectionDecision
     output_serializer_class = SelectionDecisionOutput
     input_serializer_class = SelectionDecisionInput
-    http_method_names = ["get", "head", "options"]
     read_capability = Capability.VIEW
     write_capability = Capability.MANAGE_SELECTION
     filterset_class = SelectionDecisionFilter
     ordering_fields = ["decided_at"]
     ordering = ["-decided_at", "-id"]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.output_serializer_class
+
+    def _decide(self, request: Request, *, promote: bool) -> Response:
+        from accounts import selection  # the selection service arrives in a parallel change
+
+        data = SelectionDecisionInput(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        customer = data.validated_data["customer"]
+        decide = selection.customer_promote if promote else selection.customer_demote
+        try:
+            decision = decide(
+                workspace=self.workspace,
+                customer=customer,
+                reason=data.validated_data["reason"],
+                user=request.user,
+                acknowledge_warnings=data.validated_data["acknowledge_warnings"],
+            )
+        except DjangoValidationError as error:
+            errors = error.message_dict
+            warnings: list[str] = []
+            if "acknowledge_warnings" in errors:
+                warnings = selection.selection_warnings(
+                    workspace=self.workspace,
+                    customer=customer,
+                    to_status=CustomerStatus.KEY_ACCOUNT
+                    if promote
+                    else selection.DEMOTE_TO.get(customer.status, CustomerStatus.CUSTOMER),
+                )
+            return Response(
+                {
+                    "detail": " ".join(warnings) or "The decision was refused; see errors.",
+                    "errors": errors,
+                    "warnings": warnings,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        output = SelectionDecisionOutput(decision, context=self.get_serializer_context())
+        return Response(output.data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"])
+    def promote(self, request: Request) -> Response:
+        """Make the customer a key account, with the reason kept in the history."""
+        return self._decide(request, promote=True)
+
+    @action(detail=False, methods=["post"])
+    def demote(self, request: Request) -> Response:
+        """Take a key account out of the program (a candidate off the list)."""
+        return self._decide(request, promote=False)
 
 
 @extend_schema_view(

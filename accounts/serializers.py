@@ -345,3 +345,12 @@ class SelectionReviewOutput(serializers.ModelSerializer):
         model = SelectionReview
         fields = ["id", "period", "held_at", "held_by", "notes", "snapshot"]
         read_only_fields = fields
+
+
+class SelectionRefusedOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the decision goes against; send acknowledge_warnings: true to proceed.",
+    )

@@ -134,3 +134,50 @@ def test_selection_history_is_readable_and_scoped(
     assert (
         viewer.get(f"/api/v1/selection-decisions/{other['results'][0]['id']}/").status_code == 404
     )
+
+
+def test_promote_refuses_until_warnings_are_acknowledged_then_keeps_the_reason(
+    world: WorkspaceWorld, token_client: TokenClient
+) -> None:
+    assert world.a.customer
+    url = "/api/v1/selection-decisions/promote/"
+    body = {"customer": world.a.customer.pk, "reason": "Our largest loyal account."}
+    assert token_client(world.a, "kam").post(url, body, format="json").status_code == 403
+    executive = token_client(world.a, "executive")
+    # No score yet: not known to be a friend, so the rules warn.
+    refused = executive.post(url, body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["warnings"]
+    with workspace_context(world.a.workspace):
+        assert Customer.objects.get(pk=world.a.customer.pk).status != "key_account"
+    accepted = executive.post(url, {**body, "acknowledge_warnings": True}, format="json")
+    assert accepted.status_code == 201, accepted.json()
+    decision = accepted.json()
+    assert (decision["to_status"], decision["reason"]) == (
+        "key_account",
+        "Our largest loyal account.",
+    )
+    demoted = executive.post(
+        "/api/v1/selection-decisions/demote/",
+        {"customer": world.a.customer.pk, "reason": "Merged into a group account."},
+        format="json",
+    )
+    assert demoted.status_code == 201
+    assert demoted.json()["to_status"] == "former_key_account"
+
+
+def test_decisions_need_a_reason_and_a_customer_of_this_workspace(
+    world: WorkspaceWorld, token_client: TokenClient
+) -> None:
+    assert world.a.customer and world.b.customer
+    executive = token_client(world.a, "executive")
+    url = "/api/v1/selection-decisions/promote/"
+    no_reason = executive.post(
+        url, {"customer": world.a.customer.pk, "reason": " ", "acknowledge_warnings": True}
+    )
+    assert no_reason.status_code == 400
+    foreign = executive.post(
+        url, {"customer": world.b.customer.pk, "reason": "x", "acknowledge_warnings": True}
+    )
+    assert foreign.status_code == 400
+    assert "does not exist" in foreign.json()["errors"]["customer"][0]
