@@ -319,7 +319,7 @@ def stakeholder_update(
     _check_workspace(workspace, stakeholder, "Stakeholder", "stakeholder")
     changes = _only(changes)
     current = (
-        Stakeholder.objects.select_for_update()
+        Stakeholder.objects.select_for_update(of=("self",))
         .select_related("owner", "owner__user", "customer")
         .filter(workspace=workspace, pk=stakeholder.pk, version=expected_version)
         .first()
