@@ -3,7 +3,8 @@
 Reads need VIEW, writes EDIT_ACCOUNTS. Members, interface alignments and
 engagement plans are versioned: ``ETag`` on reads, ``If-Match`` required on
 updates (see ``kam.api.concurrency``). Links across accounts are refused with
-400 and a message naming both sides; another workspace's ids read as unknown.
+400 and a message naming both sides (services raise Django's ValidationError, which
+``kam.api.exceptions`` answers like a serializer's); another workspace's ids read as unknown.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -47,19 +47,6 @@ def _docs(noun: str, plural: str, *, update_input: Any = None) -> dict[str, Any]
     }
 
 
-class _ServiceErrors:
-    """Turn a service's ValidationError into a 400 with the same field names."""
-
-    @staticmethod
-    def call(function: Any, **kwargs: Any) -> Any:
-        try:
-            return function(**kwargs)
-        except DjangoValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise ValidationError(error.message_dict) from None
-            raise ValidationError({"non_field_errors": error.messages}) from None
-
-
 class CustomerFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id.")
 
@@ -86,16 +73,13 @@ class SellingCenterMemberViewSet(OptimisticConcurrencyMixin, WorkspaceResourceVi
         return queryset.select_related("user")
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(
-            services.selling_center_member_create, workspace=self.workspace, **data
-        )
+        return services.selling_center_member_create(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         if "customer" in data and data.pop("customer").pk != instance.customer_id:
             raise ValidationError({"customer": "A member stays on their account; add a new one."})
         assert self.expected_version is not None
-        return _ServiceErrors.call(
-            services.selling_center_member_update,
+        return services.selling_center_member_update(
             workspace=self.workspace,
             member=instance,
             expected_version=self.expected_version,
@@ -128,16 +112,13 @@ class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceVie
     ordering = ["customer", "supplier_function", "id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(
-            services.interface_alignment_create, workspace=self.workspace, **data
-        )
+        return services.interface_alignment_create(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         if "customer" in data and data.pop("customer").pk != instance.customer_id:
             raise ValidationError({"customer": "A pair stays with its account; add a new one."})
         assert self.expected_version is not None
-        return _ServiceErrors.call(
-            services.interface_alignment_update,
+        return services.interface_alignment_update(
             workspace=self.workspace,
             interface_alignment=instance,
             expected_version=self.expected_version,
@@ -194,7 +175,7 @@ class ConnectionViewSet(_SplitInput, WorkspaceResourceViewSet):
     ordering = ["id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(services.connection_create, workspace=self.workspace, **data)
+        return services.connection_create(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         return services.connection_update(workspace=self.workspace, connection=instance, **data)
@@ -225,14 +206,11 @@ class EngagementPlanViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet
     ordering = ["next_step_due", "id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(
-            services.engagement_plan_create, workspace=self.workspace, **data
-        )
+        return services.engagement_plan_create(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         assert self.expected_version is not None
-        return _ServiceErrors.call(
-            services.engagement_plan_update,
+        return services.engagement_plan_update(
             workspace=self.workspace,
             engagement_plan=instance,
             expected_version=self.expected_version,
@@ -269,7 +247,7 @@ class StageResourceViewSet(_SplitInput, WorkspaceResourceViewSet):
     ordering = ["customer", "stage", "id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(services.stage_resource_add, workspace=self.workspace, **data)
+        return services.stage_resource_add(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         return services.stage_resource_update(
@@ -306,8 +284,7 @@ class ConnectionLevelDecisionViewSet(WorkspaceResourceViewSet):
     ordering = ["-decided_at", "-id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return _ServiceErrors.call(
-            services.connection_level_decide,
+        return services.connection_level_decide(
             workspace=self.workspace,
             decided_by=self.request.user,
             **data,

@@ -6,6 +6,8 @@ workspace's id reads as "does not exist"); the services check same-account rules
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Customer
@@ -23,6 +25,20 @@ from selling_center.models import (
     SellingRole,
     StageResource,
 )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class StatusField(serializers.ChoiceField):
+    """A choice documented as a string with its values in the description.
+
+    Another resource already has an enum named after a ``status`` field, and
+    naming ours needs an ENUM_NAME_OVERRIDES entry in the project settings;
+    until then the values are listed in words (the input is still checked).
+    """
+
+
+STATUS_HELP = "One of: " + ", ".join(AlignmentStatus.values) + "."
+LEVEL_HELP = "One of: " + ", ".join(ConnectionLevel.values) + "."
 
 
 class SellingCenterMemberInput(serializers.Serializer):
@@ -70,7 +86,7 @@ class InterfaceAlignmentInput(serializers.Serializer):
     customer = WorkspaceRelatedField(Customer, help_text="Id of the key account.")
     supplier_function = serializers.CharField(max_length=120)
     customer_function = serializers.CharField(max_length=120)
-    status = serializers.ChoiceField(choices=AlignmentStatus.choices, required=False)
+    status = StatusField(choices=AlignmentStatus.choices, required=False, help_text=STATUS_HELP)
     owner = WorkspaceRelatedField(
         SellingCenterMember,
         required=False,
@@ -81,6 +97,8 @@ class InterfaceAlignmentInput(serializers.Serializer):
 
 
 class InterfaceAlignmentOutput(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text=STATUS_HELP)
+
     class Meta:
         model = InterfaceAlignment
         fields = [
@@ -184,6 +202,9 @@ class ConnectionLevelDecisionInput(serializers.Serializer):
 
 
 class ConnectionLevelDecisionOutput(serializers.ModelSerializer):
+    # Same values as ``level``; a second enum of the same set would get a second name.
+    suggested_level = serializers.CharField(read_only=True, help_text=LEVEL_HELP)
+
     class Meta:
         model = ConnectionLevelDecision
         fields = [

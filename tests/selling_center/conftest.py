@@ -48,3 +48,7 @@ def client_for(tenant: Tenant, role: str = "kam") -> Client:
     client = Client()
     client.force_login(tenant.user(role))
     return client
+
+
+# The API clients and the generous rate limit of the API tests.
+from tests.api.conftest import _generous_rate_limit, token_client  # noqa: E402, F401
