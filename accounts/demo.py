@@ -13,6 +13,7 @@ seed and the same ``period_end`` give the same workspace, row for row.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 import random
@@ -23,7 +24,9 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 
-from accounts.models import Customer, CustomerStatus, Offering, SalesLine
+from accounts.dirty import request_scores_recompute_on_commit
+from accounts.models import Customer, CustomerStatus, ExchangeRate, Offering, SalesLine
+from accounts.valuation_settings import valuation_settings_get
 from kam.workspaces.models import Workspace
 
 if TYPE_CHECKING:
@@ -158,6 +161,12 @@ NAME_STEMS = (
 )  # fmt: skip
 
 
+#: Ranks of large customers that buy on price: a big vulture for the selection view.
+PRICE_BUYERS = frozenset({9})
+#: Ranks of large customers that buy only now and then: butterflies among the big ones.
+OCCASIONAL_BUYERS = frozenset({11, 13})
+
+
 @dataclass
 class _Profile:
     """How one demo customer behaves over the three years."""
@@ -170,6 +179,7 @@ class _Profile:
     segments: tuple[str, ...]
     margin_pressure: float  # points of margin given away in price
     cost_to_serve_rate: float
+    currency: str = "EUR"
 
 
 @dataclass(frozen=True)
@@ -266,13 +276,23 @@ def build_accounts_demo(
 
     customers, profiles = _customers(rng, workspace, customer_count, top_annual_revenue)
     _assign_key_accounts(customers, profiles, key_account_owners, key_account_count)
+    _scorecard_inputs(rng, customers, profiles)
     Customer.objects.bulk_create(customers, batch_size=BATCH_SIZE)
 
     start, end = period_bounds(period_end)
+    rates = _monthly_rates(rng, start, end)
+    ExchangeRate.objects.bulk_create(
+        ExchangeRate(workspace=workspace, currency=currency, valid_from=day, rate=_rate(value))
+        for currency, history in rates.items()
+        for day, value in history
+    )
+    valuation_settings_get(workspace=workspace)  # the defaults, stored
     line_count = 0
     batch: list[SalesLine] = []
     for customer, profile in zip(customers, profiles, strict=True):
-        for line in _sales_lines(rng, workspace, customer, profile, offering_by_code, start, end):
+        for line in _sales_lines(
+            rng, workspace, customer, profile, offering_by_code, start, end, rates
+        ):
             batch.append(line)
             if len(batch) >= BATCH_SIZE:
                 SalesLine.objects.bulk_create(batch)
@@ -281,6 +301,9 @@ def build_accounts_demo(
     SalesLine.objects.bulk_create(batch)
     line_count += len(batch)
 
+    # Every new customer starts dirty; the scores run once this transaction
+    # commits (in process in the embedded set-up, on a worker otherwise).
+    request_scores_recompute_on_commit(workspace=workspace)
     key_accounts = tuple(c.name for c in customers if c.status == CustomerStatus.KEY_ACCOUNT)
     return AccountsDemo(
         offerings=len(offerings),
@@ -363,7 +386,9 @@ def _profile(
 ) -> _Profile:
     years = tuple(range(YEARS))
     behaviour = rng.random()
-    if index < 15:
+    if index in OCCASIONAL_BUYERS:
+        active = (0, YEARS - 1)  # a big project now and then
+    elif index < 15:
         active = years  # the largest accounts buy every year
     elif behaviour < 0.08:
         active = years[: rng.randint(1, YEARS - 1)]  # lost during the period
@@ -380,6 +405,13 @@ def _profile(
     rng.shuffle(others)
     bought = (preferred + others)[:catalog_reach]
     site_count = max(1, min(6, round(scale - 3.2 + rng.uniform(0, 1.5))))
+    # British and Irish plants are invoiced in pounds; global energy and
+    # shipping groups in dollars: the figures must convert with dated rates.
+    currency = "EUR"
+    if region.name == "UK & Ireland":
+        currency = "GBP"
+    elif industry.name in ("Oil & Gas", "Marine & Shipping") and rng.random() < 0.6:
+        currency = "USD"
     cities = rng.sample(region.cities, k=min(site_count, len(region.cities)))
     segments = tuple(f"{city} {industry.site_kind}" for city in cities)
     return _Profile(
@@ -390,8 +422,15 @@ def _profile(
         offerings=tuple(bought),
         segments=segments,
         # Large buyers negotiate harder; some small ones are expensive to serve.
-        margin_pressure=min(0.12, max(0.0, rng.gauss(0.02 + 0.01 * (scale - 4), 0.02))),
+        # About one in five buys on price alone (deep discounts): loyal ones
+        # become vultures, occasional ones strangers, so all four quadrants show.
+        margin_pressure=(
+            rng.uniform(0.2, 0.3)
+            if (index >= 15 and rng.random() < 0.2) or index in PRICE_BUYERS
+            else min(0.12, max(0.0, rng.gauss(0.02 + 0.01 * (scale - 4), 0.02)))
+        ),
         cost_to_serve_rate=max(0.02, rng.gauss(0.06, 0.025) + (0.05 if rng.random() < 0.1 else 0)),
+        currency=currency,
     )
 
 
@@ -411,7 +450,12 @@ def _assign_key_accounts(
         customer.status = CustomerStatus.KEY_ACCOUNT
         customer.tier = 1
         customer.owner = owners[number % len(owners)] if owners else None
-    for index in (2, 4, 6, 7):
+    # Strong customers not in the program yet, about fifteen of them: the
+    # selection view's candidates (a few deliberately not friends).
+    candidates = [2, 4, 6, 7, 9, 11, 13] + [
+        i for i in range(8, 40) if i not in key_indexes and i not in (9, 11, 13)
+    ]
+    for index in candidates[:15]:
         if index < len(customers) and index not in key_indexes:
             customers[index].status = CustomerStatus.CANDIDATE
     former = next((i for i in loyal[key_account_count + 4 :] if i not in key_indexes), None)
@@ -427,6 +471,7 @@ def _sales_lines(
     offering_by_code: dict[str, Offering],
     start: datetime.date,
     end: datetime.date,
+    rates: RateHistory,
 ) -> list[SalesLine]:
     lines: list[SalesLine] = []
     days = (end - start).days + 1
@@ -446,8 +491,11 @@ def _sales_lines(
             amount = max(25.0, target * weight / total_weight)
             date = start + datetime.timedelta(days=int(year * year_days + rng.random() * year_days))
             margin = item.gross_margin - profile.margin_pressure + rng.gauss(0, 0.03)
+            # Invoiced in the customer's currency at the day's rate.
+            fx = 1 / _rate_on(rates, profile.currency, date)
+            amount *= fx
             cost_of_goods = amount * (1 - margin)
-            cost_to_serve = amount * profile.cost_to_serve_rate + 15
+            cost_to_serve = amount * profile.cost_to_serve_rate + 15 * fx
             quantity = max(1.0, round(amount / item.unit_price, 1))
             number += 1
             key = f"DEMO-{customer.external_id}-{number:05d}"
@@ -463,6 +511,7 @@ def _sales_lines(
                     net_sales=_money(amount),
                     cost_of_goods=_money(cost_of_goods),
                     **_cost_split(cost_to_serve),
+                    currency=profile.currency,
                     source_key=key,
                 )
             )
@@ -481,8 +530,73 @@ def _sales_lines(
                         quantity=Decimal(f"{-quantity * share:.1f}"),
                         net_sales=_money(-amount * share),
                         cost_of_goods=_money(-cost_of_goods * share),
-                        **_cost_split(40 + amount * share * 0.02, returned=True),
+                        **_cost_split((40 + amount * share * 0.02) * fx, returned=True),
+                        currency=profile.currency,
                         source_key=f"{key}-R",
                     )
                 )
     return lines
+
+
+# -- currencies ----------------------------------------------------------------------
+
+RateHistory = dict[str, list[tuple[datetime.date, float]]]
+
+#: Euros per unit at the start of the history; each month moves a little.
+STARTING_RATES = {"USD": 0.92, "GBP": 1.16}
+
+
+def _monthly_rates(rng: random.Random, start: datetime.date, end: datetime.date) -> RateHistory:
+    """A rate on the first of every month from the history's first month on."""
+    history: RateHistory = {}
+    for currency, value in STARTING_RATES.items():
+        day = start.replace(day=1)
+        rows: list[tuple[datetime.date, float]] = []
+        while day <= end:
+            rows.append((day, value))
+            value *= math.exp(rng.gauss(0, 0.015))
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
+        history[currency] = rows
+    return history
+
+
+def _rate(value: float) -> Decimal:
+    return Decimal(f"{value:.6f}")
+
+
+def _rate_on(rates: RateHistory, currency: str, day: datetime.date) -> float:
+    """Euros per unit on ``day``, rounded as stored (the reporting currency is 1)."""
+    if currency not in rates:
+        return 1.0
+    history = rates[currency]
+    position = bisect.bisect_right([d for d, _ in history], day) - 1
+    return float(_rate(history[max(position, 0)][1]))
+
+
+# -- scorecard inputs ----------------------------------------------------------------
+
+STRATEGIC_REASONS = (
+    "Reference site: other plants in the industry visit it before they buy.",
+    "Innovator: pilots our remote monitoring before anyone else.",
+    "Trend setter in energy efficiency; their audits shape the sector's standards.",
+    "Gateway to the group's other plants across the region.",
+    "Co-develops the next slurry pump generation with our engineers.",
+    "Large installed base of our compressors that needs service for a decade.",
+    "Publishes its supplier choices; being their partner is a market signal.",
+)
+
+
+def _scorecard_inputs(
+    rng: random.Random, customers: list[Customer], profiles: list[_Profile]
+) -> None:
+    """Judgement inputs for key accounts and candidates, as account teams would enter them."""
+    for customer, profile in zip(customers, profiles, strict=True):
+        if customer.status not in (CustomerStatus.KEY_ACCOUNT, CustomerStatus.CANDIDATE):
+            continue
+        customer.strategic_importance = rng.choice((3, 4, 4, 5, 5))
+        customer.strategic_importance_reason = rng.choice(STRATEGIC_REASONS)
+        customer.fit_strategic = rng.randint(2, 5)
+        customer.fit_operational = rng.randint(2, 5)
+        customer.fit_cultural = rng.randint(2, 5)
+        # UPV is usually larger than CLV: the share of wallet not won yet.
+        customer.upv_estimate = _money(profile.annual_revenue * rng.uniform(1.2, 3.0))

@@ -137,3 +137,26 @@ def test_running_the_demo_twice_explains_why_it_stops() -> None:
     run_demo("--customers", "20")
     with pytest.raises(CommandError, match="exist already"):
         run_demo("--customers", "20")
+
+
+@pytest.mark.django_db
+def test_demo_invoices_in_three_currencies_with_rates_and_gives_candidates_inputs() -> None:
+    run_demo("--customers", "60")
+    main = Workspace.objects.get(slug="nordhavn")
+    from accounts.models import ExchangeRate, ValuationSettings
+    from accounts.valuation_settings import missing_rate_gaps
+
+    with workspace_context(main):
+        currencies = set(SalesLine.objects.values_list("currency", flat=True))
+        assert {"EUR", "GBP"} <= currencies
+        assert set(ExchangeRate.objects.values_list("currency", flat=True)) == {"USD", "GBP"}
+        # Every line converts: no sales left out for lack of a rate.
+        assert missing_rate_gaps(workspace=main) == []
+        assert ValuationSettings.objects.count() == 1
+        judged = Customer.objects.filter(
+            status__in=[CustomerStatus.KEY_ACCOUNT, CustomerStatus.CANDIDATE]
+        )
+        assert judged.count() >= 15
+        assert not judged.filter(strategic_importance__isnull=True).exists()
+        assert not judged.filter(strategic_importance_reason="").exists()
+        assert not judged.filter(upv_estimate__isnull=True).exists()
