@@ -14,6 +14,7 @@ from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Workspace
 from selling_center.models import SellingCenterMember
+from tests.browser.conftest import browser, open_page, screenshot_dir  # noqa: F401  (browser journey)
 from tests.factories import WorkspaceWorld
 
 

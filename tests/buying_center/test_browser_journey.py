@@ -11,7 +11,6 @@ from django.db import transaction
 
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
-from tests.browser.conftest import browser, open_page, screenshot_dir  # noqa: F401
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
