@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_kam_adds_a_stakeholder_from_the_keyboard(
     open_page: Callable[..., Any],
     screenshot_dir: Path,
-    transactional_db: None,  # noqa: F811
+    transactional_db: None,
 ) -> None:
     with transaction.atomic():
         world = build_world()
