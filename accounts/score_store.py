@@ -194,9 +194,10 @@ ON CONFLICT (workspace_id, customer_id) DO UPDATE SET
     {", ".join(f"{name} = EXCLUDED.{name}" for name in SCORE_FIELDS)}
 """  # noqa: S608
 
+# Upsert, then delete the years a customer no longer has: an update leaves the
+# foreign keys alone (no per-row check at commit) where delete-and-insert would
+# check two keys per row.
 _REPLACE_FIGURES = """
-DELETE FROM accounts_customeryearfigures f USING score_rows s
-WHERE f.workspace_id = %(workspace)s AND f.customer_id = s.customer_id;
 INSERT INTO accounts_customeryearfigures (
     workspace_id, customer_id, year, net_sales, cost_of_goods, cost_to_serve,
     contribution_margin, line_count, computed_at
@@ -212,6 +213,13 @@ FROM (
     FROM figure_rows f
     JOIN accounts_customer c ON c.id = f.customer_id AND c.workspace_id = %(workspace)s
 ) r
+ON CONFLICT (workspace_id, customer_id, year) DO UPDATE SET
+    net_sales = EXCLUDED.net_sales, cost_of_goods = EXCLUDED.cost_of_goods,
+    cost_to_serve = EXCLUDED.cost_to_serve, contribution_margin = EXCLUDED.contribution_margin,
+    line_count = EXCLUDED.line_count, computed_at = EXCLUDED.computed_at;
+DELETE FROM accounts_customeryearfigures f USING score_rows s
+WHERE f.workspace_id = %(workspace)s AND f.customer_id = s.customer_id
+  AND f.computed_at <> %(computed_at)s
 """
 
 # See accounts.scores: clear only where the inputs did not move since they were
@@ -294,6 +302,9 @@ def _store_chunk_copy(
         cursor.execute(_FIGURES_TEMP)
         _copy(cursor, "score_rows", score_columns)
         _copy(cursor, "figure_rows", figure_columns)
+        # Statistics for the planner: without them it guesses the temporary
+        # tables' sizes and may hash the whole customer table per chunk.
+        cursor.execute("ANALYZE score_rows, figure_rows")
         cursor.execute(_UPSERT_SCORES, params)
         for statement in _REPLACE_FIGURES.split(";"):
             cursor.execute(statement, params)

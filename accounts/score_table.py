@@ -120,6 +120,12 @@ def compute_scores(
     settings: ScoreSettings,
     as_of: datetime.date,
 ) -> ScoreTable:
+    """Every customer's scores and yearly figures.
+
+    Consumes ``lines``: its arrays are released (``lines.release()``) as soon
+    as the converted amounts exist, and reused for them, so the millions of
+    lines are not held twice. Read ``lines.count`` before calling.
+    """
     n = customers.count
     today = day_number(as_of)
 
@@ -133,13 +139,24 @@ def compute_scores(
     counted = known & ~np.isnan(factors)
     lines_without_rate = np.bincount(position[known & np.isnan(factors)], minlength=n)
 
-    customer = position[counted]
-    day = lines.day[counted].astype(np.int64)
-    factor = factors[counted]
-    net = lines.net_sales[counted] * factor
-    goods = lines.cost_of_goods[counted] * factor
-    serve = lines.cost_to_serve[counted] * factor
+    if counted.all():  # the usual case: no copies of the line arrays
+        customer, day, factor = position, lines.day, factors
+        net = lines.net_sales
+        goods = lines.cost_of_goods
+        serve = lines.cost_to_serve
+    else:
+        customer, day, factor = position[counted], lines.day[counted], factors[counted]
+        net = lines.net_sales[counted]
+        goods = lines.cost_of_goods[counted]
+        serve = lines.cost_to_serve[counted]
     del factors, position, known, counted
+    # The caller's line arrays are not needed any more: free them now (they are
+    # the largest thing the run holds) and convert the amounts in place.
+    lines.release()
+    net *= factor
+    goods *= factor
+    serve *= factor
+    del factor
 
     year_figures = _year_figures(customer, day, net, goods, serve, n)
     has_sales = np.bincount(customer, minlength=n) > 0
@@ -295,9 +312,12 @@ def _transactional(
     past = day <= today
     if not past.any():
         return clv, alive, "No sales history yet."
-    start = int(day[past].min())
+    if not past.all():  # lines dated after today wait; otherwise no copies of 5M lines
+        customer, day, net = customer[past], day[past], net[past]
+    del past
+    start = int(day.min())
     summary = purchase_summary(
-        customer[past], day[past] - start, net[past], customers=n, observation_end=today - start
+        customer, day - start, net, customers=n, observation_end=today - start
     )
     buyers = summary.has_purchases
     x, t_x, age, money = summary.frequency, summary.recency, summary.T, summary.monetary_value

@@ -93,10 +93,10 @@ def scores_recompute(
         rates = load_rate_table(reporting_currency=currency)
         lines = load_sales_lines()
     total = customers.count
-    progress(0, total, f"Computing scores from {lines.count:,} sales lines.")
-    table = compute_scores(customers, lines, rates, settings=settings, as_of=as_of)
     line_count = lines.count
-    del lines
+    progress(0, total, f"Computing scores from {line_count:,} sales lines.")
+    table = compute_scores(customers, lines, rates, settings=settings, as_of=as_of)
+    del lines  # already emptied by compute_scores
     run = RunFacts(
         currency=currency,
         computed_at=timezone.now(),
