@@ -260,7 +260,7 @@ def _decision_view(request: HttpRequest, customer_id: int, *, promote: bool) -> 
         except VersionConflict:
             customer = _customer(request, customer_id)
             errors = {
-                "__all__": [
+                "conflict": [
                     "Somebody changed this customer while you were deciding: it is now"
                     f" “{customer.get_status_display()}”. Read the warnings again."
                 ]

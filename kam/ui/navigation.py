@@ -49,6 +49,19 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         capability=Capability.VIEW_PORTFOLIO,
         home_anchor="portfolio",
     ),
+    NavItem(
+        "selection",
+        "Selection",
+        # Only the first is reversed; the others mark the item current.
+        (
+            "selection",
+            "selection-review",
+            "selection-history",
+            "selection-candidate",
+            "selection-promote",
+            "selection-demote",
+        ),
+    ),
     NavItem("reviews", "Reviews", ("reviews",), home_anchor="reviews"),
     NavItem(
         "members",

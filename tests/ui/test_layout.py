@@ -62,6 +62,7 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
                 "Overview",
                 "My accounts",
                 "Portfolio",
+                "Selection",
                 "Reviews",
                 "Members",
                 "API tokens",
@@ -70,11 +71,33 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
         ),
         (
             Role.EXECUTIVE,
-            ["Overview", "My accounts", "Portfolio", "Reviews", "API tokens", "API docs"],
+            [
+                "Overview",
+                "My accounts",
+                "Portfolio",
+                "Selection",
+                "Reviews",
+                "API tokens",
+                "API docs",
+            ],
         ),
-        (Role.KAM, ["Overview", "My accounts", "Portfolio", "Reviews", "API tokens", "API docs"]),
-        (Role.MEMBER, ["Overview", "My accounts", "Reviews", "API tokens", "API docs"]),
-        (Role.VIEWER, ["Overview", "My accounts", "Reviews", "API docs"]),
+        (
+            Role.KAM,
+            [
+                "Overview",
+                "My accounts",
+                "Portfolio",
+                "Selection",
+                "Reviews",
+                "API tokens",
+                "API docs",
+            ],
+        ),
+        (
+            Role.MEMBER,
+            ["Overview", "My accounts", "Selection", "Reviews", "API tokens", "API docs"],
+        ),
+        (Role.VIEWER, ["Overview", "My accounts", "Selection", "Reviews", "API docs"]),
     ],
 )
 def test_navigation_follows_the_role(
