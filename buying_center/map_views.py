@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
@@ -19,6 +21,7 @@ from buying_center.relationship_map import (
 )
 from kam.permissions import Capability
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
+from kam.ui.themes import theme_of
 
 GROUPINGS: dict[str, str] = {"function": "Function", "site": "Site", "none": "No grouping"}
 
@@ -55,6 +58,19 @@ def _draw(request: HttpRequest, customer: Customer) -> tuple[RenderedMap | None,
     return drawn, ""
 
 
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _sized_for_screen(svg: str, scale: float) -> str:
+    """Shown at ``scale`` of Graphviz's size: names stay legible, a scroll pans the rest."""
+
+    def resize(match: re.Match[str]) -> str:
+        width, height = (float(match.group(n)) * scale for n in (1, 2))
+        return f'<svg width="{width:.0f}pt" height="{height:.0f}pt"'
+
+    return _SIZE.sub(resize, svg, count=1)
+
+
 def _attention(drawn: RenderedMap) -> AttentionList:
     people = drawn.people
     flags = drawn.flags
@@ -80,6 +96,10 @@ def account_map(request: HttpRequest, customer_id: int) -> HttpResponse:
         "customer": customer,
         "active_tab": "map",
         "map": drawn,
+        # The projector needs the larger letters; a desk screen shows more at once.
+        "svg": _sized_for_screen(drawn.svg, 1.0 if theme_of(request) == "projector" else 0.75)
+        if drawn
+        else "",
         "problem": problem,
         "attention": _attention(drawn) if drawn else None,
         "options": options,
@@ -90,6 +110,15 @@ def account_map(request: HttpRequest, customer_id: int) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "buying_center/map/_map.html", context)
     return render(request, "buying_center/map/map.html", context)
+
+
+def _message_svg(message: str) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="60" viewBox="0 0 900 60">'
+        '<rect width="900" height="60" fill="#ffffff" stroke="#b3001b" stroke-width="2"/>'
+        '<text x="12" y="35" font-family="Helvetica,Arial,sans-serif" font-size="13"'
+        f' fill="#1a1a1a">{escape(message)}</text></svg>'
+    )
 
 
 @require_GET
@@ -103,7 +132,13 @@ def account_map_svg(request: HttpRequest, customer_id: int) -> HttpResponse:
     )
     drawn, problem = _draw(request, customer)
     if drawn is None:
-        return HttpResponse(problem, status=503, content_type="text/plain; charset=utf-8")
+        # A picture of the message, so a slide or a PDF that embeds this URL says
+        # what is wrong. (Not a 503: kam.tenancy.middleware cannot yet close a
+        # transaction it rolled back for a 5xx; see the lead's notes.)
+        response = HttpResponse(_message_svg(problem), content_type="image/svg+xml")
+        response["Cache-Control"] = "no-store"
+        response["X-Map-Problem"] = "graphviz"
+        return response
     response = HttpResponse(
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n' + drawn.svg,
         content_type="image/svg+xml; charset=utf-8",

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("accounts.imports.api_urls")),
     path("", include("selling_center.api_urls")),
     path("", include("buying_center.api_urls")),
+    path("", include("buying_center.grid_api_urls")),
 ]
