@@ -175,8 +175,13 @@ def _xlsx_rows(path: Path) -> Iterator[list[Cell]]:
 
 def iter_rows(path: Path, file_format: FileFormat) -> Iterator[list[Cell]]:
     """Every row of the file, the header first; fully empty rows are skipped."""
-    rows = _xlsx_rows(path) if file_format.file_type == "xlsx" else _csv_rows(path, file_format)
-    for row in rows:
+    if file_format.file_type == "csv":
+        # CSV cells are text: a row is empty when its joined text is only blanks.
+        for row in _csv_rows(path, file_format):
+            if "".join(row).strip():  # type: ignore[arg-type]
+                yield row
+        return
+    for row in _xlsx_rows(path):
         if any(cell is not None and str(cell).strip() != "" for cell in row):
             yield row
 

@@ -27,13 +27,15 @@ import csv
 import datetime
 import hashlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from accounts.currency import load_rate_table
+from accounts.imports.columns import ColumnConverter
 from accounts.imports.fields import FieldSpec, fields_for
 from accounts.imports.parsing import (
     AmbiguousDates,
@@ -142,6 +144,42 @@ def resolve_options(
     return slash_order, separator
 
 
+# -- a chunk of rows on its way through the check ----------------------------
+
+CHUNK_ROWS = 10_000
+
+#: Sort order of a checker's problem after the cell problems of the same row.
+ROW_CHECK = 1_000
+
+
+@dataclass
+class Chunk:
+    """Up to :data:`CHUNK_ROWS` rows: their converted columns, problems and staged rows."""
+
+    first_line: int
+    columns: dict[str, list[str]]  # every field of the kind; "" where not mapped
+    preview_wanted: int = 0
+    failed: set[int] = field(default_factory=set)  # positions with a problem
+    problems: list[tuple[int, int, str, str]] = field(default_factory=list)
+    staged: list[Sequence[str]] = field(default_factory=list)
+    preview: list[dict[str, str]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(next(iter(self.columns.values()), []))
+
+    def problem(self, position: int, column: str, reason: str, order: int = ROW_CHECK) -> None:
+        self.problems.append((position, order, column, reason))
+        self.failed.add(position)
+
+    @property
+    def wants_preview(self) -> bool:
+        return len(self.preview) < self.preview_wanted
+
+    def accepted(self, position: int, values: dict[str, str]) -> None:
+        if self.wants_preview:
+            self.preview.append({"line": str(self.first_line + position), **values})
+
+
 # -- the kind-specific checks -------------------------------------------------
 
 
@@ -167,6 +205,20 @@ class _Checker:
 
     def stage(self, values: dict[str, str], line: int) -> list[str]:
         raise NotImplementedError
+
+    def stage_chunk(self, chunk: Chunk) -> None:
+        """Stage every row of ``chunk`` without a cell error, one at a time."""
+        names = list(chunk.columns)
+        for position, row in enumerate(zip(*chunk.columns.values(), strict=True)):
+            if position in chunk.failed:
+                continue
+            values = dict(zip(names, row, strict=True))
+            try:
+                chunk.staged.append(self.stage(values, chunk.first_line + position))
+            except CellError as error:
+                chunk.problem(position, getattr(error, "column", ""), str(error))
+                continue
+            chunk.accepted(position, values)
 
 
 class _CustomerChecker(_Checker):
@@ -210,43 +262,96 @@ class _SalesLineChecker(_Checker):
         self.fields = staged_fields(ImportKind.SALES_LINES)[1:]
         self.line_ids = "line_id" in columns
 
-    def stage(self, values: dict[str, str], line: int) -> list[str]:
-        if values["customer"] not in self.customers:
-            raise self.error(
-                "customer",
-                f"Unknown customer {values['customer']}: no customer has this number in this"
-                " workspace. Import the customers first, or correct the number.",
-            )
-        if values["offering"] and values["offering"] not in self.offerings:
-            raise self.error(
-                "offering",
-                f"Unknown offering {values['offering']}. Import the offerings first, or"
-                " correct the code.",
-            )
-        values["currency"] = values["currency"] or self.reporting
-        if values["currency"] != self.reporting:
-            pair = (values["currency"], values["date"])
-            known = self.has_rate.get(pair)
-            if known is None:
-                day = datetime.date.fromisoformat(values["date"])
-                known = self.has_rate[pair] = self.rates.rate_on(pair[0], day) is not None
-            if not known:
-                raise self.error(
-                    "currency",
-                    f"No exchange rate for {pair[0]} on or before {pair[1]}. Add the rate"
-                    " (or import exchange rates) and check again.",
-                )
-        row = [values[name] for name in self.fields]
+    def stage_chunk(self, chunk: Chunk) -> None:
+        """Column by column, in the order a row's checks are made: it gets the first failing.
+
+        Line keys: the line id, or ``row:`` + SHA-256 of the cleaned values +
+        ``#`` + how many identical lines came before (see the module's docs).
+        """
+        columns, failed = chunk.columns, chunk.failed
+        size = len(chunk)
+        if "currency" in self.columns:
+            columns["currency"] = [code or self.reporting for code in columns["currency"]]
+        else:
+            columns["currency"] = [self.reporting] * size
+        for position, number in enumerate(columns["customer"]):
+            if number not in self.customers and position not in failed:
+                chunk.problem(position, *self._unknown_customer(number))
+        if "offering" in self.columns:
+            for position, code in enumerate(columns["offering"]):
+                if code and code not in self.offerings and position not in failed:
+                    chunk.problem(position, *self._unknown_offering(code))
+        if "currency" in self.columns:
+            for position, (code, day) in enumerate(
+                zip(columns["currency"], columns["date"], strict=True)
+            ):
+                if code != self.reporting and position not in failed:
+                    reason = self._missing_rate(code, day)
+                    if reason:
+                        chunk.problem(position, self.columns.get("currency", ""), reason)
         if self.line_ids:
-            line_id = values["line_id"]
+            self._check_line_ids(chunk)
+        kept = [p for p in range(size) if p not in failed] if failed else range(size)
+        values = [columns[name] for name in self.fields]
+        if failed:
+            values = [[column[p] for p in kept] for column in values]
+        if self.line_ids:
+            keys = [columns["line_id"][p] for p in kept]
+        else:
+            keys = self._row_keys(map("\x1f".join, zip(*values, strict=True)))
+        chunk.staged.extend(zip(keys, *values, strict=True))
+        for position in kept[: chunk.preview_wanted]:
+            chunk.accepted(position, {name: column[position] for name, column in columns.items()})
+
+    def _check_line_ids(self, chunk: Chunk) -> None:
+        column = self.columns.get("line_id", "")
+        for position, line_id in enumerate(chunk.columns["line_id"]):
+            if position in chunk.failed:
+                continue
             if not line_id:
-                raise self.error("line_id", "Line id is missing; it is required in this file.")
-            self.once(line_id, line, "line_id", f"Line {line_id}")
-            return [line_id, *row]
-        digest = hashlib.sha256("\x1f".join(row).encode()).digest()[:20]
-        occurrence = self.seen.get(digest, 0)
-        self.seen[digest] = occurrence + 1
-        return [f"row:{digest.hex()}#{occurrence}", *row]
+                chunk.problem(position, column, "Line id is missing; it is required in this file.")
+                continue
+            line = chunk.first_line + position
+            first = self.seen.setdefault(line_id, line)
+            if first != line:
+                chunk.problem(
+                    position, column, f"Line {line_id} appears again; first on line {first}."
+                )
+
+    def _row_keys(self, rows: Iterator[str]) -> list[str]:
+        sha256, seen = hashlib.sha256, self.seen
+        keys = []
+        for digest in [sha256(row.encode()).digest()[:20] for row in rows]:
+            occurrence = seen.get(digest, 0)
+            seen[digest] = occurrence + 1
+            keys.append(f"row:{digest.hex()}#{occurrence}")
+        return keys
+
+    def _unknown_customer(self, number: str) -> tuple[str, str]:
+        return (
+            self.columns.get("customer", ""),
+            f"Unknown customer {number}: no customer has this number in this"
+            " workspace. Import the customers first, or correct the number.",
+        )
+
+    def _unknown_offering(self, code: str) -> tuple[str, str]:
+        return (
+            self.columns.get("offering", ""),
+            f"Unknown offering {code}. Import the offerings first, or correct the code.",
+        )
+
+    def _missing_rate(self, currency: str, day: str) -> str:
+        pair = (currency, day)
+        known = self.has_rate.get(pair)
+        if known is None:
+            on = datetime.date.fromisoformat(day)
+            known = self.has_rate[pair] = self.rates.rate_on(currency, on) is not None
+        if known:
+            return ""
+        return (
+            f"No exchange rate for {currency} on or before {day}. Add the rate"
+            " (or import exchange rates) and check again."
+        )
 
 
 CHECKERS: dict[str, type[_Checker]] = {
@@ -358,6 +463,51 @@ def count_changes(*, kind: str, staged: Path, mapped: set[str], result: CheckRes
 # -- the pass over the file ---------------------------------------------------
 
 
+def _write_staged(handle: TextIO, writer: Any, rows: list[Sequence[str]]) -> None:
+    """Rows as CSV; joined directly when no value needs quoting (the usual case)."""
+    if not rows:
+        return
+    text = "\n".join(map(",".join, rows))
+    separators = len(rows) * (len(rows[0]) - 1)
+    # Each row adds exactly its separators when no value holds a comma, and one
+    # line break less than the rows when no value holds a line break.
+    if (
+        '"' not in text
+        and "\r" not in text
+        and text.count(",") == separators
+        and text.count("\n") == len(rows) - 1
+    ):
+        handle.write(text + "\n")
+    else:
+        writer.writerows(rows)
+
+
+def _convert_chunk(
+    block: list[list[Cell]],
+    plan: list[tuple[int, FieldSpec, int, ColumnConverter]],
+    unmapped: list[str],
+    *,
+    first_line: int,
+    width: int,
+    mapping: dict[str, str],
+    pad: str | None,
+) -> Chunk:
+    """Every mapped column of ``block`` converted; each unreadable cell is a problem."""
+    if any(len(row) < width for row in block):
+        # Short rows (a CSV line with fewer separators) read as empty cells.
+        block = [row if len(row) >= width else [*row, *[pad] * (width - len(row))] for row in block]
+    columns: dict[str, list[str]] = {}
+    chunk = Chunk(first_line=first_line, columns=columns)
+    for order, spec, index, convert in plan:
+        values, errors = convert(list(map(itemgetter(index), block)))
+        columns[spec.name] = values
+        for position, reason in errors.items():
+            chunk.problem(position, mapping.get(spec.name, ""), reason, order)
+    for name in unmapped:
+        columns[name] = [""] * len(block)
+    return chunk
+
+
 def check_file(
     *,
     workspace: Workspace,
@@ -393,55 +543,61 @@ def check_file(
             f"The file is not UTF-8; it was read as {file_format.encoding_label}. Check that"
             " names with accents look right in the preview."
         )
-    plan: list[tuple[FieldSpec, int | None, Any]] = [
+    text_cells = file_format.file_type == "csv"
+    plan = [
         (
+            order,
             spec,
-            columns.get(spec.name),
-            converter_for(spec, decimal_separator=separator, slash_order=slash_order),
+            columns[spec.name],
+            ColumnConverter(
+                spec,
+                converter_for(spec, decimal_separator=separator, slash_order=slash_order),
+                decimal_separator=separator,
+                text_cells=text_cells,
+            ),
         )
-        for spec in specs
+        for order, spec in enumerate(specs)
+        if spec.name in columns
     ]
+    unmapped = [spec.name for spec in specs if spec.name not in columns]
+    width = max(columns.values(), default=-1) + 1
     checker = CHECKERS[kind](workspace, {n: c for n, c in mapping.items() if c})
     work.directory.mkdir(parents=True, exist_ok=True)
     with (
         work.staged.open("w", newline="", encoding="utf-8") as staged_file,
         work.errors.open("w", newline="", encoding="utf-8") as errors_file,
     ):
-        staged_writer = csv.writer(staged_file)
+        # One line-ending style throughout: COPY refuses a file that mixes them.
+        staged_writer = csv.writer(staged_file, lineterminator="\n")
         errors_writer = csv.writer(errors_file)
         errors_writer.writerow(["Line", "Column", "Problem"])
         rows = iter_rows(path, file_format)
         next(rows, None)  # the header
-
-        def record(line: int, column: str, reason: str) -> None:
-            result.errors += 1
-            errors_writer.writerow([line, column, reason])
-            if len(result.first_errors) < MAX_STORED_ERRORS:
-                result.first_errors.append({"line": line, "column": column, "reason": reason})
-
-        # Line numbers as a spreadsheet shows them: the header is line 1.
-        for line, row in enumerate(rows, start=2):
-            result.rows += 1
-            values: dict[str, str] = {}
-            failed = False
-            for spec, index, convert in plan:
-                cell: Cell = row[index] if index is not None and index < len(row) else None
-                try:
-                    values[spec.name] = convert(cell) if index is not None else ""
-                except CellError as error:
-                    record(line, mapping.get(spec.name, ""), str(error))
-                    failed = True
-            if failed:
-                continue
-            try:
-                staged_row = checker.stage(values, line)
-            except CellError as error:
-                record(line, getattr(error, "column", ""), str(error))
-                continue
-            staged_writer.writerow(staged_row)
-            result.valid += 1
-            if len(result.preview) < PREVIEW_ROWS:
-                result.preview.append({"line": str(line), **values})
+        line = 2  # line numbers as a spreadsheet shows them: the header is line 1
+        while block := list(itertools.islice(rows, CHUNK_ROWS)):
+            chunk = _convert_chunk(
+                block,
+                plan,
+                unmapped,
+                first_line=line,
+                width=width,
+                mapping=mapping,
+                pad="" if text_cells else None,
+            )
+            chunk.preview_wanted = PREVIEW_ROWS - len(result.preview)
+            checker.stage_chunk(chunk)
+            for position, _order, column, reason in sorted(chunk.problems):
+                result.errors += 1
+                errors_writer.writerow([line + position, column, reason])
+                if len(result.first_errors) < MAX_STORED_ERRORS:
+                    result.first_errors.append(
+                        {"line": line + position, "column": column, "reason": reason}
+                    )
+            _write_staged(staged_file, staged_writer, chunk.staged)
+            result.preview.extend(chunk.preview)
+            result.rows += len(block)
+            result.valid += len(chunk.staged)
+            line += len(block)
     if result.rows == 0:
         raise MappingProblem({"file": "The file has a header row but no data."})
     count_changes(kind=kind, staged=work.staged, mapped=set(columns), result=result)
