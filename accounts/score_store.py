@@ -124,6 +124,10 @@ def _float(values: NDArray) -> NDArray:
     return np.where(np.isfinite(values), values, np.nan)
 
 
+def _cents(amounts: NDArray) -> NDArray:
+    return np.rint(amounts * 100).astype(np.int64)
+
+
 def _micros(stamps: list[datetime.datetime]) -> NDArray:
     one = datetime.timedelta(microseconds=1)
     return np.array([(stamp - PG_EPOCH) // one for stamp in stamps], dtype=np.int64)
@@ -144,8 +148,8 @@ CREATE TEMP TABLE score_rows (
 
 _FIGURES_TEMP = """
 CREATE TEMP TABLE figure_rows (
-    customer_id int8, year int2, net_sales float8, cost_of_goods float8,
-    cost_to_serve float8, line_count int4
+    customer_id int8, year int2, net_cents int8, goods_cents int8, serve_cents int8,
+    line_count int4
 ) ON COMMIT DROP
 """
 
@@ -158,10 +162,11 @@ def _money(column: str) -> str:
     return f"round({_nullable(column)}::numeric, 2)"
 
 
+# Scores and contributions arrive rounded to 4 decimals (numpy does it for all
+# rows at once); a float8 becomes its shortest JSON number, 0.1235 not 0.12349999.
 _CRITERIA_JSON = "jsonb_build_object({})".format(
     ", ".join(
-        f"'{name}', jsonb_build_object('score', round(s{j}::numeric, 4),"
-        f" 'contribution', round(c{j}::numeric, 4), 'missing', m{j})"
+        f"'{name}', jsonb_build_object('score', s{j}, 'contribution', c{j}, 'missing', m{j})"
         for j, name in enumerate(CRITERIA)
     )
 )
@@ -202,21 +207,20 @@ INSERT INTO accounts_customeryearfigures (
     workspace_id, customer_id, year, net_sales, cost_of_goods, cost_to_serve,
     contribution_margin, line_count, computed_at
 )
--- Each amount rounded to the cent first, the margin from the rounded amounts:
--- the figures on a page add up exactly.
-SELECT %(workspace)s, r.customer_id, r.year, r.net, r.goods, r.serve,
-       r.net - r.goods - r.serve, r.line_count, %(computed_at)s
-FROM (
-    SELECT f.customer_id, f.year, round(f.net_sales::numeric, 2) AS net,
-           round(f.cost_of_goods::numeric, 2) AS goods,
-           round(f.cost_to_serve::numeric, 2) AS serve, f.line_count
-    FROM figure_rows f
-    JOIN accounts_customer c ON c.id = f.customer_id AND c.workspace_id = %(workspace)s
-) r
+-- Whole cents from numpy, the margin from the rounded amounts, so the figures
+-- on a page add up exactly.
+SELECT %(workspace)s, f.customer_id, f.year, f.net_cents * 0.01, f.goods_cents * 0.01,
+       f.serve_cents * 0.01, (f.net_cents - f.goods_cents - f.serve_cents) * 0.01,
+       f.line_count, %(computed_at)s
+FROM figure_rows f
+JOIN accounts_customer c ON c.id = f.customer_id AND c.workspace_id = %(workspace)s
 ON CONFLICT (workspace_id, customer_id, year) DO UPDATE SET
     net_sales = EXCLUDED.net_sales, cost_of_goods = EXCLUDED.cost_of_goods,
     cost_to_serve = EXCLUDED.cost_to_serve, contribution_margin = EXCLUDED.contribution_margin,
-    line_count = EXCLUDED.line_count, computed_at = EXCLUDED.computed_at;
+    line_count = EXCLUDED.line_count, computed_at = EXCLUDED.computed_at
+"""
+
+_DELETE_OLD_FIGURES = """
 DELETE FROM accounts_customeryearfigures f USING score_rows s
 WHERE f.workspace_id = %(workspace)s AND f.customer_id = s.customer_id
   AND f.computed_at <> %(computed_at)s
@@ -274,8 +278,8 @@ def _store_chunk_copy(
     ]
     for j in range(len(CRITERIA)):
         score_columns += [
-            (">f8", _float(card.scores[part, j])),
-            (">f8", _float(card.contributions[part, j])),
+            (">f8", np.round(card.scores[part, j], 4)),
+            (">f8", np.round(card.contributions[part, j], 4)),
             ("u1", card.missing[part, j]),
         ]
     figures = table.year_figures
@@ -283,9 +287,9 @@ def _store_chunk_copy(
     figure_columns: list[tuple[str, NDArray]] = [
         (">i8", ids[figures.customer[lo:hi]]),
         (">i2", figures.year[lo:hi]),
-        (">f8", figures.net_sales[lo:hi]),
-        (">f8", figures.cost_of_goods[lo:hi]),
-        (">f8", figures.cost_to_serve[lo:hi]),
+        (">i8", _cents(figures.net_sales[lo:hi])),
+        (">i8", _cents(figures.cost_of_goods[lo:hi])),
+        (">i8", _cents(figures.cost_to_serve[lo:hi])),
         (">i4", figures.lines[lo:hi]),
     ]
     params = {
@@ -306,8 +310,8 @@ def _store_chunk_copy(
         # tables' sizes and may hash the whole customer table per chunk.
         cursor.execute("ANALYZE score_rows, figure_rows")
         cursor.execute(_UPSERT_SCORES, params)
-        for statement in _REPLACE_FIGURES.split(";"):
-            cursor.execute(statement, params)
+        cursor.execute(_REPLACE_FIGURES, params)
+        cursor.execute(_DELETE_OLD_FIGURES, params)
         cursor.execute(_CLEAR_DIRTY, params)
         cleared = int(cursor.rowcount)
         # ON COMMIT DROP covers the usual case; this covers a chunk stored
