@@ -261,9 +261,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "level" field with different choices;
+    # name their enums explicitly so the schema has no clashing components.
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "accounts.models.CustomerStatus",
+        "AlignmentStatusEnum": "selling_center.models.AlignmentStatus",
+        "ConnectionLevelEnum": "selling_center.models.ConnectionLevel",
+    },
     # Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "persistAuthorization": False},
-    "ENUM_NAME_OVERRIDES": {"CustomerStatusEnum": "accounts.models.CustomerStatus"},
     "TAGS": [
         {"name": "api", "description": "The entry point: links to every resource."},
         {"name": "me", "description": "Who is calling, in which workspace, with which rights."},

@@ -106,7 +106,7 @@ def _one_of_each_model(tenant: Tenant, slug: str) -> None:
         SelectionDecision,
         SelectionReview,
     )
-    from buying_center.models import AnalysisGrid, InfluenceLink, Stakeholder
+    from buying_center.models import AnalysisGrid, InfluenceLink, Stakeholder, StakeholderChange
     from selling_center.models import (
         Connection,
         ConnectionLevelDecision,
@@ -139,6 +139,9 @@ def _one_of_each_model(tenant: Tenant, slug: str) -> None:
         customer=customer, name=f"{slug.upper()} Buyer", roles=["buyer"], reports_to=decider
     )
     InfluenceLink.objects.create(source=decider, target=buyer, strength=2)
+    StakeholderChange.objects.create(
+        stakeholder=decider, field="relationship_score", old_value="0", new_value="1"
+    )
     AnalysisGrid.objects.create(customer=customer, role_group="buyers")
     InterfaceAlignment.objects.create(
         customer=customer, supplier_function="Invoicing", customer_function="Payables"

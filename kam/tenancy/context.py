@@ -56,6 +56,10 @@ def _set_database_workspace(workspace_id: int | None, using: str = "default") ->
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
+    if connection.in_atomic_block and connection.needs_rollback:
+        # The transaction is being rolled back (e.g. a 5xx response); the
+        # transaction-local setting goes with it, and no query may run now.
+        return
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config(%s, %s, true)",

@@ -128,12 +128,14 @@ def test_overview_is_the_current_page_on_home(client: Client, world: WorkspaceWo
     assert current == ["Overview"]
 
 
-def test_moments_without_their_own_page_link_to_home_sections(
+def test_moments_link_to_their_page_or_to_a_home_section(
     client: Client, world: WorkspaceWorld
 ) -> None:
+    """A moment with its own page links there; one without links to its home section."""
     client.force_login(world.a.user(Role.KAM))
     html = _home(client)
-    for anchor in ("my-accounts", "portfolio", "reviews"):
+    assert f'href="{reverse("my-accounts")}"' in html
+    for anchor in ("portfolio", "reviews"):
         assert f'href="/#{anchor}"' in html
         assert f'id="{anchor}"' in html
 
