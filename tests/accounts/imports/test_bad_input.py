@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.imports import apply as apply_module
+from accounts.imports import validation
 from accounts.models import Customer, ExchangeRate, ImportBatch, ImportStatus, SalesLine
 from kam.tenancy.context import workspace_context
 from tests.accounts.imports.conftest import Importer
@@ -102,9 +103,11 @@ def _reasons(batch: ImportBatch) -> list[tuple[int, str, str]]:
     return [(e["line"], e["column"], e["reason"]) for e in batch.errors]
 
 
+@pytest.mark.parametrize("chunk_rows", [10_000, 3])  # 3: problems across chunk boundaries
 def test_row_errors_name_line_column_and_reason_and_block_apply(
-    importer: Importer, world: WorkspaceWorld
+    importer: Importer, world: WorkspaceWorld, monkeypatch: pytest.MonkeyPatch, chunk_rows: int
 ) -> None:
+    monkeypatch.setattr(validation, "CHUNK_ROWS", chunk_rows)
     importer.run("customers", "c.csv", CUSTOMERS)
     before = _counts(world)
     content = (
@@ -260,3 +263,21 @@ def test_sales_line_apply_is_all_or_nothing(
     assert _counts(world)[:3] == before[:3]
     with workspace_context(world.a.workspace):
         assert not Customer.objects.get(external_id="K-1").sales_lines.exists()
+
+
+def test_blank_lines_are_skipped_and_short_rows_read_as_empty_cells(
+    importer: Importer, world: WorkspaceWorld
+) -> None:
+    importer.run("customers", "c.csv", CUSTOMERS)
+    content = (
+        b"customer no,date,net amount,segment\n"
+        b"K-1,2024-01-05,10,North\n"
+        b"K-2,2024-01-06,20\n"  # no segment cell at all
+        b"K-2,2024-01-07\n"  # no amount cell: the required amount is missing
+        b" , ,,\n"  # blank: skipped
+    )
+    batch = _checked(importer, "sales_lines", content)
+    assert _reasons(batch) == [(4, "net amount", "Net sales is missing; it is required.")]
+    assert batch.row_count == 3
+    assert batch.summary["check"]["valid"] == 2
+    assert [row["segment"] for row in batch.summary["check"]["preview"]] == ["North", ""]
