@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import altair as alt
-
 from accounts.selection_selectors import ParetoData, candidate_url
 
 #: Width of the server-rendered picture; the browser fits the chart to its card.
@@ -22,6 +20,9 @@ def pareto_spec(data: ParetoData) -> dict[str, Any]:
     a click opens its candidate page). Markers are vertical rules at the rank
     where each share is reached, labelled "50 % at rank 16".
     """
+    # altair takes a second or more to import: only the pages that draw a chart pay it.
+    import altair as alt
+
     amount_title = f"{data.basis_label.capitalize()} ({data.currency})"
     points = alt.Data(
         values=[
@@ -60,7 +61,7 @@ def pareto_spec(data: ParetoData) -> dict[str, Any]:
     base = alt.Chart(points).encode(x=rank_axis, y=share_axis)
     curve = base.mark_line(interpolate="monotone", strokeWidth=2)
     dots = base.mark_circle(size=36, opacity=0.85, cursor="pointer").encode(tooltip=tooltip)
-    layers: list[alt.Chart] = [curve, dots]
+    layers: list[Any] = [curve, dots]
     if data.markers:
         markers = alt.Data(
             values=[
@@ -75,9 +76,7 @@ def pareto_spec(data: ParetoData) -> dict[str, Any]:
                 y="share:Q", text="label:N"
             )
         )
-    chart = alt.layer(*layers).properties(
-        width=SVG_WIDTH,
-        height=HEIGHT,
-        title=alt.Title(data.sentence, anchor="start", fontSize=14, fontWeight="normal"),
-    )
+    # No chart title: the sentence stands above the chart on the page, and the
+    # print and projector layouts place it the same way.
+    chart = alt.layer(*layers).properties(width=SVG_WIDTH, height=HEIGHT)
     return chart.to_dict()

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Customer, CustomerScore, CustomerStatus, CustomerYearFigures, Quadrant
-from accounts.scores import score_freshness
 from accounts.selection import (
     DEMOTE_TO,
     current_period,
@@ -43,6 +42,16 @@ from kam.permissions import Capability
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 
 HISTORY_PER_PAGE = 50
+#: Short column headings: the table has ten columns and must fit a laptop.
+HEADER_LABELS: dict[str, str] = {
+    "composite": "Score",
+    "revenue": "Revenue 3 y",
+    "margin": "Margin 3 y",
+    "clv_contractual": "CLV contract",
+    "clv_transactional": "CLV purchases",
+    "upv": "UPV",
+    "name": "Customer",
+}
 
 
 def _customer(request: HttpRequest, customer_id: int) -> Customer:
@@ -66,6 +75,10 @@ def _pareto_context(request: HttpRequest, basis: str) -> dict[str, Any]:
 
 
 def _freshness_context(request: HttpRequest) -> dict[str, Any]:
+    # accounts.scores brings the whole numpy/scipy scoring stack with it;
+    # importing it here keeps the URL map (every page's first request) light.
+    from accounts.scores import score_freshness
+
     freshness = score_freshness(workspace=request.workspace)  # type: ignore[attr-defined]
     return {"freshness": freshness, "was_dirty": request.GET.get("was_dirty") == "1"}
 
@@ -79,7 +92,8 @@ def selection_list(request: HttpRequest) -> HttpResponse:
     page, rows = selection_page(workspace=workspace, query=query)
     sort_headers = {
         key: {
-            "label": label,
+            "label": HEADER_LABELS[key],
+            "title": label,
             "active": key == query.sort,
             "descending": query.descending,
             # A second click on the active column reverses it; names start A-Z,
@@ -154,6 +168,15 @@ def _candidate_context(request: HttpRequest, customer: Customer, **extra: Any) -
         "clv_contractual_reason": contractual_reason,
         "clv_transactional_reason": transactional_reason,
         "settings": settings,
+        # The settings the CLV was computed with; the workspace's current ones
+        # for a score stored before the recompute recorded them.
+        "clv_settings": (score.inputs.get("clv_settings") if score else None)
+        or {
+            "discount_rate": float(settings.discount_rate),
+            "retention": float(settings.retention),
+            "horizon_years": settings.horizon_years,
+            "acquisition_cost": float(settings.acquisition_cost),
+        },
         "year_figures": CustomerYearFigures.objects.filter(
             workspace=workspace, customer=customer
         ).order_by("-year"),

@@ -44,10 +44,18 @@
     }
     element.dataset.vegaEmbedded = "yes";
     var spec = JSON.parse(source.textContent);
+    // The page's theme wins over the spec's plain defaults (kam/charts.py BASE_CONFIG),
+    // one level deep: axis, legend, text, range.
+    var theme = themeConfig();
+    var config = Object.assign({}, spec.config || {});
+    Object.keys(theme).forEach(function (key) {
+      var both = config[key] && typeof config[key] === "object" && theme[key] && !Array.isArray(theme[key]);
+      config[key] = both ? Object.assign({}, config[key], theme[key]) : theme[key];
+    });
+    spec.config = config;
     window.vegaEmbed(element, spec, {
       actions: false,
       renderer: "svg",
-      config: themeConfig(),
       tooltip: { theme: document.documentElement.getAttribute("data-theme") === "projector" ? "dark" : "light" },
     }).then(function (result) {
       element.classList.add("chart-ready");

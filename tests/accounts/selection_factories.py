@@ -59,8 +59,28 @@ def scored_customer(
         "quadrant": quadrant,
         "composite": composite,
         "revenue_rank": 1,
-        "criteria": {},
-        "inputs": {"transactional": "Too few repeat buyers to fit the purchase model."},
+        "criteria": {
+            name: {"score": value, "contribution": round(value / 6, 4), "missing": value == 0}
+            for name, value in {
+                "size": 0.5,
+                "strategic_importance": 0.0,
+                "clv": 0.6,
+                "upv": 0.4,
+                "account_fit": 0.0,
+                "relationship": {"friend": 1.0, "butterfly": 0.5, "stranger": 0.25}.get(
+                    quadrant, 0.0
+                ),
+            }.items()
+        },
+        "inputs": {
+            "transactional": "Too few repeat buyers to fit the purchase model.",
+            "clv_settings": {
+                "discount_rate": 0.1,
+                "retention": 0.85,
+                "horizon_years": 5,
+                "acquisition_cost": 0.0,
+            },
+        },
         "computed_at": timezone.now() - datetime.timedelta(hours=3),
     }
     fields.update(score_fields)
