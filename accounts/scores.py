@@ -7,20 +7,24 @@
    fixed number of queries (``accounts.score_inputs``), in one transaction so
    they are one consistent picture;
 2. compute all scores at once in numpy (``accounts.score_table``);
-3. store them in chunks, each chunk its own short transaction with job
-   progress after it: upsert the ``CustomerScore`` rows, replace the yearly
-   ``CustomerYearFigures``, clear ``scores_dirty`` where nothing moved.
+3. store them in chunks (``accounts.score_store``), each chunk its own short
+   transaction with job progress after it: upsert the ``CustomerScore`` rows,
+   replace the yearly ``CustomerYearFigures``, clear ``scores_dirty`` where
+   nothing moved. On PostgreSQL a chunk is one binary COPY per table into a
+   temporary table and one set-based statement each; elsewhere ``bulk_create``.
 
 The race on ``scores_dirty``: an edit can commit while the run is between
 reading the inputs (step 1) and storing (step 3). Clearing every flag in the
 chunk would then mark a score computed from old inputs as fresh. So step 1
 remembers each customer's ``updated_at`` (every ``mark_customers_dirty`` moves
-it, even for a customer already dirty), and step 3 locks the chunk's customer
-rows (``select_for_update``) and clears the flag only where ``updated_at`` is
-still the remembered value. An edit committed before the lock has moved it:
-the flag stays. An edit that commits after our chunk commits sets the flag
-again itself. Either way its on-commit request found this run running and
-queued the one follow-up run (``kam.jobs.debounce``), which scores it.
+it, even for a customer already dirty), and step 3 clears the flag only where
+``updated_at`` is still the remembered value, under a row lock (one
+``UPDATE ... WHERE updated_at = remembered`` on PostgreSQL, which re-checks a
+row a concurrent edit changed; ``select_for_update`` then a compare
+elsewhere). An edit committed before the lock has moved it: the flag stays.
+An edit that commits after our chunk commits sets the flag again itself.
+Either way its on-commit request found this run running and queued the one
+follow-up run (``kam.jobs.debounce``), which scores it.
 """
 
 from __future__ import annotations
