@@ -113,3 +113,14 @@ def test_query_count_does_not_grow_with_the_data(client: Client, world: Workspac
     many = count_queries()
     assert many == few
     assert "Account 24" in client.get(reverse("home")).content.decode()
+
+
+def test_my_accounts_link_to_each_account_page(client: Client, world: WorkspaceWorld) -> None:
+    kam = world.a.user("kam")
+    with workspace_context(world.a.workspace):
+        account = Customer.objects.create(
+            external_id="KA-LINK", name="Linked Key Account", status="key_account", owner=kam
+        )
+    client.force_login(kam)
+    html = client.get("/").content.decode()
+    assert f'href="/accounts/{account.pk}/"' in html
