@@ -2,7 +2,9 @@
 
 POST /api/v1/imports/                 multipart: kind, file -> the batch, its headers and
                                       the suggested (or remembered) mapping
-PUT  /api/v1/imports/{id}/mapping/    {"mapping": {...}, "options": {...}} -> check result
+PUT  /api/v1/imports/{id}/mapping/    {"mapping": {...}, "options": {...}} -> check result;
+                                      a file of over 50,000 rows: 202, Location: the check's
+                                      job (then GET the import for the result)
 POST /api/v1/imports/{id}/apply/      -> 202, Location: the job
 GET  /api/v1/imports/{id}/errors/     -> every problem as CSV
 """
@@ -39,6 +41,7 @@ from accounts.imports.views import _error_rows
 from accounts.models import ImportBatch, ImportKind
 from kam.api.base import WorkspaceViewSet
 from kam.jobs.api import accepted_job_response
+from kam.jobs.models import Job
 from kam.permissions import Capability
 
 
@@ -157,7 +160,10 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
     @extend_schema(
         summary="Set the column mapping and options, and check every row",
         request=ImportMappingInput,
-        responses={200: ImportBatchOutput},
+        responses={
+            200: ImportBatchOutput,
+            202: OpenApiResponse(description="A large file: checked by a job; follow its URL"),
+        },
     )
     @action(detail=True, methods=["put"], url_path="mapping")
     def mapping(self, request: Request, pk: str | None = None) -> Response:
@@ -165,7 +171,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         data = ImportMappingInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            import_batch_check(
+            checked = import_batch_check(
                 workspace=self.workspace,
                 batch=batch,
                 mapping=data.validated_data["mapping"],
@@ -175,6 +181,8 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
             raise ValidationError({k: [v] for k, v in problem.errors.items()}) from None
         except ImportRefused as refused:
             raise ValidationError({"status": [str(refused)]}) from None
+        if isinstance(checked, Job):  # a large file: checked in the background
+            return accepted_job_response(checked, request)
         batch.refresh_from_db()
         return self._render(batch)
 

@@ -1,5 +1,7 @@
 """The "import" job: apply one checked file in ONE transaction, reporting progress.
 
+(The "import_check" job, at the end, checks a large file in the background.)
+
 All or nothing: every row of the file is written in a single transaction, with
 the dirty marks for the scores recompute. Any failure rolls all of it back; the
 batch is then marked failed in a transaction of its own.
@@ -16,12 +18,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from django.db import connection, connections
 
 from accounts.dirty import mark_customers_dirty
 from accounts.imports.apply import DataChanged, apply_staged
-from accounts.imports.services import import_batch_finish, work_files
+from accounts.imports.reading import FileFormat, estimated_rows
+from accounts.imports.services import import_batch_finish, import_batch_run_check, work_files
+from accounts.imports.validation import MappingProblem
 from accounts.models import ImportBatch, ImportStatus
 from kam.jobs.models import Job
 from kam.jobs.runner import JobFailure, JobOutcome
@@ -32,7 +37,9 @@ from kam.tenancy.tasks import workspace_atomic
 PROGRESS_EVERY_SECONDS = 1.0
 
 
-def _progress_reporter(workspace_id: int, job: Job, total: int) -> Callable[[int], None]:
+def _progress_reporter(
+    workspace_id: int, job: Job, total: int, *, what: str = "rows written"
+) -> Callable[[int], None]:
     if connection.vendor != "postgresql":
         return lambda done: None
     last = 0.0
@@ -45,7 +52,7 @@ def _progress_reporter(workspace_id: int, job: Job, total: int) -> Callable[[int
                     job=job,
                     done=done,
                     total=total,
-                    message=f"{done:,} of {total:,} rows written.",
+                    message=f"{done:,} of {total:,} {what}.",
                 )
         finally:
             connections.close_all()  # this thread's own connection
@@ -98,4 +105,30 @@ def import_apply_run(*, workspace_id: int, job: Job) -> JobOutcome:
     return JobOutcome(
         message=f"Imported {batch.original_name}: {result.created:,} new,"
         f" {result.updated:,} changed, {result.unchanged:,} unchanged."
+    )
+
+
+def import_check_run(*, workspace_id: int, job: Job) -> JobOutcome:
+    """Check a large file in the background; problems with the mapping go back to its page."""
+    with workspace_atomic():
+        batch = ImportBatch.objects.select_related("workspace", "job").get(job_id=job.pk)
+    if batch.status != ImportStatus.MAPPED:
+        return JobOutcome(message="Nothing to check: the file was checked already.")
+    total = estimated_rows(Path(batch.file.path), FileFormat.from_options(batch.options))
+    job_progress(workspace=workspace_id, job=job, done=0, total=total, message="Checking.")
+    report = _progress_reporter(workspace_id, job, total, what="rows checked")
+    try:
+        with workspace_atomic():
+            result = import_batch_run_check(workspace=batch.workspace, batch=batch, progress=report)
+    except MappingProblem as problem:
+        with workspace_atomic():
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.MAPPED, summary={**batch.summary, "problems": problem.errors}
+            )
+        raise JobFailure(
+            "The file could not be checked with this mapping: " + " ".join(problem.errors.values())
+        ) from problem
+    return JobOutcome(
+        message=f"Checked {result.rows:,} rows: {result.valid:,} ready, {result.errors:,} with"
+        " problems."
     )

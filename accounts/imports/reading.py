@@ -186,6 +186,27 @@ def iter_rows(path: Path, file_format: FileFormat) -> Iterator[list[Cell]]:
             yield row
 
 
+def estimated_rows(path: Path, file_format: FileFormat) -> int:
+    """About how many rows the file has, without reading them: line breaks, or the sheet's size."""
+    if file_format.file_type == "csv":
+        with path.open("rb") as handle:
+            return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UnreadableFile(
+            "This Excel workbook could not be opened. Save it again in Excel as .xlsx,"
+            " or export CSV."
+        ) from None
+    try:
+        # The sheet's recorded dimension; a sheet written without one counts as large.
+        return workbook.worksheets[0].max_row or 1_000_000
+    finally:
+        workbook.close()
+
+
 def read_headers(path: Path, file_format: FileFormat) -> list[str]:
     """The header row, or :class:`UnreadableFile` when there is no header or no data row."""
     rows = iter_rows(path, file_format)

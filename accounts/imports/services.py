@@ -24,11 +24,18 @@ from accounts.imports.reading import (
     FileFormat,
     UnreadableFile,
     detect_format,
+    estimated_rows,
     file_type_of,
     read_headers,
 )
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
-from accounts.imports.validation import CheckResult, MappingProblem, WorkFiles, check_file
+from accounts.imports.validation import (
+    CheckResult,
+    MappingProblem,
+    Progress,
+    WorkFiles,
+    check_file,
+)
 from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
 from kam.jobs.dispatch import send_job_on_commit
 from kam.jobs.kinds import register_job_kind
@@ -41,6 +48,14 @@ from kam.workspaces.models import Workspace
 IMPORT = register_job_kind(
     "import", task="accounts.imports.tasks.apply_import", label="Importing a file"
 )
+#: The check of a large file, started from the mapping page (which then follows it).
+CHECK = register_job_kind(
+    "import_check", task="accounts.imports.tasks.check_import", label="Checking a file"
+)
+
+#: Files with more rows than this are checked in the background: a million
+#: lines take several seconds, too long for a page to wait on.
+CHECK_IN_BACKGROUND_ROWS = 50_000
 
 
 class ImportRefused(Exception):
@@ -164,22 +179,59 @@ def _refuse_if_applied(batch: ImportBatch) -> None:
         )
 
 
+def _refuse_if_checking(batch: ImportBatch) -> None:
+    if batch.job is not None and batch.job.kind == CHECK.name and batch.job.is_active:
+        raise ImportRefused("This file is being checked right now. Wait until the check ends.")
+
+
+def checks_in_background(batch: ImportBatch) -> bool:
+    """Whether checking this file would keep the page waiting too long (a job does it)."""
+    try:
+        rows = estimated_rows(Path(batch.file.path), FileFormat.from_options(batch.options))
+    except UnreadableFile:
+        return False  # the check itself says what is wrong, at once
+    return rows > CHECK_IN_BACKGROUND_ROWS
+
+
 @transaction.atomic
 def import_batch_check(
     *, workspace: Workspace, batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]
-) -> CheckResult:
+) -> CheckResult | Job:
     """Save the mapping, remember it for files like this one, and check every row.
 
-    Raises :class:`MappingProblem` (form field -> message) when the mapping or
-    options cannot be used. Writes nothing but the batch and the mapping memory.
+    A file of more than :data:`CHECK_IN_BACKGROUND_ROWS` rows is checked by an
+    "import_check" job instead: the job is returned, and the batch stays
+    "mapped" until it ends. Raises :class:`MappingProblem` (form field ->
+    message) when the mapping or options cannot be used. Writes nothing but the
+    batch and the mapping memory.
     """
     if batch.workspace_id != workspace.pk:
         raise ValueError("batch of another workspace")
     _refuse_if_applied(batch)
+    _refuse_if_checking(batch)
     clean_mapping, clean_options = _clean_choices(batch, mapping, options)
     batch.mapping = clean_mapping
     batch.options = {**batch.options, **clean_options}
     batch.status = ImportStatus.MAPPED
+    batch.summary = {key: value for key, value in batch.summary.items() if key != "problems"}
+    if checks_in_background(batch):
+        job = job_create(
+            workspace=workspace,
+            kind=CHECK.name,
+            requested_by=batch.created_by,
+            message=f"Waiting to check {batch.original_name}.",
+        )
+        batch.job = job
+        batch.save()
+        send_job_on_commit(workspace_id=workspace.pk, job_id=job.pk, kind=CHECK.name)
+        return job
+    return import_batch_run_check(workspace=workspace, batch=batch)
+
+
+def import_batch_run_check(
+    *, workspace: Workspace, batch: ImportBatch, progress: Progress | None = None
+) -> CheckResult:
+    """Check every row with the batch's saved mapping and record the outcome on the batch."""
     try:
         result = check_file(
             workspace=workspace,
@@ -187,9 +239,10 @@ def import_batch_check(
             path=Path(batch.file.path),
             file_format=FileFormat.from_options(batch.options),
             headers=batch.headers,
-            mapping=clean_mapping,
-            options=clean_options,
+            mapping=batch.mapping,
+            options=batch.options,
             work=work_files(batch),
+            progress=progress,
         )
     except UnreadableFile as error:
         batch.save()
@@ -201,7 +254,10 @@ def import_batch_check(
         workspace=workspace,
         kind=batch.kind,
         header_signature=header_signature(batch.kind, batch.headers),
-        defaults={"mapping": clean_mapping, "options": clean_options},
+        defaults={
+            "mapping": batch.mapping,
+            "options": {k: batch.options[k] for k in ("date_format", "decimal_separator")},
+        },
     )
     batch.status = ImportStatus.VALIDATED
     batch.row_count = result.rows
@@ -224,6 +280,7 @@ def import_batch_apply(
     # Lock the row: two clicks on "Apply" must not start two jobs.
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     _refuse_if_applied(batch)
+    _refuse_if_checking(batch)
     if batch.status != ImportStatus.VALIDATED:
         raise ImportRefused("Map the columns and check the file before applying it.")
     if batch.error_count:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.imports.job import import_apply_run
+from accounts.imports.job import import_apply_run, import_check_run
 from kam.jobs.runner import run_job
 from kam.tenancy.tasks import workspace_task
 
@@ -20,4 +20,16 @@ def apply_import(task: Any, workspace_id: int, job_id: int) -> None:
         workspace_id=workspace_id,
         job_id=job_id,
         work=lambda job: import_apply_run(workspace_id=workspace_id, job=job),
+    )
+
+
+# Idempotent: a repeated check of the same batch finds it checked and does nothing.
+@workspace_task(atomic=False, idempotent=True, bind=True)
+def check_import(task: Any, workspace_id: int, job_id: int) -> None:
+    """Check every row of the large file of the batch that owns ``job_id``."""
+    run_job(
+        task,
+        workspace_id=workspace_id,
+        job_id=job_id,
+        work=lambda job: import_check_run(workspace_id=workspace_id, job=job),
     )

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:import_batch_id>/mapping/", views.mapping, name="mapping"),
     path("<int:import_batch_id>/", views.preview, name="preview"),
     path("<int:import_batch_id>/apply/", views.apply, name="apply"),
+    path("<int:import_batch_id>/check/", views.check_status, name="check_status"),
     path("<int:import_batch_id>/errors.csv", views.errors_csv, name="errors_csv"),
 ]

@@ -27,7 +27,7 @@ import csv
 import datetime
 import hashlib
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -47,6 +47,9 @@ from accounts.imports.reading import Cell, FileFormat, iter_rows
 from accounts.imports.rows import CellError, converter_for
 from accounts.models import Customer, ExchangeRate, ImportKind, Offering, SalesLine
 from kam.workspaces.models import Workspace
+
+#: Called with the number of rows read so far.
+Progress = Callable[[int], None]
 
 MAX_STORED_ERRORS = 200
 PREVIEW_ROWS = 10
@@ -518,8 +521,12 @@ def check_file(
     mapping: dict[str, str],
     options: dict[str, Any],
     work: WorkFiles,
+    progress: Progress | None = None,
 ) -> CheckResult:
-    """Check every row; write ``staged.csv`` and ``errors.csv``; count the changes."""
+    """Check every row; write ``staged.csv`` and ``errors.csv``; count the changes.
+
+    ``progress(rows_read)`` is called after each chunk (for the background check).
+    """
     specs = fields_for(kind)
     problems = {
         spec.name: f"Choose the column that holds {spec.label.lower()}; it is required."
@@ -598,6 +605,8 @@ def check_file(
             result.rows += len(block)
             result.valid += len(chunk.staged)
             line += len(block)
+            if progress is not None:
+                progress(result.rows)
     if result.rows == 0:
         raise MappingProblem({"file": "The file has a header row but no data."})
     count_changes(kind=kind, staged=work.staged, mapped=set(columns), result=result)

@@ -7,13 +7,18 @@ from collections.abc import Iterator
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.imports.fields import fields_for
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
 from accounts.imports.selectors import import_batch_get, import_batch_list
 from accounts.imports.services import (
+    CHECK,
+    IMPORT,
     ImportRefused,
     import_batch_apply,
     import_batch_check,
@@ -28,7 +33,7 @@ from accounts.imports.uploads import (
     upload_was_too_large,
 )
 from accounts.imports.validation import MappingProblem, read_errors
-from accounts.models import ImportKind, ImportStatus
+from accounts.models import ImportBatch, ImportKind, ImportStatus
 from kam.jobs.kinds import job_kind_label
 from kam.permissions import Capability
 from kam.spreadsheets import spreadsheet_safe
@@ -100,7 +105,8 @@ def _upload(request: HttpRequest) -> HttpResponse:
 def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
     """Step 2: which column holds what; date format and decimal separator."""
     batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
-    problems: dict[str, str] = {}
+    # Problems the background check found with the saved mapping, until the next try.
+    problems: dict[str, str] = dict(batch.summary.get("problems", {}))
     chosen = dict(batch.mapping)
     options = dict(batch.options)
     if request.method == "POST":
@@ -112,7 +118,7 @@ def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
             decimal_separator=request.POST.get("decimal_separator", "auto"),
         )
         try:
-            import_batch_check(
+            import_batch_check(  # a large file: a job checks it; the preview page follows it
                 workspace=request.workspace,  # type: ignore[attr-defined]
                 batch=batch,
                 mapping=chosen,
@@ -148,6 +154,8 @@ def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
 def preview(request: HttpRequest, import_batch_id: int) -> HttpResponse:
     """Step 3: what the file would change, and every problem, before anything is written."""
     batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    if _checking(batch):
+        return render(request, "accounts/imports/checking.html", {"batch": batch, "job": batch.job})
     if batch.status in {ImportStatus.UPLOADED, ImportStatus.MAPPED}:
         return redirect("imports:mapping", import_batch_id=batch.pk)
     check = batch.summary.get("check", {})
@@ -166,9 +174,38 @@ def preview(request: HttpRequest, import_batch_id: int) -> HttpResponse:
             "can_apply": batch.status == ImportStatus.VALIDATED
             and not batch.error_count
             and check.get("valid"),
-            "kind_label": job_kind_label("import"),
+            "kind_label": job_kind_label(IMPORT.name),
+            # The apply's job; the batch points at its check's job until then.
+            "apply_job": batch.job if batch.job and batch.job.kind == IMPORT.name else None,
         },
     )
+
+
+def _checking(batch: ImportBatch) -> bool:
+    """Whether a background check of this batch has not reported back yet."""
+    return (
+        batch.status == ImportStatus.MAPPED
+        and batch.job is not None
+        and batch.job.kind == CHECK.name
+        and batch.job.is_active
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+@workspace_view(Capability.MANAGE_DATA)
+def check_status(request: HttpRequest, import_batch_id: int) -> HttpResponse:
+    """The background check's progress (htmx polls it); when it ends, on to the next page."""
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    if not _checking(batch):
+        target = reverse(
+            "imports:preview" if batch.status == ImportStatus.VALIDATED else "imports:mapping",
+            args=[batch.pk],
+        )
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+    return render(request, "accounts/imports/_checking.html", {"batch": batch, "job": batch.job})
 
 
 @require_http_methods(["POST"])
