@@ -19,6 +19,7 @@ needs the workspace setting, which lives for one transaction.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,13 +96,13 @@ CUSTOMER_COLUMNS = (
 )
 
 
-def _floats(values: list[object]) -> NDArray:
+def _floats(values: Sequence[object]) -> NDArray:
     return np.array([np.nan if v is None else float(v) for v in values], dtype=float)  # type: ignore[arg-type]
 
 
 def load_customers() -> CustomerInputs:
     rows = list(Customer.objects.order_by("pk").values_list(*CUSTOMER_COLUMNS))
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in CUSTOMER_COLUMNS]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in CUSTOMER_COLUMNS]
     return CustomerInputs(
         ids=np.array(columns[0], dtype=np.int64),
         updated_at=list(columns[1]),
