@@ -8,8 +8,8 @@ rate, ...) and writes
   which the apply step loads (COPY on PostgreSQL) without parsing anything again;
 * ``errors.csv``: every error (line, column, reason), offered as a download.
 
-A second pass over the staged rows compares them, a few thousand at a time,
-with what the workspace already holds, to count new, changed and unchanged rows.
+A second pass over the staged rows (``changes.py``) compares them with what the
+workspace already holds, to count new, changed and unchanged rows.
 
 Natural keys, so that importing the same file twice adds nothing: customer
 number, offering code, (currency, valid from) for exchange rates, and for sales
@@ -45,7 +45,7 @@ from accounts.imports.parsing import (
 )
 from accounts.imports.reading import Cell, FileFormat, iter_rows
 from accounts.imports.rows import CellError, converter_for
-from accounts.models import Customer, ExchangeRate, ImportKind, Offering, SalesLine
+from accounts.models import Customer, ImportKind, Offering
 from kam.workspaces.models import Workspace
 
 #: Called with the number of rows read so far.
@@ -54,7 +54,6 @@ Progress = Callable[[int], None]
 MAX_STORED_ERRORS = 200
 PREVIEW_ROWS = 10
 SAMPLE_ROWS = 2000
-COMPARE_CHUNK = 5000
 
 
 def staged_fields(kind: str) -> tuple[str, ...]:
@@ -365,104 +364,6 @@ CHECKERS: dict[str, type[_Checker]] = {
 }
 
 
-# -- comparing with what the workspace holds ----------------------------------
-
-
-def _decimal(text: str) -> Decimal | None:
-    return Decimal(text) if text else None
-
-
-def _existing_rows(kind: str, keys: list[Any]) -> dict[Any, tuple]:
-    if kind == ImportKind.CUSTOMERS:
-        rows = Customer.objects.filter(external_id__in=keys).values_list(
-            "external_id", "name", "parent_group", "industry", "region", "size_measure", "tier"
-        )
-        return {row[0]: (row[1], row[2], row[3], row[4], row[5], str(row[6])) for row in rows}
-    if kind == ImportKind.OFFERINGS:
-        rows = Offering.objects.filter(code__in=keys).values_list("code", "name", "business_unit")
-        return {row[0]: row[1:] for row in rows}
-    if kind == ImportKind.EXCHANGE_RATES:
-        found: dict[Any, tuple] = {}
-        for currency in {key[0] for key in keys}:
-            days = [key[1] for key in keys if key[0] == currency]
-            for rate in ExchangeRate.objects.filter(currency=currency, valid_from__in=days):
-                found[(currency, rate.valid_from.isoformat())] = (rate.rate,)
-        return found
-    names = staged_fields(ImportKind.SALES_LINES)[1:]
-    columns = [
-        "customer__external_id" if n == "customer" else "offering__code" if n == "offering" else n
-        for n in names
-    ]
-    rows = SalesLine.objects.filter(source_key__in=keys).values_list("source_key", *columns)
-    return {row[0]: _sales_comparable(list(row[1:])) for row in rows}
-
-
-def _sales_comparable(values: list[Any]) -> tuple:
-    out = []
-    for name, value in zip(staged_fields(ImportKind.SALES_LINES)[1:], values, strict=True):
-        if isinstance(value, str) and name not in {"customer", "offering", "segment", "currency"}:
-            value = (
-                datetime.date.fromisoformat(value)
-                if name == "date"
-                else (_decimal(value) or Decimal(0))
-            )
-        elif name == "offering":
-            value = value or ""
-        out.append(value)
-    return tuple(out)
-
-
-def _key_and_comparable(kind: str, row: list[str], mapped: set[str]) -> tuple[Any, tuple]:
-    if kind == ImportKind.CUSTOMERS:
-        key, name, parent, industry, region, size, tier = row
-        return key, (name, parent, industry, region, _decimal(size), tier or "3")
-    if kind == ImportKind.OFFERINGS:
-        return row[0], tuple(row[1:])
-    if kind == ImportKind.EXCHANGE_RATES:
-        return (row[0], row[1]), (Decimal(row[2]),)
-    return row[0], _sales_comparable(row[1:])
-
-
-def _compare_mask(kind: str, mapped: set[str]) -> list[bool]:
-    """Which compared values the file sets; unmapped customer fields keep their value."""
-    if kind != ImportKind.CUSTOMERS:
-        return []
-    return [
-        n in mapped for n in ("name", "parent_group", "industry", "region", "size_measure", "tier")
-    ]
-
-
-def count_changes(*, kind: str, staged: Path, mapped: set[str], result: CheckResult) -> None:
-    """Count staged rows that are new, changed or unchanged against the workspace."""
-    model = {
-        ImportKind.CUSTOMERS: Customer,
-        ImportKind.OFFERINGS: Offering,
-        ImportKind.EXCHANGE_RATES: ExchangeRate,
-        ImportKind.SALES_LINES: SalesLine,
-    }[kind]
-    if not model.objects.exists():
-        result.new = result.valid
-        return
-    mask = _compare_mask(kind, mapped)
-    with staged.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        while chunk := list(itertools.islice(reader, COMPARE_CHUNK)):
-            pairs = [_key_and_comparable(kind, row, mapped) for row in chunk]
-            existing = _existing_rows(kind, [key for key, _ in pairs])
-            for key, values in pairs:
-                old = existing.get(key)
-                if old is None:
-                    result.new += 1
-                    continue
-                if mask:
-                    values = tuple(v for v, keep in zip(values, mask, strict=True) if keep)
-                    old = tuple(v for v, keep in zip(old, mask, strict=True) if keep)
-                if values == tuple(old):
-                    result.unchanged += 1
-                else:
-                    result.changed += 1
-
-
 # -- the pass over the file ---------------------------------------------------
 
 
@@ -609,7 +510,11 @@ def check_file(
                 progress(result.rows)
     if result.rows == 0:
         raise MappingProblem({"file": "The file has a header row but no data."})
-    count_changes(kind=kind, staged=work.staged, mapped=set(columns), result=result)
+    from accounts.imports.changes import count_changes  # it builds on this module
+
+    count_changes(
+        workspace=workspace, kind=kind, staged=work.staged, mapped=set(columns), result=result
+    )
     return result
 
 
