@@ -119,7 +119,8 @@ def test_executive_sorts_opens_a_candidate_and_promotes_it(
     assert "promoted to key account" in page.content()
     assert "Reference customer for the new cement line." in page.content()
 
-    with workspace_context(world.a.workspace):
+    # A transaction: row-level security reads a transaction-local setting.
+    with transaction.atomic(), workspace_context(world.a.workspace):
         customer = Customer.objects.get(name="Atlas Cement Holding")
         assert customer.status == CustomerStatus.KEY_ACCOUNT
         decision = SelectionDecision.objects.get(customer=customer)
