@@ -49,9 +49,11 @@ def require_workspace_id() -> int:
 def _set_database_workspace(workspace_id: int | None, using: str = "default") -> None:
     """Mirror the workspace into the database session for row-level security.
 
-    ``set_config(..., true)`` is transaction-local: outside a transaction it
-    lasts one statement, so callers that need it across queries run inside
-    ``transaction.atomic`` (the middleware and the task decorator do).
+    Inside a transaction the setting is transaction-local (``set_config(...,
+    true)``), so it can never outlive the transaction on a pooled connection.
+    Outside one (autocommit: management commands, tasks that commit in chunks,
+    tests), a transaction-local value would last a single statement, so the
+    session value is set instead; :func:`workspace_context` restores it on exit.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -62,8 +64,12 @@ def _set_database_workspace(workspace_id: int | None, using: str = "default") ->
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config(%s, %s, true)",
-            [PG_SETTING, "" if workspace_id is None else str(workspace_id)],
+            "SELECT set_config(%s, %s, %s)",
+            [
+                PG_SETTING,
+                "" if workspace_id is None else str(workspace_id),
+                connection.in_atomic_block,
+            ],
         )
 
 

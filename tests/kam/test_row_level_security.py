@@ -68,3 +68,23 @@ def test_insert_for_another_workspace_fails(world: WorkspaceWorld) -> None:
                 " VALUES (%s, 'X', 'Smuggled', '', '', '', 'customer', 3, 1, now(), now())",
                 [world.b.workspace.pk],
             )
+
+
+def test_workspace_context_outside_a_transaction_lasts_the_whole_block(
+    transactional_db: None, django_db_setup: None
+) -> None:
+    """Autocommit code (commands, chunked tasks) sees its workspace in every statement."""
+    from tests.factories import build_world
+
+    world = build_world()
+    with workspace_context(world.a.workspace):
+        assert not connection.in_atomic_block
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM accounts_customer")
+            first = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM accounts_customer")
+            second = cursor.fetchone()[0]
+    assert first == second == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s, true)", ["app.workspace_id"])
+        assert cursor.fetchone()[0] in ("", None)
