@@ -176,6 +176,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
                 batch=batch,
                 mapping=data.validated_data["mapping"],
                 options=dict(data.validated_data.get("options") or {}),
+                user=request.user,
             )
         except MappingProblem as problem:
             raise ValidationError({k: [v] for k, v in problem.errors.items()}) from None

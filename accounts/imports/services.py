@@ -195,7 +195,12 @@ def checks_in_background(batch: ImportBatch) -> bool:
 
 @transaction.atomic
 def import_batch_check(
-    *, workspace: Workspace, batch: ImportBatch, mapping: dict[str, str], options: dict[str, Any]
+    *,
+    workspace: Workspace,
+    batch: ImportBatch,
+    mapping: dict[str, str],
+    options: dict[str, Any],
+    user: AbstractBaseUser | None = None,
 ) -> CheckResult | Job:
     """Save the mapping, remember it for files like this one, and check every row.
 
@@ -218,7 +223,7 @@ def import_batch_check(
         job = job_create(
             workspace=workspace,
             kind=CHECK.name,
-            requested_by=batch.created_by,
+            requested_by=user,
             message=f"Waiting to check {batch.original_name}.",
         )
         batch.job = job

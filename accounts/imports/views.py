@@ -123,6 +123,7 @@ def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
                 batch=batch,
                 mapping=chosen,
                 options=options,
+                user=request.user,  # type: ignore[arg-type]
             )
         except MappingProblem as problem:
             problems = problem.errors

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from accounts.imports import services
@@ -84,3 +86,25 @@ def test_a_mapping_problem_found_in_the_background_shows_on_the_mapping_page(
     with importer.capture(execute=True):
         importer.check(batch, date_format="mdy_slash")
     assert importer.batch().status == ImportStatus.VALIDATED
+
+
+def test_the_api_answers_202_with_the_check_job_for_a_large_file(
+    importer: Importer, world: WorkspaceWorld, small_limit: None
+) -> None:
+    importer.run("customers", "c.csv", CUSTOMERS)
+    client = Client(headers={"Authorization": f"Bearer {world.a.access_token_secret}"})
+    batch = client.post(
+        "/api/v1/imports/",
+        {"kind": "sales_lines", "file": SimpleUploadedFile("s.csv", SALES)},
+    ).json()
+    with importer.capture(execute=True):
+        response = client.put(
+            f"/api/v1/imports/{batch['id']}/mapping/",
+            {"mapping": batch["mapping"]},
+            content_type="application/json",
+        )
+    assert response.status_code == 202, response.content
+    assert client.get(response["Location"]).json()["status"] == "succeeded"
+    checked = client.get(f"/api/v1/imports/{batch['id']}/").json()
+    assert checked["status"] == "validated"
+    assert checked["check"]["new"] == 3
