@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from playwright.sync_api import expect
 
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
@@ -39,7 +40,10 @@ def test_kam_adds_a_stakeholder_from_the_keyboard(
     page.get_by_role("link", name="Nordic Ore").click()
     page.wait_for_url(f"**/accounts/{account.pk}/")
     page.get_by_role("link", name="Add a stakeholder").click()
+    page.wait_for_url(f"**/accounts/{account.pk}/stakeholders/new/")
     # The name field has focus: type, tab through, pick roles and a score by keyboard.
+    # (Wait for the focus itself: typing before the new page settles would be lost.)
+    expect(page.locator("input[name=name]")).to_be_focused()
     page.keyboard.type("Anna Berg")
     page.keyboard.press("Tab")
     page.keyboard.type("Plant director")
