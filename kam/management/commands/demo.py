@@ -115,7 +115,6 @@ class Command(BaseCommand):
                     # setting is transaction-local, and a failure leaves no half data.
                     with transaction.atomic(), workspace_context(workspace):
                         report.append(build(demo))
-            self.recompute_figures(workspace)
 
         self.stdout.write(f"Demo ready in {time.perf_counter() - started:.1f} s.\n")
         self.print_sign_in(main, sandbox)
@@ -165,18 +164,6 @@ class Command(BaseCommand):
             ]
         )
         return main, sandbox
-
-    def recompute_figures(self, workspace: Workspace) -> None:
-        """Score the new customers when the scoring app provides its task."""
-        try:
-            from accounts.tasks import recompute_customer_figures
-        except ImportError:
-            return
-        with self.step(f"{workspace.name}: customer figures"):
-            # Called in process, not with .delay(): without a job id the task
-            # only asks the jobs debouncer for a run, which then happens here in
-            # the embedded set-up or on a worker when a broker is configured.
-            recompute_customer_figures(workspace.pk)
 
     def print_sign_in(self, main: Workspace, sandbox: Workspace) -> None:
         roles = dict(Role.choices)
