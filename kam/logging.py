@@ -38,6 +38,41 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
+#: URL arguments that carry secrets (invitation and password-reset links).
+SECRET_URL_ARGUMENTS = ("token", "uidb64")
+
+
+def loggable_path(request: HttpRequest) -> str:
+    """The request path with secrets from e-mailed links blanked out.
+
+    Logs are read by more people than the invitee; a link's token must not be
+    usable by whoever reads them.
+    """
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None:
+        for name in SECRET_URL_ARGUMENTS:
+            value = match.kwargs.get(name)
+            if value:
+                path = path.replace(str(value), "[redacted]")
+    return path
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Blank link secrets in Django's own request records ("Not Found: /invitations/...")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if isinstance(request, HttpRequest) and isinstance(record.args, tuple):
+            safe = loggable_path(request)
+            if safe != request.path:
+                record.args = tuple(
+                    arg.replace(request.path, safe) if isinstance(arg, str) else arg
+                    for arg in record.args
+                )
+        return True
+
+
 class RequestLogMiddleware:
     """Logs one line per request with its id, status, duration, user and workspace."""
 
@@ -58,7 +93,7 @@ class RequestLogMiddleware:
         logger.info(
             "%s %s %s",
             request.method,
-            request.path,
+            loggable_path(request),
             response.status_code,
             extra={
                 "request_id": request_id,

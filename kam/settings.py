@@ -291,7 +291,14 @@ LOGGING = {
         "json": {"()": "kam.logging.JsonFormatter"},
         "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"stream": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"redact_secrets": {"()": "kam.logging.RedactSecretsFilter"}},
+    "handlers": {
+        "stream": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["stream"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

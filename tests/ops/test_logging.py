@@ -88,3 +88,34 @@ def test_exceptions_are_kept_in_the_json_line() -> None:
     assert entry["level"] == "ERROR"
     assert entry["rows"] == 7
     assert "broken import row 7" in entry["exception"]
+
+
+def test_invitation_tokens_never_reach_the_log(request_log: io.StringIO, db: None) -> None:
+    secret = "s3cret-invitation-token-value"
+    Client().get(f"/invitations/{secret}/")
+    line = json.loads(request_log.getvalue().strip().splitlines()[-1])
+    assert secret not in request_log.getvalue()
+    assert line["message"].startswith("GET /invitations/[redacted]/")
+
+
+def test_django_request_warnings_redact_link_secrets(db: None) -> None:
+    from kam.logging import RedactSecretsFilter
+
+    secret = "another-secret-token"
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(RedactSecretsFilter())
+    django_logger = logging.getLogger("django.request")
+    django_logger.addHandler(handler)
+    try:
+        Client().get(f"/invitations/{secret}/")
+    finally:
+        django_logger.removeHandler(handler)
+    messages = [record.getMessage() for record in records]
+    assert messages, "the unknown invitation should have been logged by Django"
+    assert all(secret not in message for message in messages)
