@@ -448,41 +448,6 @@ def rate_for(*, workspace: Workspace, currency: str, on: datetime.date) -> Decim
     return found
 
 
-class Converter:
-    """Many amounts to the reporting currency with one query (Decimal, to the cent).
-
-    ``converter.convert(amount, currency, on)`` answers ``None`` when the
-    currency had no rate on that day, so callers report the gap instead of
-    treating the amount as reporting currency.
-    """
-
-    def __init__(self, *, workspace: Workspace) -> None:
-        self.reporting_currency = workspace.reporting_currency
-        history = _rates_by_currency(workspace)
-        self._days = {c: [d for d, _ in rates] for c, rates in history.items()}
-        self._rates = {c: [r for _, r in rates] for c, rates in history.items()}
-
-    def rate(self, currency: str, on: datetime.date) -> Decimal | None:
-        code = currency.upper()
-        if code == self.reporting_currency:
-            return Decimal(1)
-        days = self._days.get(code)
-        if not days:
-            return None
-        position = bisect.bisect_right(days, on) - 1
-        return self._rates[code][position] if position >= 0 else None
-
-    def convert(self, amount: Decimal, currency: str, on: datetime.date) -> Decimal | None:
-        rate = self.rate(currency, on)
-        if rate is None:
-            return None
-        return (Decimal(amount) * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
-def converter_for(*, workspace: Workspace) -> Converter:
-    return Converter(workspace=workspace)
-
-
 # -- selectors for the exchange-rate page -------------------------------------
 
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
+from accounts.currency import convert_amount, load_rate_table
 from accounts.models import Customer, ExchangeRate, SalesLine
 from accounts.valuation_settings import (
-    converter_for,
     exchange_rate_delete,
     exchange_rate_set,
     exchange_rate_update,
@@ -152,13 +152,18 @@ def test_a_new_rate_marks_only_customers_with_lines_in_that_currency_dirty(
 
 
 def test_the_converter_converts_many_amounts_with_dated_rates(usd: WorkspaceWorld) -> None:
+    """The rates entered here feed the one shared converter (accounts.currency)."""
     with workspace_context(usd.a.workspace):
-        converter = converter_for(workspace=usd.a.workspace)
-    assert converter.convert(Decimal("100"), "USD", datetime.date(2024, 3, 31)) == Decimal("90.00")
-    assert converter.convert(Decimal("100"), "USD", datetime.date(2024, 6, 1)) == Decimal("80.00")
-    assert converter.convert(Decimal("-10.01"), "EUR", JAN) == Decimal("-10.01")
-    assert converter.convert(Decimal("100"), "USD", JAN) is None
-    assert converter.convert(Decimal("100"), "GBP", MAR) is None
+        table = load_rate_table(reporting_currency=usd.a.workspace.reporting_currency)
+
+    def convert(amount: Decimal, currency: str, on: datetime.date) -> Decimal | None:
+        return convert_amount(amount, currency=currency, on=on, table=table)
+
+    assert convert(Decimal("100"), "USD", datetime.date(2024, 3, 31)) == Decimal("90.00")
+    assert convert(Decimal("100"), "USD", datetime.date(2024, 6, 1)) == Decimal("80.00")
+    assert convert(Decimal("-10.01"), "EUR", JAN) == Decimal("-10.01")
+    assert convert(Decimal("100"), "USD", JAN) is None
+    assert convert(Decimal("100"), "GBP", MAR) is None
 
 
 # -- the page --------------------------------------------------------------------
