@@ -16,6 +16,10 @@ urlpatterns = [
     path("accounts/", include("selling_center.urls")),
     path("accounts/", include("buying_center.urls")),
     path("accounts/", include("buying_center.map_urls")),
+    path("accounts/", include("planning.open_space_urls")),
+    path("accounts/", include("planning.opportunity_urls")),
+    path("accounts/", include("planning.analysis_urls")),
+    path("", include("planning.pipeline_urls")),
     path("api/v1/", include("kam.api.urls")),
     path("ui/", include("kam.ui.urls")),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -152,3 +153,80 @@ def _one_of_each_model(tenant: Tenant, slug: str) -> None:
     ConnectionLevelDecision.objects.create(
         customer=customer, suggested_level="transactional", level="transactional"
     )
+    _one_of_each_planning_model(tenant, slug, decider=decider, kam=kam)
+
+
+def _one_of_each_planning_model(tenant: Tenant, slug: str, *, decider: Any, kam: Any) -> None:
+    from planning.models import (
+        ChallengeQuestion,
+        CriticalSuccessFactor,
+        DecisionCriterion,
+        OpenSpace,
+        OpenSpaceCell,
+        OpenSpaceColumn,
+        OpenSpaceSegment,
+        Opportunity,
+        OpportunityContributor,
+        OpportunityTask,
+        StakeholderNeed,
+        ValueDriver,
+    )
+
+    customer = tenant.customer
+    csf = CriticalSuccessFactor.objects.create(
+        customer=customer, title="Grow exploration in Africa", owner=decider
+    )
+    open_space = OpenSpace.objects.create(customer=customer)
+    segment = OpenSpaceSegment.objects.create(
+        open_space=open_space, group="Africa", name="Exploration"
+    )
+    column = OpenSpaceColumn.objects.create(
+        open_space=open_space, offering=tenant.offering, group="Field services"
+    )
+    OpenSpaceColumn.objects.create(
+        open_space=open_space, name="Remote monitoring (idea)", position=1
+    )
+    cell = OpenSpaceCell.objects.create(
+        open_space=open_space,
+        segment=segment,
+        column=column,
+        potential=Decimal("500000"),
+        success_factor=csf,
+    )
+    opportunity = Opportunity.objects.create(
+        customer=customer,
+        title=f"{slug.upper()} pump fleet upgrade",
+        open_space_cell=cell,
+        value=Decimal("250000"),
+        owner=tenant.user("kam"),
+    )
+    OpportunityContributor.objects.create(opportunity=opportunity, member=kam)
+    StakeholderNeed.objects.create(
+        opportunity=opportunity,
+        stakeholder=decider,
+        kind="concern",
+        nature="solution",
+        description="Downtime during the changeover",
+        severity="high",
+    )
+    DecisionCriterion.objects.create(
+        opportunity=opportunity,
+        role="decider",
+        stakeholder=decider,
+        group="service",
+        name="Response time",
+        importance=6,
+        difference=2,
+    )
+    ChallengeQuestion.objects.create(
+        opportunity=opportunity,
+        category="customer_issues",
+        question="What is the customer trying to accomplish?",
+    )
+    ValueDriver.objects.create(
+        opportunity=opportunity,
+        driver="Less downtime",
+        formula="hours * rate",
+        inputs={"hours": 100, "rate": 900},
+    )
+    OpportunityTask.objects.create(opportunity=opportunity, title="Site visit")

@@ -8,6 +8,7 @@ answered here exactly like a serializer's.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,12 +24,15 @@ VALIDATION_DETAIL = "Some of the data sent is not valid; see errors."
 
 
 def _protected_detail(error: ProtectedError) -> str:
-    protected = list(error.protected_objects)
-    if not protected:
+    """Name every kind of row that still refers to the object, with its count."""
+    counts: Counter[Any] = Counter(obj._meta for obj in error.protected_objects)
+    if not counts:
         return "This object is still in use and cannot be deleted."
-    meta = protected[0]._meta
-    noun = meta.verbose_name if len(protected) == 1 else meta.verbose_name_plural
-    return f"It is still used by {len(protected)} {noun}; remove or reassign those first."
+    parts = [
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in counts.items()
+    ]
+    return f"It is still used by {' and '.join(parts)}; remove or reassign those first."
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

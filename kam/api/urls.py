@@ -10,4 +10,7 @@ urlpatterns = [
     path("", include("selling_center.api_urls")),
     path("", include("buying_center.api_urls")),
     path("", include("buying_center.grid_api_urls")),
+    path("", include("planning.open_space_api_urls")),
+    path("", include("planning.opportunity_api_urls")),
+    path("", include("planning.analysis_api_urls")),
 ]

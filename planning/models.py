@@ -1,1 +1,0 @@
-"""Models of planning (added by its issue)."""
