@@ -1,5 +1,24 @@
-"""REST routes of planning (filled in by its owner)."""
+"""REST routes of the Open Space: CSFs, matrices, their rows, columns and cells."""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from planning.open_space.api import (
+    OpenSpaceCellViewSet,
+    OpenSpaceColumnViewSet,
+    OpenSpaceSegmentViewSet,
+    OpenSpaceViewSet,
+    SuccessFactorViewSet,
+)
+
+router = SimpleRouter(use_regex_path=False)
+router.register(
+    "critical-success-factors",
+    SuccessFactorViewSet,
+    basename="api-critical_success_factor",
+)
+router.register("open-spaces", OpenSpaceViewSet, basename="api-open_space")
+router.register("open-space-segments", OpenSpaceSegmentViewSet, basename="api-open_space_segment")
+router.register("open-space-columns", OpenSpaceColumnViewSet, basename="api-open_space_column")
+router.register("open-space-cells", OpenSpaceCellViewSet, basename="api-open_space_cell")
+
+urlpatterns = router.urls

@@ -251,6 +251,34 @@ def feed_upv(open_space: OpenSpace) -> UpvBreakdown:
     return matrix.upv
 
 
+@transaction.atomic
+def update_open_space_notes(
+    open_space: OpenSpace, *, notes: str, expected_version: int
+) -> OpenSpace:
+    """Change the notes of the matrix (its version guards them like its layout)."""
+    try:
+        update_if_version(open_space, expected_version=expected_version, changes={"notes": notes})
+    except VersionConflict:
+        raise VersionConflict(OpenSpace.objects.get(pk=open_space.pk), expected_version) from None
+    return open_space
+
+
+@transaction.atomic
+def delete_open_space(open_space: OpenSpace, *, expected_version: int | None = None) -> list[str]:
+    """Delete the whole matrix; the account's UPV falls back to its own estimate."""
+    warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(open_space_id=open_space.pk))
+    customer = open_space.customer
+    workspace = open_space.workspace
+    try:
+        delete_if_version(open_space, expected_version=expected_version)
+    except VersionConflict:
+        raise VersionConflict(
+            OpenSpace.objects.get(pk=open_space.pk), expected_version or 0
+        ) from None
+    account_upv_set(workspace=workspace, customer=customer, upv=None)
+    return warnings
+
+
 # -- cells ------------------------------------------------------------------------------
 
 
@@ -301,6 +329,24 @@ def save_cell(
     if NUMBER_FIELDS & set(changes):
         feed_upv(open_space)
     return cell
+
+
+@transaction.atomic
+def clear_cell(
+    *, open_space: OpenSpace, cell: OpenSpaceCell, expected_version: int | None
+) -> list[str]:
+    """Delete a cell's row (all its values); warnings name opportunities that lose the link."""
+    if cell.open_space_id != open_space.pk:
+        raise ValidationError({"cell": "That cell is not in this Open Space."})
+    warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(pk=cell.pk))
+    try:
+        delete_if_version(cell, expected_version=expected_version)
+    except VersionConflict:
+        raise VersionConflict(
+            _current_cell(open_space, cell.segment_id, cell.column_id), expected_version or 0
+        ) from None
+    feed_upv(open_space)
+    return warnings
 
 
 @transaction.atomic
@@ -864,6 +910,8 @@ __all__ = [
     "add_co_creation_column",
     "add_segment",
     "add_success_factor",
+    "clear_cell",
+    "delete_open_space",
     "feed_upv",
     "get_or_create_open_space",
     "move_column",
@@ -878,6 +926,7 @@ __all__ = [
     "success_factor_warning",
     "suggest_segments",
     "update_column",
+    "update_open_space_notes",
     "update_segment",
     "update_success_factor",
 ]
