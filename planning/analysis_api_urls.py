@@ -1,5 +1,16 @@
-"""REST routes of planning (filled in by its owner)."""
+"""Needs, decision criteria and challenge questions of opportunities in the REST API."""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from planning.analysis import api
+
+router = SimpleRouter(use_regex_path=False)
+router.register("stakeholder-needs", api.StakeholderNeedViewSet, basename="api-stakeholder_need")
+router.register(
+    "decision-criteria", api.DecisionCriterionViewSet, basename="api-decision_criterion"
+)
+router.register(
+    "challenge-questions", api.ChallengeQuestionViewSet, basename="api-challenge_question"
+)
+
+urlpatterns = router.urls

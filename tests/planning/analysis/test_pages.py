@@ -1,0 +1,347 @@
+"""The section pages and their forms: what a KAM sees, adds, edits, and what is refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kam.tenancy.context import workspace_context
+from planning.analysis import services
+from planning.models import ChallengeQuestion, DecisionCriterion, Opportunity, StakeholderNeed
+from tests.factories import WorkspaceWorld
+from tests.planning.analysis.conftest import Deal, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, deal: Deal, **extra: int) -> str:
+    return reverse(
+        name,
+        kwargs={"customer_id": deal.customer.pk, "opportunity_id": deal.opportunity.pk, **extra},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "empty_text"),
+    [
+        ("account-opportunity-needs", "No expectations or concerns yet"),
+        ("account-opportunity-criteria", "No decision criteria yet"),
+        ("account-opportunity-challenge", "No challenge questions yet"),
+    ],
+)
+def test_empty_sections_say_what_to_do_next(
+    world: WorkspaceWorld, deal: Deal, name: str, empty_text: str
+) -> None:
+    page = client_for(world).get(_url(name, deal))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert empty_text in html
+    assert "Borealis Steel" in html and "Furnace relining" in html
+
+
+def test_viewer_sees_no_edit_controls_and_cannot_post(world: WorkspaceWorld, deal: Deal) -> None:
+    viewer = client_for(world, "viewer")
+    page = viewer.get(_url("account-opportunity-challenge", deal))
+    assert page.status_code == 200
+    assert _url("opportunity-questions-standard", deal) not in page.content.decode()
+    refused = viewer.post(_url("opportunity-questions-standard", deal))
+    assert refused.status_code == 403
+    with workspace_context(deal.workspace):
+        assert (
+            not ChallengeQuestion.objects.exists()
+            or not ChallengeQuestion.objects.filter(opportunity=deal.opportunity).exists()
+        )
+
+
+def test_add_a_concern_and_see_it_grouped_with_its_warning(
+    world: WorkspaceWorld, deal: Deal
+) -> None:
+    client = client_for(world)
+    form = client.get(_url("opportunity-need-create", deal) + f"?stakeholder={deal.decider.pk}")
+    assert form.status_code == 200
+    assert f'value="{deal.decider.pk}" selected' in form.content.decode()
+    saved = client.post(
+        _url("opportunity-need-create", deal),
+        {
+            "stakeholder": deal.decider.pk,
+            "kind": "concern",
+            "nature": "solution",
+            "description": "Downtime during the relining",
+            "severity": "high",
+            "status": "open",
+            "owner": world.a.user("kam").pk,
+            "high_anxiety": ["many_requests", "old_objections", "poor_receptiveness"],
+        },
+    )
+    assert saved.status_code == 302
+    assert saved["Location"].endswith("/needs/#needs")
+    page = client.get(_url("account-opportunity-needs", deal)).content.decode()
+    assert "Downtime during the relining" in page
+    assert "shows high anxiety: 3 of 5 signs" in page
+    assert "check again" in page
+    assert "1 severe open concern" in page
+
+
+def test_cross_account_stakeholder_cannot_even_be_chosen(world: WorkspaceWorld, deal: Deal) -> None:
+    answer = client_for(world).post(
+        _url("opportunity-need-create", deal),
+        {
+            "stakeholder": deal.stranger.pk,
+            "kind": "concern",
+            "nature": "solution",
+            "description": "Kept text",
+            "severity": "low",
+            "status": "open",
+        },
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "Select a valid choice" in html
+    assert "Kept text" in html
+
+
+def test_missing_severity_keeps_what_was_typed(world: WorkspaceWorld, deal: Deal) -> None:
+    answer = client_for(world).post(
+        _url("opportunity-need-create", deal),
+        {
+            "stakeholder": deal.decider.pk,
+            "kind": "concern",
+            "nature": "relational",
+            "description": "They feel ignored",
+            "status": "open",
+        },
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert "A concern needs a severity: low, medium or high." in html
+    assert "They feel ignored" in html
+
+
+def test_out_of_range_importance_is_refused_with_between_1_and_7(
+    world: WorkspaceWorld, deal: Deal
+) -> None:
+    answer = client_for(world).post(
+        _url("opportunity-criterion-create", deal),
+        {
+            "role": "buyer",
+            "group": "service",
+            "name": "Spare parts",
+            "importance": 8,
+            "difference": 2,
+        },
+    )
+    assert answer.status_code == 200
+    assert "between 1 and 7" in answer.content.decode()
+    with workspace_context(deal.workspace):
+        assert not DecisionCriterion.objects.filter(opportunity=deal.opportunity).exists()
+
+
+def test_weak_criterion_without_strategy_is_highlighted(world: WorkspaceWorld, deal: Deal) -> None:
+    client = client_for(world)
+    client.post(
+        _url("opportunity-criterion-create", deal),
+        {
+            "role": "buyer",
+            "group": "core_transactional",
+            "name": "Price",
+            "importance": 7,
+            "difference": 2,
+        },
+    )
+    html = client.get(_url("account-opportunity-criteria", deal)).content.decode()
+    assert "1 weak criterion has no vulnerability strategy" in html
+    assert "choose a strategy" in html
+    assert "analysis-dot-weak" in html
+
+
+def test_stale_edit_shows_the_other_persons_values_and_keeps_mine(
+    world: WorkspaceWorld, deal: Deal
+) -> None:
+    with workspace_context(deal.workspace):
+        criterion = services.decision_criterion_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            role="buyer",
+            group="service",
+            name="Response time",
+            importance=5,
+            difference=5,
+        )
+        services.decision_criterion_update(
+            workspace=deal.workspace, criterion=criterion, expected_version=1, importance=7
+        )
+    answer = client_for(world).post(
+        _url("opportunity-criterion-edit", deal, decision_criterion_id=criterion.pk),
+        {
+            "role": "buyer",
+            "group": "service",
+            "name": "Response time",
+            "importance": 3,
+            "difference": 5,
+            "version": 1,
+        },
+    )
+    assert answer.status_code == 409
+    html = answer.content.decode()
+    assert "Someone else changed this decision criterion" in html
+    assert "<td>7</td><td>3</td>" in html.replace("\n", "")
+    assert 'name="version" value="2"' in html
+    with workspace_context(deal.workspace):
+        criterion.refresh_from_db()
+    assert criterion.importance == 7
+
+
+def test_standard_questions_in_one_click_then_scored(world: WorkspaceWorld, deal: Deal) -> None:
+    client = client_for(world)
+    back = _url("account-opportunity-challenge", deal)
+    answer = client.post(_url("opportunity-questions-standard", deal), {"next": back})
+    assert answer.status_code == 302
+    with workspace_context(deal.workspace):
+        question = ChallengeQuestion.objects.filter(opportunity=deal.opportunity).first()
+    refused = client.post(
+        _url("opportunity-question-edit", deal, challenge_question_id=question.pk),
+        {
+            "category": question.category,
+            "question": question.question,
+            "team_confidence": 9,
+            "version": question.version,
+        },
+    )
+    assert "Team confidence must be a whole number between 1 and 5; 9 is not." in (
+        refused.content.decode()
+    )
+    client.post(
+        _url("opportunity-question-edit", deal, challenge_question_id=question.pk),
+        {
+            "category": question.category,
+            "question": question.question,
+            "team_confidence": 5,
+            "team_implications": 5,
+            "team_actions": 4,
+            "version": question.version,
+        },
+    )
+    html = client.get(back).content.decode()
+    assert '4.7 <span class="rag-word">green</span>' in html
+    assert "Averages below 2.5 are red" in html
+
+
+def test_reviewer_on_the_account_team_is_warned(world: WorkspaceWorld, deal: Deal) -> None:
+    from selling_center.models import SellingCenterMember
+
+    with workspace_context(deal.workspace):
+        SellingCenterMember.objects.create(
+            customer=deal.customer, user=world.a.user("member"), role="contributor"
+        )
+    client = client_for(world)
+    answer = client.post(
+        _url("opportunity-question-create", deal),
+        {
+            "category": "competition",
+            "question": "Who else bids?",
+            "reviewer": world.a.user("member").pk,
+            "reviewer_confidence": 2,
+        },
+        follow=True,
+    )
+    html = answer.content.decode()
+    assert "their review is not independent" in html
+    assert "not independent" in html
+
+
+def test_delete_with_the_version_read(world: WorkspaceWorld, deal: Deal) -> None:
+    with workspace_context(deal.workspace):
+        need = services.stakeholder_need_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            stakeholder=deal.buyer,
+            kind="expectation",
+            nature="relational",
+            description="Monthly review",
+        )
+    client = client_for(world)
+    url = _url("opportunity-need-delete", deal, stakeholder_need_id=need.pk)
+    client.post(url, {"version": 7})
+    with workspace_context(deal.workspace):
+        assert StakeholderNeed.objects.filter(pk=need.pk).exists()
+    client.post(url, {"version": 1})
+    with workspace_context(deal.workspace):
+        assert not StakeholderNeed.objects.filter(pk=need.pk).exists()
+
+
+def test_confirmed_today_moves_the_verified_date(world: WorkspaceWorld, deal: Deal) -> None:
+    with workspace_context(deal.workspace):
+        need = services.stakeholder_need_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            stakeholder=deal.buyer,
+            kind="expectation",
+            nature="relational",
+            description="Monthly review",
+        )
+    client_for(world).post(
+        _url("opportunity-need-verified", deal, stakeholder_need_id=need.pk), {"version": 1}
+    )
+    with workspace_context(deal.workspace):
+        need.refresh_from_db()
+    assert need.verified_on is not None
+
+
+def test_next_only_goes_to_this_site(world: WorkspaceWorld, deal: Deal) -> None:
+    answer = client_for(world).post(
+        _url("opportunity-questions-standard", deal), {"next": "https://evil.example/"}
+    )
+    assert answer["Location"].startswith(_url("account-opportunity-challenge", deal))
+
+
+def test_another_accounts_opportunity_answers_404(world: WorkspaceWorld, deal: Deal) -> None:
+    with workspace_context(deal.workspace):
+        elsewhere = Opportunity.objects.create(customer=deal.other_customer, title="Elsewhere")
+        need = services.stakeholder_need_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            stakeholder=deal.buyer,
+            kind="expectation",
+            nature="relational",
+            description="Monthly review",
+        )
+    client = client_for(world)
+    wrong_pair = reverse(
+        "account-opportunity-needs",
+        kwargs={"customer_id": deal.customer.pk, "opportunity_id": elsewhere.pk},
+    )
+    assert client.get(wrong_pair).status_code == 404
+    # The need exists, but not under this other opportunity of the same workspace.
+    foreign = reverse(
+        "opportunity-need-edit",
+        kwargs={
+            "customer_id": deal.other_customer.pk,
+            "opportunity_id": elsewhere.pk,
+            "stakeholder_need_id": need.pk,
+        },
+    )
+    assert client.get(foreign).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account-opportunity-needs", "account-opportunity-criteria", "account-opportunity-challenge"],
+)
+def test_page_queries_do_not_grow_with_rows(
+    world: WorkspaceWorld, deal: Deal, name: str, django_assert_max_num_queries: object
+) -> None:
+    from tests.planning.analysis.test_selectors import _fill
+
+    client = client_for(world)
+    client.get(_url(name, deal))  # warm the session
+    counts = []
+    for rows in (3, 30):
+        with workspace_context(deal.workspace):
+            _fill(deal, world, rows - len(counts) * 3 if counts else rows)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(name, deal)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
