@@ -15,7 +15,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.utils import timezone
 
@@ -40,6 +40,7 @@ __all__ = [
     "UpvBreakdown",
     "open_space_for",
     "open_space_matrix",
+    "upv_summary_context",
 ]
 
 #: Heading above the co-creation columns, always the last group.
@@ -345,3 +346,29 @@ def open_space_matrix(open_space: OpenSpace, *, today: datetime.date | None = No
         missing_rate_lines=sales.missing.lines,
         missing_rate_sentence=sales.missing.sentence(currency),
     )
+
+
+def upv_summary_context(
+    customer: Customer, *, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """What ``_upv_summary.html`` needs for an account, in the matrix's fixed queries.
+
+    Without an Open Space the breakdown is all zeros (the fragment then says how
+    to start one).
+    """
+    open_space = open_space_for(customer)
+    if open_space is None:
+        zero = UpvBreakdown(up_sell=ZERO, cross_sell=ZERO, co_creation=ZERO, total=ZERO)
+        return {
+            "upv": zero,
+            "currency": customer.workspace.reporting_currency.upper(),
+            "year": (today or timezone.localdate()).year - 1,
+            "open_space": None,
+        }
+    matrix = open_space_matrix(open_space, today=today)
+    return {
+        "upv": matrix.upv,
+        "currency": matrix.currency,
+        "year": matrix.year,
+        "open_space": open_space,
+    }
