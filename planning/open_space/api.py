@@ -505,7 +505,7 @@ class OpenSpaceColumnViewSet(_LayoutViewSet):
                 column.pk,
                 name=data.get("name"),
                 group=data.get("group"),
-                expected_open_space_version=version + 1,
+                expected_open_space_version=open_space.version,
             )
         return column
 

@@ -10,8 +10,9 @@ the same transaction, so the account's scores never lag behind the matrix.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -115,6 +116,27 @@ def _lock_open_space(open_space: OpenSpace, expected_version: int) -> None:
     except VersionConflict:
         current = OpenSpace.objects.get(pk=open_space.pk)
         raise VersionConflict(current, expected_version) from None
+
+
+def _restores_layout_version[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Undo the in-memory version bump when the change fails and its transaction rolls back.
+
+    Otherwise the caller's ``open_space`` would claim a version the database never
+    reached, and its next change would be refused as stale.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        open_space = args[0]
+        assert isinstance(open_space, OpenSpace)
+        before = (open_space.version, open_space.updated_at)
+        try:
+            return func(*args, **kwargs)
+        except BaseException:
+            open_space.version, open_space.updated_at = before
+            raise
+
+    return wrapper
 
 
 def _segment(open_space: OpenSpace, segment_id: int) -> OpenSpaceSegment:
@@ -522,6 +544,7 @@ def _next_position(model: type[OpenSpaceSegment | OpenSpaceColumn], open_space: 
     return 0 if top is None else top + 1
 
 
+@_restores_layout_version
 @transaction.atomic
 def add_segment(
     open_space: OpenSpace,
@@ -546,6 +569,7 @@ def add_segment(
     return segment
 
 
+@_restores_layout_version
 @transaction.atomic
 def update_segment(
     open_space: OpenSpace,
@@ -591,6 +615,7 @@ def _move(
     return ordered
 
 
+@_restores_layout_version
 @transaction.atomic
 def move_segment(
     open_space: OpenSpace,
@@ -607,6 +632,7 @@ def move_segment(
     return segment
 
 
+@_restores_layout_version
 @transaction.atomic
 def remove_segment(
     open_space: OpenSpace, segment_id: int, *, expected_open_space_version: int
@@ -638,6 +664,7 @@ def _unlinked_opportunities(cells: Any) -> list[str]:
 # -- columns ----------------------------------------------------------------------------
 
 
+@_restores_layout_version
 @transaction.atomic
 def add_catalog_columns(
     open_space: OpenSpace, *, offering_ids: Sequence[int], expected_open_space_version: int
@@ -691,6 +718,7 @@ def _check_column_fields(*, name: str, group: str, co_creation: bool) -> dict[st
     return {"name": name, "group": group}
 
 
+@_restores_layout_version
 @transaction.atomic
 def add_co_creation_column(
     open_space: OpenSpace, *, name: str, group: str = "", expected_open_space_version: int
@@ -708,6 +736,7 @@ def add_co_creation_column(
     return column
 
 
+@_restores_layout_version
 @transaction.atomic
 def update_column(
     open_space: OpenSpace,
@@ -736,6 +765,7 @@ def update_column(
     return column
 
 
+@_restores_layout_version
 @transaction.atomic
 def move_column(
     open_space: OpenSpace,
@@ -756,6 +786,7 @@ def move_column(
     return column
 
 
+@_restores_layout_version
 @transaction.atomic
 def remove_column(
     open_space: OpenSpace, column_id: int, *, expected_open_space_version: int

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Customer, Offering, SalesLine
 from kam.concurrency import VersionConflict
 from kam.tenancy.context import workspace_context
-from planning.models import CriticalSuccessFactor, OpenSpace, OpenSpaceCell
+from planning.models import CriticalSuccessFactor, OpenSpace, OpenSpaceCell, Opportunity
 from planning.open_space import services
 from planning.open_space.selectors import open_space_matrix
 from tests.factories import Tenant, WorkspaceWorld
@@ -309,3 +309,278 @@ def test_feed_upv_stores_the_total_and_marks_the_customer_dirty(world: Workspace
         customer.refresh_from_db()
         assert customer.upv_open_space == Decimal("7750000.00")
         assert customer.scores_dirty is True
+
+
+# -- pastes -----------------------------------------------------------------------------
+
+
+def _paste(open_space: OpenSpace, top: str, left: str, rows: list[list[str]], **extra: object):  # type: ignore[no-untyped-def]
+    segment_id, column_id = cell_at(open_space, top, left)
+    arguments = {
+        "open_space": open_space,
+        "top_segment_id": segment_id,
+        "left_column_id": column_id,
+        "field": "potential",
+        "rows": rows,
+        "expected_versions": {},
+        "user": None,
+        **extra,
+    }
+    return services.paste_block(**arguments)  # type: ignore[arg-type]
+
+
+def test_paste_refuses_text_and_negatives_listing_every_cell_and_saves_nothing(
+    world: WorkspaceWorld,
+) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        set_cell(open_space, "Europe", "Drilling", None, potential="77")
+        with pytest.raises(ValidationError) as error:
+            _paste(
+                open_space,
+                "Australasia",
+                "Drilling",
+                [["1,000", "2"], ["n/a", "4"], ["-5", "abc"]],
+            )
+        assert error.value.message_dict["rows"] == [
+            "Row 2 of the paste (International > Europe), column 1 (Drilling):"
+            " 'n/a' is not a number.",
+            "Row 3 of the paste (Americas > South America), column 1 (Drilling):"
+            " potential -5 cannot be below zero.",
+            "Row 3 of the paste (Americas > South America), column 2 (Evaluation):"
+            " 'abc' is not a number.",
+        ]
+        # Nothing applied: the valid values of the block were not written either.
+        assert OpenSpaceCell.objects.filter(open_space=open_space).count() == 1
+        assert OpenSpaceCell.objects.get(open_space=open_space).potential == Decimal("77.00")
+
+
+def test_paste_off_the_edge_says_how_many_rows_and_columns_too_many(
+    world: WorkspaceWorld,
+) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        with pytest.raises(ValidationError) as error:
+            _paste(
+                open_space,
+                "Alaska",
+                "HPHT",
+                [["1", "2", "3", "4", "5"], ["6", "7", "8", "9", "10"]],
+            )
+        message = error.value.message_dict["rows"][0]
+        assert "1 row too many and 2 columns too many" in message
+        assert "Americas > Alaska x HPHT" in message
+        assert not OpenSpaceCell.objects.filter(open_space=open_space).exists()
+
+
+def test_paste_writes_creates_and_updates_then_refuses_stale_versions(
+    world: WorkspaceWorld,
+) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        existing = set_cell(open_space, "Europe", "Drilling", None, potential="77")
+        europe, drilling = existing.segment_id, existing.column_id
+        cells = _paste(
+            open_space,
+            "Australasia",
+            "Drilling",
+            [["1 000", ""], ["3", "4"], [""]],  # Excel's trailing line break is no row
+            expected_versions={f"{europe}:{drilling}": 1},
+        )
+        assert len(cells) == 4
+        existing.refresh_from_db()
+        assert (existing.potential, existing.version) == (Decimal("3.00"), 2)
+        with pytest.raises(services.PasteConflict) as conflict:
+            _paste(
+                open_space,
+                "Europe",
+                "Drilling",
+                [["9"]],
+                field="competitor",
+                expected_versions={f"{europe}:{drilling}": 1},
+            )
+        assert [c.potential for c in conflict.value.cells] == [Decimal("3.00")]
+        existing.refresh_from_db()
+        assert existing.competitor == ""
+        _paste(
+            open_space,
+            "Europe",
+            "Drilling",
+            [["Halliburton"]],
+            field="competitor",
+            expected_versions={f"{europe}:{drilling}": 2},
+        )
+        existing.refresh_from_db()
+        assert (existing.competitor, existing.potential, existing.version) == (
+            "Halliburton",
+            Decimal("3.00"),
+            3,
+        )
+        customer = Customer.objects.get(pk=open_space.customer_id)
+        # 1000 on Australasia x Drilling and 3 on Europe x Drilling: both open (up-sell).
+        assert customer.upv_open_space == Decimal("1003.00")
+
+
+def test_paste_refuses_a_field_that_cannot_be_pasted(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        with pytest.raises(ValidationError) as error:
+            _paste(open_space, "Europe", "Drilling", [["x"]], field="note")
+        assert "can be pasted" in error.value.message_dict["field"][0]
+
+
+# -- rows and columns -------------------------------------------------------------------
+
+
+def test_rows_add_rename_move_remove_with_open_space_versions(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        version = open_space.version
+        angola = services.add_segment(
+            open_space, name="Angola", group="International", expected_open_space_version=version
+        )
+        assert open_space.version == version + 1
+        with pytest.raises(VersionConflict) as stale:
+            services.add_segment(open_space, name="Chad", expected_open_space_version=version)
+        assert stale.value.instance.version == version + 1
+        with pytest.raises(ValidationError) as duplicate:
+            services.add_segment(
+                open_space,
+                name="Angola",
+                group="International",
+                expected_open_space_version=open_space.version,
+            )
+        assert duplicate.value.message_dict["name"] == [
+            "There is already a row Angola in International; choose another name."
+        ]
+        matrix = open_space_matrix(open_space, today=TODAY)
+        international = matrix.rows_grouped()[0][1]
+        assert [s.name for s in international][-1] == "Angola"  # end of its group
+        services.move_segment(
+            open_space, angola.pk, direction="up", expected_open_space_version=open_space.version
+        )
+        matrix = open_space_matrix(open_space, today=TODAY)
+        assert [s.name for s in matrix.rows_grouped()[0][1]][-2:] == ["Angola", "Europe"]
+        with pytest.raises(ValidationError) as edge:
+            services.move_segment(
+                open_space,
+                matrix.segments[0].id,
+                direction="up",
+                expected_open_space_version=open_space.version,
+            )
+        assert edge.value.messages == [
+            "International > Africa is already the first row of International."
+        ]
+        # A new sales key: Angola's cells now read the lines written "ANG".
+        add_sales(world.a, segment="ANG", offering="Drilling", amount="40")
+        services.update_segment(
+            open_space,
+            angola.pk,
+            sales_segment="ang",
+            expected_open_space_version=open_space.version,
+        )
+        matrix = open_space_matrix(open_space, today=TODAY)
+        drilling = next(c.id for c in matrix.columns if c.label == "Drilling")
+        assert matrix.cell(angola.pk, drilling).sales == Decimal("40.00")
+        cell = set_cell(open_space, "Angola", "Evaluation", None, potential="5")
+        opportunity = Opportunity.objects.create(
+            customer=open_space.customer, title="Angola evaluation", open_space_cell=cell
+        )
+        warnings = services.remove_segment(
+            open_space, angola.pk, expected_open_space_version=open_space.version
+        )
+        assert warnings == [
+            'The opportunity "Angola evaluation" came from one of the removed cells; it is kept,'
+            " no longer linked to the Open Space."
+        ]
+        opportunity.refresh_from_db()
+        assert opportunity.open_space_cell is None
+
+
+def test_columns_catalog_co_creation_rename_move_remove(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        wireline = Offering.objects.create(
+            code="a-wl", name="Wireline", business_unit="Exploration BU"
+        )
+        drilling = Offering.objects.get(name="Drilling")
+        added = services.add_catalog_columns(
+            open_space,
+            offering_ids=[wireline.pk, drilling.pk],
+            expected_open_space_version=open_space.version,
+        )
+        assert [c.offering for c in added] == [wireline]  # drilling already has a column
+        matrix = open_space_matrix(open_space, today=TODAY)
+        exploration = [c.label for c in matrix.columns_grouped()[0][1]]
+        assert exploration[-1] == "Wireline"
+        with pytest.raises(ValidationError) as unknown:
+            services.add_catalog_columns(
+                open_space, offering_ids=[999999], expected_open_space_version=open_space.version
+            )
+        assert "999999 does not exist" in unknown.value.message_dict["offerings"][0]
+        with pytest.raises(ValidationError) as nameless:
+            services.add_co_creation_column(
+                open_space, name="  ", expected_open_space_version=open_space.version
+            )
+        assert "Name the co-creation idea" in nameless.value.message_dict["name"][0]
+        idea = services.add_co_creation_column(
+            open_space, name="Carbon capture", expected_open_space_version=open_space.version
+        )
+        matrix = open_space_matrix(open_space, today=TODAY)
+        assert [c.label for c in matrix.columns[-2:]] == [
+            "Digital twin of the field",
+            "Carbon capture",
+        ]
+        services.move_column(
+            open_space, idea.pk, direction="up", expected_open_space_version=open_space.version
+        )
+        services.update_column(
+            open_space,
+            wireline.open_space_columns.get().pk,
+            name="Wireline logging",
+            expected_open_space_version=open_space.version,
+        )
+        matrix = open_space_matrix(open_space, today=TODAY)
+        assert [c.label for c in matrix.columns[-2:]] == [
+            "Carbon capture",
+            "Digital twin of the field",
+        ]
+        assert "Wireline logging" in [c.label for c in matrix.columns]
+        assert (
+            services.remove_column(
+                open_space, idea.pk, expected_open_space_version=open_space.version
+            )
+            == []
+        )
+        assert len(open_space_matrix(open_space, today=TODAY).columns) == 12
+
+
+def test_suggest_segments_are_distinct_ignoring_case_and_spaces(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        add_sales(world.a, segment=" europe ", offering="Drilling", amount="1")
+        add_sales(world.a, segment="Angola", offering="Drilling", amount="1", year=2019)
+        suggestions = services.suggest_segments(open_space.customer)
+    assert suggestions[:3] == ["Africa", "Alaska", "Angola"]
+    assert len([s for s in suggestions if s.lower() == "europe"]) == 1
+
+
+def test_get_or_create_open_space_is_idempotent(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        customer = Customer.objects.create(external_id="a-NEW", name="New")
+        first = services.get_or_create_open_space(customer=customer)
+        assert services.get_or_create_open_space(customer=customer).pk == first.pk
+        assert OpenSpace.objects.filter(customer=customer).count() == 1
+
+
+def test_clearing_a_cell_and_deleting_the_open_space_update_upv(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        fill_oil_field_potentials(world.a, open_space)
+        cell = OpenSpaceCell.objects.get(potential=Decimal("1250000"))
+        services.clear_cell(open_space=open_space, cell=cell, expected_version=cell.version)
+        customer = Customer.objects.get(pk=open_space.customer_id)
+        assert customer.upv_open_space == Decimal("8500000.00")
+        services.delete_open_space(open_space, expected_version=open_space.version)
+        customer.refresh_from_db()
+        assert customer.upv_open_space is None
