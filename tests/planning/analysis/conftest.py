@@ -13,6 +13,7 @@ from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Workspace
 from planning.models import Opportunity
+from tests.browser.conftest import browser, open_page  # noqa: F401  (browser journey)
 from tests.factories import WorkspaceWorld
 
 
