@@ -364,6 +364,7 @@ def upv_summary_context(
             "currency": customer.workspace.reporting_currency.upper(),
             "year": (today or timezone.localdate()).year - 1,
             "open_space": None,
+            "missing_rate_sentence": "",
         }
     matrix = open_space_matrix(open_space, today=today)
     return {
