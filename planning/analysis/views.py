@@ -135,7 +135,7 @@ class RowKind:
     noun: str
     section_url: str
     anchor: str
-    build_form: Callable[[HttpRequest, Customer, dict[str, Any]], forms.Form]
+    build_form: Callable[[HttpRequest, Customer, Any, dict[str, Any]], forms.Form]
     initial: Callable[[Any], dict[str, Any]]
     create: Callable[..., Any]
     update: Callable[..., Any]
@@ -145,26 +145,32 @@ class RowKind:
     delete_url: str
 
 
-def _need_form(request: HttpRequest, customer: Customer, kwargs: dict[str, Any]) -> forms.Form:
+def _need_form(
+    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+) -> forms.Form:
     return StakeholderNeedForm(
-        *([request.POST] if request.method == "POST" else []),
+        data,
         stakeholders=_stakeholders(request, customer),
         members=selectors.member_choices(workspace=request.workspace),  # type: ignore[attr-defined]
         **kwargs,
     )
 
 
-def _criterion_form(request: HttpRequest, customer: Customer, kwargs: dict[str, Any]) -> forms.Form:
+def _criterion_form(
+    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+) -> forms.Form:
     return DecisionCriterionForm(
-        *([request.POST] if request.method == "POST" else []),
+        data,
         stakeholders=_stakeholders(request, customer),
         **kwargs,
     )
 
 
-def _question_form(request: HttpRequest, customer: Customer, kwargs: dict[str, Any]) -> forms.Form:
+def _question_form(
+    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+) -> forms.Form:
     return ChallengeQuestionForm(
-        *([request.POST] if request.method == "POST" else []),
+        data,
         members=selectors.member_choices(workspace=request.workspace),  # type: ignore[attr-defined]
         **kwargs,
     )
@@ -296,7 +302,8 @@ def _edit(
     else:
         # Prefill from the link, e.g. "add a concern for this stakeholder" or "for this role".
         initial = {key: value for key, value in request.GET.items() if key != "next"}
-    form = kind.build_form(request, customer, {"initial": initial})
+    data = request.POST if request.method == "POST" else None
+    form = kind.build_form(request, customer, data, {"initial": initial})
     conflict: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields()  # type: ignore[attr-defined]
@@ -320,13 +327,10 @@ def _edit(
             }
             # Keep what this person typed, based on the current version: saving again
             # is then a deliberate choice made with both versions in view.
-            data = request.POST.copy()
-            data["version"] = str(current.version)
-            request_post = request.POST
-            request.POST = data  # type: ignore[assignment]
-            form = kind.build_form(request, customer, {})
+            retry = request.POST.copy()
+            retry["version"] = str(current.version)
+            form = kind.build_form(request, customer, retry, {})
             form.is_valid()
-            request.POST = request_post  # type: ignore[assignment]
             row = current
         else:
             messages.success(
