@@ -27,7 +27,7 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
-from planning.open_space.sales import SalesByCell, sales_by_segment_and_offering
+from planning.open_space.sales import SalesByCell, sales_by_segment_and_offering, segment_key
 from planning.open_space.upv import UpvBreakdown, upv_breakdown
 
 __all__ = [
@@ -135,6 +135,8 @@ class Matrix:
     #: Sales lines of the year left out for want of an exchange rate (0 normally).
     missing_rate_lines: int = 0
     missing_rate_sentence: str = ""
+    #: Rows reading the same sales segment (each shows all of its sales: totals double count).
+    sales_key_warnings: list[str] = field(default_factory=list)
     _segment_index: dict[int, SegmentHead] = field(default_factory=dict, repr=False)
     _column_index: dict[int, ColumnHead] = field(default_factory=dict, repr=False)
 
@@ -265,6 +267,21 @@ def _cell_view(
     )
 
 
+def _sales_key_warnings(segments: list[SegmentHead]) -> list[str]:
+    """A sentence per sales segment read by several rows (e.g. "Exploration" in two regions)."""
+    by_key: dict[str, list[SegmentHead]] = {}
+    for segment in segments:
+        by_key.setdefault(segment_key(segment.sales_key), []).append(segment)
+    return [
+        f"The rows {', '.join(s.label for s in rows)} all read the sales lines of segment"
+        f' "{rows[0].sales_key}", so each shows all of their sales and the totals count'
+        " them more than once. Give each row its own sales segment, as written on its sales"
+        " lines."
+        for rows in by_key.values()
+        if len(rows) > 1
+    ]
+
+
 def open_space_matrix(open_space: OpenSpace, *, today: datetime.date | None = None) -> Matrix:
     """The whole matrix of ``open_space`` with totals and UPV, for last calendar year's sales."""
     today = today or timezone.localdate()
@@ -330,6 +347,7 @@ def open_space_matrix(open_space: OpenSpace, *, today: datetime.date | None = No
                 column_potential[column.id] += view.potential
             priority_count += view.is_priority
     return Matrix(
+        sales_key_warnings=_sales_key_warnings(segments),
         open_space=open_space,
         customer=customer,
         year=year,

@@ -20,6 +20,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
 from accounts.upv import account_upv_set
@@ -465,6 +466,7 @@ def paste_block(
     if stale:
         raise PasteConflict(stale, 0)
     to_update, to_create = [], []
+    now = timezone.now()  # bulk_update skips auto_now: keep "updated at" truthful by hand
     for key, value in values.items():
         cell = existing.get(key)
         if cell is None:
@@ -481,6 +483,7 @@ def paste_block(
             setattr(cell, field, value)
             cell.version += 1
             cell.updated_by = user
+            cell.updated_at = now
             to_update.append(cell)
     try:
         with transaction.atomic():

@@ -249,3 +249,20 @@ def test_query_count_does_not_grow_with_the_matrix(world: WorkspaceWorld) -> Non
     large = _grid(world, 40, 20)
     assert small == large
     assert large <= 6
+
+
+def test_rows_reading_the_same_sales_segment_are_named_in_a_warning(
+    world: WorkspaceWorld,
+) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = build_open_space(
+            world.a,
+            rows=[("Africa", "Exploration"), ("Europe", "EXPLORATION"), ("Europe", "Production")],
+            columns=[("BU", ["Drilling"])],
+        )
+        matrix = open_space_matrix(open_space, today=TODAY)
+    assert matrix.sales_key_warnings == [
+        "The rows Africa > Exploration, Europe > EXPLORATION all read the sales lines of segment"
+        ' "Exploration", so each shows all of their sales and the totals count them more than'
+        " once. Give each row its own sales segment, as written on its sales lines."
+    ]

@@ -380,6 +380,7 @@ def test_paste_writes_creates_and_updates_then_refuses_stale_versions(
         open_space = oil_field_open_space(world.a)
         existing = set_cell(open_space, "Europe", "Drilling", None, potential="77")
         europe, drilling = existing.segment_id, existing.column_id
+        saved_before = existing.updated_at
         cells = _paste(
             open_space,
             "Australasia",
@@ -390,6 +391,7 @@ def test_paste_writes_creates_and_updates_then_refuses_stale_versions(
         assert len(cells) == 4
         existing.refresh_from_db()
         assert (existing.potential, existing.version) == (Decimal("3.00"), 2)
+        assert existing.updated_at > saved_before
         with pytest.raises(services.PasteConflict) as conflict:
             _paste(
                 open_space,
