@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,8 +58,10 @@ PASTE_FIELDS = frozenset({"potential", "entered_sales", "competitor"})
 MAX_AMOUNT = Decimal("9999999999999999.99")
 CENT = Decimal("0.01")
 # Thousands separators people paste from Excel: comma, spaces of every kind, apostrophe.
-_SEPARATORS = re.compile(r"[,\s\u00a0\u202f\u2009']")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_SEPARATORS = re.compile(r"[, \u00a0\u202f\u2009']")
+_DIGITS = re.compile(r"^[0-9]*$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:[, \u00a0\u202f\u2009'][0-9]{3})+$")
+_DECIMAL_COMMA = re.compile(r"^[0-9]+,[0-9]{1,2}$")
 
 
 class PasteConflict(VersionConflict):
@@ -81,26 +83,36 @@ def _cell_name(segment: OpenSpaceSegment, column: OpenSpaceColumn) -> str:
 def parse_amount(text: str | None) -> Decimal | None:
     """An amount as typed or pasted ("1200", "1,200.50", "1 200"); ``None`` when blank.
 
-    Raises ``ValueError`` with the reason in plain words ("is not a number",
-    "cannot be below zero", "is too large"); callers add which cell it was.
+    Thousands separators (comma, space, apostrophe) are accepted only between
+    groups of three digits, so "1,5" (a decimal comma) is refused instead of
+    being read as 15. Raises ``ValueError`` with the reason in plain words ("is
+    not a number", "cannot be below zero", "is too large"); callers add which
+    cell it was.
     """
     if text is None:
         return None
     raw = str(text).strip()
     if not raw:
         return None
-    cleaned = _SEPARATORS.sub("", raw)
-    if not _NUMBER.match(cleaned):
+    sign, body = ("-", raw[1:]) if raw[:1] == "-" else ("", raw.removeprefix("+"))
+    whole, _, decimals = body.partition(".")
+    if not _DIGITS.match(decimals) or (not whole and not decimals):
         raise ValueError(f"'{raw}' is not a number")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as error:  # pragma: no cover - the pattern already rules it out
-        raise ValueError(f"'{raw}' is not a number") from error
+    if not _DIGITS.match(whole):
+        if not _GROUPED.match(whole):
+            if _DECIMAL_COMMA.match(whole) and not decimals:
+                raise ValueError(
+                    f"'{raw}' is not a number: write decimals with a point"
+                    f" ({whole.replace(',', '.')})"
+                )
+            raise ValueError(f"'{raw}' is not a number")
+        whole = _SEPARATORS.sub("", whole)
+    value = Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
     if value < 0:
         raise ValueError(f"{raw} cannot be below zero")
     if value > MAX_AMOUNT:
         raise ValueError(f"{raw} is too large")
-    return value.quantize(CENT)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _text(value: str | None, *, limit: int, label: str, where: str) -> str:

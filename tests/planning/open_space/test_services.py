@@ -586,3 +586,40 @@ def test_clearing_a_cell_and_deleting_the_open_space_update_upv(world: Workspace
         services.delete_open_space(open_space, expected_version=open_space.version)
         customer.refresh_from_db()
         assert customer.upv_open_space is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("1200", "1200.00"),
+        ("1,200.50", "1200.50"),
+        ("1 200", "1200.00"),
+        ("1\u00a0200", "1200.00"),
+        ("12,345,678.9", "12345678.90"),
+        (" .5 ", "0.50"),
+        ("1.005", "1.01"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_amounts_as_typed_in_a_spreadsheet(typed: str | None, value: str | None) -> None:
+    assert services.parse_amount(typed) == (None if value is None else Decimal(value))
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("1,5", "'1,5' is not a number: write decimals with a point (1.5)"),
+        ("1.200,50", "'1.200,50' is not a number"),
+        ("1 2", "'1 2' is not a number"),
+        ("1.2.3", "'1.2.3' is not a number"),
+        ("1e5", "'1e5' is not a number"),
+        ("Infinity", "'Infinity' is not a number"),
+        ("-0.01", "-0.01 cannot be below zero"),
+        ("99999999999999999", "99999999999999999 is too large"),
+    ],
+)
+def test_amounts_refused_with_the_reason(typed: str, reason: str) -> None:
+    with pytest.raises(ValueError) as error:
+        services.parse_amount(typed)
+    assert str(error.value) == reason
