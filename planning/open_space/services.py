@@ -314,6 +314,28 @@ def delete_open_space(open_space: OpenSpace, *, expected_version: int | None = N
     return warnings
 
 
+def refresh_upv(*, workspace_id: int) -> int:
+    """Recompute the UPV of every Open Space of a workspace; returns how many changed.
+
+    Sales lines decide which cells are open, so an import of sales or the turn
+    of the year can move UPV without anyone touching a matrix. ``accounts``
+    cannot call planning (the dependency points one way); a job or the figures
+    run calls this instead. Unchanged values write nothing and mark nothing.
+    """
+    from accounts.models import Customer as CustomerModel
+
+    changed = 0
+    for open_space in OpenSpace.objects.filter(workspace_id=workspace_id).select_related(
+        "customer", "workspace"
+    ):
+        before = CustomerModel.objects.filter(pk=open_space.customer_id).values_list(
+            "upv_open_space", flat=True
+        )[0]
+        total = feed_upv(open_space).total
+        changed += before is None or before != total.quantize(CENT)
+    return changed
+
+
 # -- cells ------------------------------------------------------------------------------
 
 
@@ -965,6 +987,7 @@ __all__ = [
     "move_success_factor",
     "parse_amount",
     "paste_block",
+    "refresh_upv",
     "remove_column",
     "remove_segment",
     "remove_success_factor",

@@ -22,6 +22,7 @@ from planning.open_space.csf_views import success_factors_context
 from planning.open_space.selectors import upv_summary_context
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
+    LAST_YEAR,
     TODAY,
     fill_oil_field_potentials,
     oil_field_open_space,
@@ -228,4 +229,4 @@ def test_upv_summary_fragment(world: WorkspaceWorld, account: Customer) -> None:
         html = render_to_string("planning/open_space/_upv_summary.html", context)
     assert "3,500,000 <small>EUR</small>" in html
     assert "5,000,000" in html and "1,250,000" in html and "9,750,000" in html
-    assert "no sales in 2025" in html
+    assert f"no sales in {LAST_YEAR}" in html

@@ -19,6 +19,7 @@ from planning.open_space.selectors import (
 )
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
+    LAST_YEAR,
     MILLION,
     TODAY,
     add_sales,
@@ -36,7 +37,7 @@ def test_oil_field_matrix_sales_totals_and_upv(world: WorkspaceWorld) -> None:
         open_space = oil_field_open_space(world.a)
         africa_csf = fill_oil_field_potentials(world.a, open_space)
         matrix = open_space_matrix(open_space, today=TODAY)
-    assert matrix.year == 2025
+    assert matrix.year == LAST_YEAR
     assert matrix.currency == "EUR"
     assert len(matrix.segments) == 10 and len(matrix.columns) == 11
     assert len(matrix.cells) == 110
@@ -95,8 +96,8 @@ def test_sales_match_segment_ignoring_case_and_spaces_other_years_and_offerings(
         )
         add_sales(world.a, segment="  AFRICA ", offering="Drilling", amount="100")
         add_sales(world.a, segment="africa", offering="Drilling", amount="50.50")
-        add_sales(world.a, segment="Africa", offering="Drilling", amount="999", year=2024)
-        add_sales(world.a, segment="Africa", offering="Drilling", amount="999", year=2026)
+        add_sales(world.a, segment="Africa", offering="Drilling", amount="999", year=LAST_YEAR - 1)
+        add_sales(world.a, segment="Africa", offering="Drilling", amount="999", year=LAST_YEAR + 1)
         add_sales(world.a, segment="Africa North", offering="Drilling", amount="999")
         # Another account's lines never count.
         other = Customer.objects.create(external_id="a-OTHER", name="Other")
@@ -124,10 +125,10 @@ def test_sales_key_and_foreign_currency_converted_at_the_dated_rate(
             expected_open_space_version=open_space.version,
         )
         ExchangeRate.objects.create(
-            currency="USD", valid_from=datetime.date(2025, 1, 1), rate="0.5"
+            currency="USD", valid_from=datetime.date(LAST_YEAR, 1, 1), rate="0.5"
         )
         ExchangeRate.objects.create(
-            currency="USD", valid_from=datetime.date(2025, 7, 1), rate="0.8"
+            currency="USD", valid_from=datetime.date(LAST_YEAR, 7, 1), rate="0.8"
         )
         add_sales(
             world.a, segment="p7", offering="Drilling", amount="100", currency="USD", day=(3, 1)

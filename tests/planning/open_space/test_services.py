@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
 from kam.concurrency import VersionConflict
@@ -24,8 +25,9 @@ from tests.factories import Tenant, WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 6, 1)
-LAST_YEAR = 2025
+# Saving a cell feeds UPV computed for the real today: the test data follows the calendar.
+LAST_YEAR = timezone.localdate().year - 1
+TODAY = datetime.date(LAST_YEAR + 1, 6, 1)
 MILLION = Decimal("1000000")
 
 OIL_FIELD_COLUMNS: list[tuple[str, list[str]]] = [
@@ -561,7 +563,7 @@ def test_suggest_segments_are_distinct_ignoring_case_and_spaces(world: Workspace
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         add_sales(world.a, segment=" europe ", offering="Drilling", amount="1")
-        add_sales(world.a, segment="Angola", offering="Drilling", amount="1", year=2019)
+        add_sales(world.a, segment="Angola", offering="Drilling", amount="1", year=LAST_YEAR - 5)
         suggestions = services.suggest_segments(open_space.customer)
     assert suggestions[:3] == ["Africa", "Alaska", "Angola"]
     assert len([s for s in suggestions if s.lower() == "europe"]) == 1
@@ -623,3 +625,16 @@ def test_amounts_refused_with_the_reason(typed: str, reason: str) -> None:
     with pytest.raises(ValueError) as error:
         services.parse_amount(typed)
     assert str(error.value) == reason
+
+
+def test_refresh_upv_follows_new_sales_lines(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        fill_oil_field_potentials(world.a, open_space)
+        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 1  # the factory's
+        # Pressure pumping is now sold in Europe: its 3M potential is no longer open.
+        add_sales(world.a, segment="Europe", offering="Pressure Pumping", amount="10")
+        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 1
+        customer = Customer.objects.get(pk=open_space.customer_id)
+        assert customer.upv_open_space == Decimal("6750000.00")
+        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 0
