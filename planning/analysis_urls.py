@@ -53,6 +53,11 @@ urlpatterns: list[URLPattern] = [
         name="opportunity-question-edit",
     ),
     path(
+        f"{_BASE}/challenge/<int:challenge_question_id>/scores/",
+        views.question_scores,
+        name="opportunity-question-scores",
+    ),
+    path(
         f"{_BASE}/challenge/<int:challenge_question_id>/delete/",
         views.question_delete,
         name="opportunity-question-delete",

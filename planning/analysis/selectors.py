@@ -305,12 +305,39 @@ class SideSummary:
         return scoring.rag(self.average)
 
 
+#: The six scores of a question, in table order, with the words a screen reader announces.
+SCORE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("team_confidence", "Team confidence"),
+    ("team_implications", "Team implications"),
+    ("team_actions", "Team actions"),
+    ("reviewer_confidence", "Reviewer confidence"),
+    ("reviewer_implications", "Reviewer implications"),
+    ("reviewer_actions", "Reviewer actions"),
+)
+
+
 @dataclass
 class QuestionRow:
     question: ChallengeQuestion
     team: scoring.Scores
     reviewer: scoring.Scores
     reviewer_on_team: bool
+    #: What someone typed in the table when it was refused, shown again instead of the saved values.
+    typed: dict[str, str] | None = None
+    notice: str = ""
+
+    def _inputs(self, columns: tuple[tuple[str, str], ...]) -> list[tuple[str, str, Any]]:
+        if self.typed is not None:
+            return [(name, label, self.typed.get(name, "")) for name, label in columns]
+        return [(name, label, getattr(self.question, name)) for name, label in columns]
+
+    @property
+    def team_inputs(self) -> list[tuple[str, str, Any]]:
+        return self._inputs(SCORE_COLUMNS[:3])
+
+    @property
+    def reviewer_inputs(self) -> list[tuple[str, str, Any]]:
+        return self._inputs(SCORE_COLUMNS[3:])
 
     @property
     def team_average(self) -> float | None:

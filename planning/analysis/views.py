@@ -488,6 +488,80 @@ def question_delete(
     return _delete(request, QUESTION, customer_id, opportunity_id, challenge_question_id)
 
 
+def _typed_scores(post: Any) -> tuple[dict[str, str], dict[str, int | None], list[str]]:
+    """The six scores as typed, as numbers, and what could not be read as a whole number."""
+    typed = {name: post.get(name, "").strip() for name, _ in selectors.SCORE_COLUMNS}
+    numbers: dict[str, int | None] = {}
+    unreadable = []
+    for name, label in selectors.SCORE_COLUMNS:
+        if name not in post:
+            continue
+        text = typed[name]
+        if text == "":
+            numbers[name] = None
+        elif text.lstrip("-").isdigit():
+            numbers[name] = int(text)
+        else:
+            unreadable.append(f"{label}: {text!r} is not a whole number from 1 to 5.")
+    return typed, numbers, unreadable
+
+
+@require_POST
+@workspace_view(Capability.EDIT_ACCOUNTS)
+def question_scores(
+    request: HttpRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
+) -> HttpResponse:
+    """Scores typed straight into the challenge table (htmx): answers the whole section.
+
+    The section comes back whole because the category and overall averages move
+    with every score. A refused score stays in its box with the reason beside
+    the question, so nothing typed is lost; a stale version shows the other
+    person's scores and says so.
+    """
+    customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
+    question = _row(request, QUESTION, opportunity, challenge_question_id)
+    typed, numbers, unreadable = _typed_scores(request.POST)
+    version = request.POST.get("version", "")
+    notice = ""
+    keep_typed = False
+    if unreadable:
+        notice, keep_typed = " ".join(unreadable), True
+    else:
+        try:
+            services.challenge_question_update(
+                workspace=request.workspace,  # type: ignore[attr-defined]
+                challenge_question=question,
+                expected_version=int(version) if version.isdigit() else 0,
+                **numbers,
+            )
+        except ValidationError as error:
+            notice, keep_typed = " ".join(error.messages), True
+        except VersionConflict:
+            notice = (
+                "Someone else changed the scores of this question meanwhile; theirs are"
+                " shown now. Enter yours again to replace them."
+            )
+    if not request.htmx:  # type: ignore[attr-defined]
+        if notice:
+            messages.error(request, notice)
+        section = reverse(
+            QUESTION.section_url,
+            kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk},
+        )
+        return redirect(_back(request, f"{section}#question-{question.pk}"))
+    context = selectors.opportunity_analysis_context(opportunity)
+    for block in context["analysis"].challenge.categories:
+        for row in block.rows:
+            if row.question.pk == question.pk:
+                row.notice = notice
+                row.typed = typed if keep_typed else None
+    return render(
+        request,
+        "planning/analysis/_challenge.html",
+        {"customer": customer, "opportunity": opportunity, **context},
+    )
+
+
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def questions_add_standard(

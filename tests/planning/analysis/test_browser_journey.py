@@ -164,7 +164,29 @@ def test_kam_adds_a_concern_and_scores_a_question_by_keyboard(
     for section in ("needs", "criteria", "challenge"):
         page.goto(f"{base}/{section}/")
         page.screenshot(path=str(SHOTS / f"{section}-projector.png"), full_page=True)
-    page.get_by_role("link", name="Score or edit: Why did the customer start").click()
+    # Scores typed into the table save on leaving the box; the averages follow, focus stays.
+    page.goto(f"{base}/challenge/")
+    box = page.get_by_label("Team confidence: What happens to them if they do nothing?")
+    box.fill("1")
+    with page.expect_response("**/scores/"):
+        box.press("Tab")
+    expect(page.locator("#challenge")).to_contain_text("Team overall")
+    next_box = page.get_by_label("Team implications: What happens to them if they do nothing?")
+    expect(next_box).to_be_focused()
+    row = page.locator("tr", has_text="What happens to them if they do nothing?")
+    expect(row).to_contain_text("2.7 amber")
+    next_box.fill("7")
+    with page.expect_response("**/scores/"):
+        next_box.press("Tab")
+    expect(row).to_contain_text("between 1 and 5; 7 is not")
+    expect(next_box).to_have_value("7")
+    # Enter saves too, without leaving the box.
+    next_box.fill("2")
+    with page.expect_response("**/scores/"):
+        next_box.press("Enter")
+    expect(row).to_contain_text("2.3 red")
+    page.screenshot(path=str(SHOTS / "challenge-inline-error-projector.png"), full_page=True)
+    page.get_by_role("link", name="Edit: Why did the customer start").click()
     page.get_by_label("Team: confidence").fill("9")
     page.get_by_label("Team: confidence").press("Enter")
     expect(page.get_by_text("between 1 and 5; 9 is not")).to_be_visible()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
@@ -345,3 +347,92 @@ def test_page_queries_do_not_grow_with_rows(
             assert client.get(_url(name, deal)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def _scored_question(deal: Deal) -> ChallengeQuestion:
+    with workspace_context(deal.workspace):
+        return services.challenge_question_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            category="customer_issues",
+            question="Why now?",
+            team_confidence=2,
+        )
+
+
+def test_scores_typed_in_the_table_answer_the_whole_section(
+    world: WorkspaceWorld, deal: Deal
+) -> None:
+    question = _scored_question(deal)
+    url = _url("opportunity-question-scores", deal, challenge_question_id=question.pk)
+    answer = client_for(world).post(
+        url,
+        {"team_confidence": "5", "team_implications": "4", "team_actions": "", "version": 1},
+        headers={"HX-Request": "true"},
+    )
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert html.count('id="challenge"') == 1
+    assert '4.5 <span class="rag-word">green</span>' in html
+    assert f'id="score-{question.pk}-team_confidence"' in html
+    with workspace_context(deal.workspace):
+        question.refresh_from_db()
+    assert (question.team_confidence, question.team_implications, question.version) == (5, 4, 2)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("6", "between 1 and 5; 6 is not"), ("high", "'high' is not a whole number from 1 to 5")],
+)
+def test_a_refused_score_stays_in_its_box_with_the_reason(
+    world: WorkspaceWorld, deal: Deal, typed: str, message: str
+) -> None:
+    question = _scored_question(deal)
+    url = _url("opportunity-question-scores", deal, challenge_question_id=question.pk)
+    answer = client_for(world).post(
+        url,
+        {"team_confidence": "2", "team_implications": typed, "version": 1},
+        headers={"HX-Request": "true"},
+    )
+    html = unescape(answer.content.decode())
+    assert message in html
+    assert f'name="team_implications" value="{typed}"' in html
+    with workspace_context(deal.workspace):
+        question.refresh_from_db()
+    assert (question.team_implications, question.version) == (None, 1)
+
+
+def test_a_stale_score_shows_the_other_persons_scores(world: WorkspaceWorld, deal: Deal) -> None:
+    question = _scored_question(deal)
+    with workspace_context(deal.workspace):
+        services.challenge_question_update(
+            workspace=deal.workspace,
+            challenge_question=question,
+            expected_version=1,
+            team_confidence=4,
+        )
+    url = _url("opportunity-question-scores", deal, challenge_question_id=question.pk)
+    answer = client_for(world).post(
+        url, {"team_confidence": "1", "version": 1}, headers={"HX-Request": "true"}
+    )
+    html = answer.content.decode()
+    assert "Someone else changed the scores of this question meanwhile" in html
+    assert 'name="team_confidence" value="4"' in html
+    with workspace_context(deal.workspace):
+        question.refresh_from_db()
+    assert question.team_confidence == 4
+
+
+def test_scores_without_htmx_come_back_to_the_page(world: WorkspaceWorld, deal: Deal) -> None:
+    question = _scored_question(deal)
+    url = _url("opportunity-question-scores", deal, challenge_question_id=question.pk)
+    answer = client_for(world).post(url, {"team_actions": "3", "version": 1})
+    assert answer.status_code == 302
+    assert answer["Location"].endswith(f"#question-{question.pk}")
+
+
+def test_viewer_sees_scores_as_text_not_boxes(world: WorkspaceWorld, deal: Deal) -> None:
+    question = _scored_question(deal)
+    html = client_for(world, "viewer").get(_url("account-opportunity-challenge", deal))
+    assert f'id="score-{question.pk}-team_confidence"' not in html.content.decode()
+    assert ">2</td>" in html.content.decode()
