@@ -1,5 +1,17 @@
-"""Pages of planning (filled in by its owner; see the module docstring once written)."""
+"""Pages of the pipeline: across key accounts and one account's prioritization matrix.
 
-from django.urls import URLPattern
+Included at the root, so the paths are written in full.
+"""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from planning.pipeline import views
+
+urlpatterns: list[URLPattern] = [
+    path("opportunities/", views.pipeline, name="pipeline"),
+    path(
+        "accounts/<int:customer_id>/priorities/",
+        views.account_priorities,
+        name="account-priorities",
+    ),
+]

@@ -50,6 +50,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         home_anchor="portfolio",
     ),
     NavItem(
+        "pipeline",
+        "Pipeline",
+        # Open opportunities across key accounts; one account's matrix counts as part of it.
+        ("pipeline", "account-priorities"),
+    ),
+    NavItem(
         "selection",
         "Selection",
         # Only the first is reversed; the others mark the item current.

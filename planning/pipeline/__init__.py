@@ -1,0 +1,1 @@
+"""The prioritization matrix and the pipeline across key accounts (read-only views)."""

@@ -1,0 +1,125 @@
+"""Pages: the account's prioritization matrix and the pipeline across key accounts."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import Customer
+from buying_center import selectors as account_selectors
+from kam.permissions import Capability
+from kam.tenancy.views import workspace_view
+from planning.pipeline import selectors
+from selling_center.models import BuyingStage
+
+
+def _account(request: HttpRequest, customer_id: int) -> Customer:
+    customer = account_selectors.account_for_page(
+        workspace=request.workspace,  # type: ignore[attr-defined]
+        customer_id=customer_id,
+    )
+    if customer is None:
+        raise Http404("No such account in this workspace.")
+    return customer
+
+
+@workspace_view(Capability.VIEW)
+def account_priorities(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """The whole account on the prioritization matrix (four queries)."""
+    customer = _account(request, customer_id)
+    opportunities = list(
+        selectors.matrix_opportunities(
+            workspace=request.workspace,  # type: ignore[attr-defined]
+            customer=customer,
+        )
+    )
+    matrix = selectors.prioritization_matrix(
+        opportunities,
+        today=timezone.localdate(),
+        currency=request.workspace.reporting_currency.upper(),  # type: ignore[attr-defined]
+    )
+    return render(
+        request,
+        "planning/pipeline/account_priorities.html",
+        {"customer": customer, "active_tab": "opportunities", "matrix": matrix},
+    )
+
+
+@workspace_view(Capability.VIEW)
+def pipeline(request: HttpRequest) -> HttpResponse:
+    """Every open opportunity of the key accounts; ``?export=csv`` downloads the filtered list."""
+    filters = selectors.parse_filters(request.GET)
+    workspace = request.workspace  # type: ignore[attr-defined]
+    if request.GET.get("export") == "csv":
+        return _csv(selectors.pipeline_queryset(workspace=workspace, filters=filters), filters)
+    data = selectors.pipeline(workspace=workspace, filters=filters)
+    today = timezone.localdate()
+    currency = workspace.reporting_currency.upper()
+    matrix = selectors.prioritization_matrix(
+        data.opportunities, today=today, show_account=True, currency=currency
+    )
+    return render(
+        request,
+        "planning/pipeline/pipeline.html",
+        {
+            "pipeline": data,
+            "filters": filters,
+            "matrix": matrix,
+            "today": today,
+            "currency": currency,
+            "stages": BuyingStage.choices,
+            "quadrants": selectors.QUADRANTS,
+            "view": "matrix" if request.GET.get("view") == "matrix" else "list",
+            "columns": _sortable_columns(filters),
+        },
+    )
+
+
+def _sortable_columns(filters: selectors.PipelineFilters) -> list[dict[str, object]]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    columns = (
+        ("account", "Account", False),
+        ("title", "Opportunity", False),
+        ("quadrant", "Quadrant", False),
+        ("stage", "Buying stage", False),
+        ("value", "Value", True),
+        ("probability", "Probability", True),
+        ("weighted", "Weighted", True),
+        ("close", "Expected close", False),
+    )
+    result: list[dict[str, object]] = []
+    for key, label, numeric in columns:
+        current = filters.sort.lstrip("-") == key
+        descending = filters.sort.startswith("-")
+        # Numbers read best largest first; names and dates from the start.
+        first = f"-{key}" if numeric else key
+        target = (key if descending else f"-{key}") if current else first
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "query": filters.query(sort=target if target != selectors.DEFAULT_SORT else ""),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return result
+
+
+def _csv(queryset, filters: selectors.PipelineFilters) -> HttpResponse:  # type: ignore[no-untyped-def]
+    rows = list(
+        queryset.select_related("customer", "customer__owner")
+        .prefetch_related(selectors.open_tasks_prefetch())
+        .order_by(*selectors.SORTS[filters.sort])
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="pipeline-{timezone.localdate():%Y-%m-%d}.csv"'
+    )
+    writer = csv.writer(response)
+    for row in selectors.csv_rows(rows):
+        writer.writerow(row)
+    return response
