@@ -36,6 +36,11 @@ urlpatterns: list[URLPattern] = [
         name="opportunity-criterion-edit",
     ),
     path(
+        f"{_BASE}/criteria/<int:decision_criterion_id>/strategy/",
+        views.criterion_strategy,
+        name="opportunity-criterion-strategy",
+    ),
+    path(
         f"{_BASE}/criteria/<int:decision_criterion_id>/delete/",
         views.criterion_delete,
         name="opportunity-criterion-delete",

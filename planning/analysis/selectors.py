@@ -35,6 +35,7 @@ from planning.models import (
     Severity,
     StakeholderNeed,
     StakeholderNeedKind,
+    VulnerabilityStrategy,
 )
 from selling_center.models import SellingCenterMember
 
@@ -199,6 +200,8 @@ class CriterionRow:
     criterion: DecisionCriterion
     rank: int
     is_weak: bool
+    #: Why a strategy chosen in the table was not saved (set by the view that answers).
+    notice: str = ""
 
     @property
     def needs_strategy(self) -> bool:
@@ -231,6 +234,9 @@ class CriteriaSection:
     weak_min_importance: int = scoring.WEAK_MIN_IMPORTANCE
     weak_max_difference: int = scoring.WEAK_MAX_DIFFERENCE
     differences: list[int] = field(default_factory=lambda: list(scoring.CRITERION_SCALE))
+    strategies: list[tuple[str, str]] = field(
+        default_factory=lambda: list(VulnerabilityStrategy.choices)
+    )
 
 
 def criteria_section(criteria: list[DecisionCriterion]) -> CriteriaSection:

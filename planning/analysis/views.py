@@ -465,6 +465,50 @@ def criterion_delete(
     return _delete(request, CRITERION, customer_id, opportunity_id, decision_criterion_id)
 
 
+@require_POST
+@workspace_view(Capability.EDIT_ACCOUNTS)
+def criterion_strategy(
+    request: HttpRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
+) -> HttpResponse:
+    """The vulnerability strategy chosen in the criteria table (htmx): answers the section."""
+    customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
+    criterion = _row(request, CRITERION, opportunity, decision_criterion_id)
+    version = request.POST.get("version", "")
+    notice = ""
+    try:
+        services.decision_criterion_update(
+            workspace=request.workspace,  # type: ignore[attr-defined]
+            criterion=criterion,
+            expected_version=int(version) if version.isdigit() else 0,
+            vulnerability_strategy=request.POST.get("vulnerability_strategy", ""),
+        )
+    except ValidationError as error:
+        notice = " ".join(error.messages)
+    except VersionConflict:
+        notice = (
+            "Someone else changed this criterion meanwhile; what they saved is shown now."
+            " Choose again to replace it."
+        )
+    if not request.htmx:  # type: ignore[attr-defined]
+        if notice:
+            messages.error(request, notice)
+        section = reverse(
+            CRITERION.section_url,
+            kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk},
+        )
+        return redirect(_back(request, f"{section}#criterion-{criterion.pk}"))
+    context = selectors.opportunity_analysis_context(opportunity)
+    for role in context["analysis"].criteria.by_role:
+        for row in role.rows:
+            if row.criterion.pk == criterion.pk:
+                row.notice = notice
+    return render(
+        request,
+        "planning/analysis/_criteria.html",
+        {"customer": customer, "opportunity": opportunity, **context},
+    )
+
+
 # -- challenge questions ----------------------------------------------------------------------
 
 

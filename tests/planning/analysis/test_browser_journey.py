@@ -159,11 +159,23 @@ def test_kam_adds_a_concern_and_scores_a_question_by_keyboard(
     for section in ("needs", "criteria", "challenge"):
         page.goto(f"{base}/{section}/")
         page.screenshot(path=str(SHOTS / f"{section}-light.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{base}/criteria/")
+    page.screenshot(path=str(SHOTS / "criteria-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
     with page.expect_response("**/ui/theme/"):
         page.keyboard.press("t")
     for section in ("needs", "criteria", "challenge"):
         page.goto(f"{base}/{section}/")
         page.screenshot(path=str(SHOTS / f"{section}-projector.png"), full_page=True)
+    # A weak criterion's strategy is chosen in its row; the warning goes away.
+    page.goto(f"{base}/criteria/")
+    expect(page.get_by_text("1 weak criterion has no vulnerability strategy")).to_be_visible()
+    with page.expect_response("**/strategy/"):
+        page.get_by_label("Vulnerability strategy for Price per tonne").select_option(
+            "change_importance"
+        )
+    expect(page.locator("#criteria")).not_to_contain_text("has no vulnerability strategy")
     # Scores typed into the table save on leaving the box; the averages follow, focus stays.
     page.goto(f"{base}/challenge/")
     box = page.get_by_label("Team confidence: What happens to them if they do nothing?")

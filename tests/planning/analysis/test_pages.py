@@ -436,3 +436,53 @@ def test_viewer_sees_scores_as_text_not_boxes(world: WorkspaceWorld, deal: Deal)
     html = client_for(world, "viewer").get(_url("account-opportunity-challenge", deal))
     assert f'id="score-{question.pk}-team_confidence"' not in html.content.decode()
     assert ">2</td>" in html.content.decode()
+
+
+def _weak_criterion(deal: Deal) -> DecisionCriterion:
+    with workspace_context(deal.workspace):
+        return services.decision_criterion_create(
+            workspace=deal.workspace,
+            opportunity=deal.opportunity,
+            role="buyer",
+            group="core_transactional",
+            name="Price",
+            importance=7,
+            difference=2,
+        )
+
+
+def test_strategy_chosen_in_the_table_clears_the_warning(world: WorkspaceWorld, deal: Deal) -> None:
+    criterion = _weak_criterion(deal)
+    url = _url("opportunity-criterion-strategy", deal, decision_criterion_id=criterion.pk)
+    answer = client_for(world).post(
+        url,
+        {"vulnerability_strategy": "facilitator", "version": 1},
+        headers={"HX-Request": "true"},
+    )
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert html.count('id="criteria"') == 1
+    assert "has no vulnerability strategy" not in html
+    assert '<option value="facilitator" selected>' in html
+    with workspace_context(deal.workspace):
+        criterion.refresh_from_db()
+    assert criterion.vulnerability_strategy == "facilitator"
+
+
+def test_strategy_refusals_are_said_in_the_row(world: WorkspaceWorld, deal: Deal) -> None:
+    criterion = _weak_criterion(deal)
+    url = _url("opportunity-criterion-strategy", deal, decision_criterion_id=criterion.pk)
+    client = client_for(world)
+    unknown = client.post(
+        url, {"vulnerability_strategy": "bribe", "version": 1}, headers={"HX-Request": "true"}
+    )
+    assert "is not a strategy" in unescape(unknown.content.decode())
+    stale = client.post(
+        url,
+        {"vulnerability_strategy": "facilitator", "version": 9},
+        headers={"HX-Request": "true"},
+    )
+    assert "Someone else changed this criterion meanwhile" in stale.content.decode()
+    plain = client.post(url, {"vulnerability_strategy": "facilitator", "version": 1})
+    assert plain.status_code == 302
+    assert plain["Location"].endswith(f"#criterion-{criterion.pk}")
