@@ -12,7 +12,7 @@ from accounts.models import Customer, CustomerStatus
 from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Workspace
-from planning.models import Opportunity
+from planning.models import ChallengeQuestion, DecisionCriterion, Opportunity, StakeholderNeed
 from tests.browser.conftest import browser, open_page  # noqa: F401  (browser journey)
 from tests.factories import WorkspaceWorld
 
@@ -62,3 +62,33 @@ def client_for(world: WorkspaceWorld, role: str = "kam") -> Client:
     client = Client()
     client.force_login(world.a.user(role))
     return client
+
+
+def fill_analyses(deal: Deal, world: WorkspaceWorld, n: int) -> None:
+    """``n`` needs, criteria and questions on the deal's opportunity (call in its workspace)."""
+    for i in range(n):
+        StakeholderNeed.objects.create(
+            opportunity=deal.opportunity,
+            stakeholder=deal.decider if i % 2 else deal.buyer,
+            kind="concern",
+            nature="relational",
+            description="Worried",
+            severity="low",
+            owner=world.a.user("kam"),
+        )
+        DecisionCriterion.objects.create(
+            opportunity=deal.opportunity,
+            role="buyer",
+            stakeholder=deal.buyer,
+            group="process",
+            name=f"C{i}",
+            importance=1 + i % 7,
+            difference=1 + (i * 3) % 7,
+        )
+        ChallengeQuestion.objects.create(
+            opportunity=deal.opportunity,
+            category="competition",
+            question=f"Q{i}",
+            team_confidence=3,
+            reviewer=world.a.user("viewer"),
+        )

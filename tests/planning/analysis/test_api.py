@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from kam.api.tokens import AccessToken
@@ -12,7 +14,7 @@ from kam.tenancy.context import workspace_context
 from planning.models import ChallengeQuestion, DecisionCriterion, StakeholderNeed
 from selling_center.models import SellingCenterMember
 from tests.factories import WorkspaceWorld
-from tests.planning.analysis.conftest import Deal
+from tests.planning.analysis.conftest import Deal, fill_analyses
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +227,18 @@ def test_workspace_b_sees_none_of_a_and_gets_404(world: WorkspaceWorld, deal: De
     smuggled = b.post("/api/v1/stakeholder-needs/", _need(deal), format="json")
     assert smuggled.status_code == 400
     assert "does not exist" in str(smuggled.data["errors"]["opportunity"])
+
+
+@pytest.mark.parametrize("path", ["stakeholder-needs", "decision-criteria", "challenge-questions"])
+def test_list_queries_do_not_grow_with_rows(
+    api: APIClient, world: WorkspaceWorld, deal: Deal, path: str
+) -> None:
+    counts = []
+    for rows in (3, 27):
+        with workspace_context(deal.workspace):
+            fill_analyses(deal, world, rows)
+        with CaptureQueriesContext(connection) as queries:
+            answer = api.get(f"/api/v1/{path}/", {"opportunity": deal.opportunity.pk})
+        assert answer.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -12,10 +12,10 @@ from django.utils import timezone
 from buying_center.models import Stakeholder
 from planning.analysis import services
 from planning.analysis.selectors import opportunity_analysis_context, opportunity_for_page
-from planning.models import ChallengeQuestion, DecisionCriterion, StakeholderNeed
+from planning.models import ChallengeQuestion, StakeholderNeed
 from selling_center.models import SellingCenterMember
 from tests.factories import WorkspaceWorld
-from tests.planning.analysis.conftest import Deal
+from tests.planning.analysis.conftest import Deal, fill_analyses
 
 pytestmark = pytest.mark.usefixtures("in_workspace")
 
@@ -165,32 +165,11 @@ def test_reviewer_on_the_selling_center_is_not_independent(
     assert section.reviewers_on_team == ["a-member"]
 
 
-def _fill(deal: Deal, world: WorkspaceWorld, n: int) -> None:
-    for i in range(n):
-        _need(deal, deal.decider if i % 2 else deal.buyer, owner=world.a.user("kam"))
-        DecisionCriterion.objects.create(
-            opportunity=deal.opportunity,
-            role="buyer",
-            stakeholder=deal.buyer,
-            group="process",
-            name=f"C{i}",
-            importance=1 + i % 7,
-            difference=1 + (i * 3) % 7,
-        )
-        ChallengeQuestion.objects.create(
-            opportunity=deal.opportunity,
-            category="competition",
-            question=f"Q{i}",
-            team_confidence=3,
-            reviewer=world.a.user("viewer"),
-        )
-
-
 @pytest.mark.parametrize("rows", [3, 30])
 def test_context_takes_four_queries_whatever_the_number_of_rows(
     world: WorkspaceWorld, deal: Deal, rows: int
 ) -> None:
-    _fill(deal, world, rows)
+    fill_analyses(deal, world, rows)
     opportunity = opportunity_for_page(
         workspace=deal.workspace, customer=deal.customer, opportunity_id=deal.opportunity.pk
     )
