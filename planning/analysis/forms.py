@@ -33,6 +33,12 @@ def _blank(choices: list[tuple[str, str]], label: str = "—") -> list[tuple[str
     return [("", label), *choices]
 
 
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
@@ -47,7 +53,9 @@ class _VersionedForm(forms.Form):
 
 
 class StakeholderNeedForm(_VersionedForm):
-    stakeholder = forms.TypedChoiceField(coerce=int, label="Stakeholder")
+    stakeholder = forms.TypedChoiceField(
+        coerce=int, label="Stakeholder", widget=forms.Select(attrs={"autofocus": True})
+    )
     kind = forms.ChoiceField(
         choices=StakeholderNeedKind.choices,
         widget=forms.RadioSelect,
@@ -104,11 +112,11 @@ class StakeholderNeedForm(_VersionedForm):
         self, *args: Any, stakeholders: list[Stakeholder], members: list[Any], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].choices = _blank(
+        _choice_field(self, "stakeholder").choices = _blank(
             [(str(s.pk), f"{s.name}{f' ({s.title})' if s.title else ''}") for s in stakeholders],
             "— choose a stakeholder —",
         )
-        self.fields["owner"].choices = _blank(
+        _choice_field(self, "owner").choices = _blank(
             [(str(u.pk), _person(u)) for u in members], "— nobody yet —"
         )
         self._stakeholders: dict[int, Stakeholder] = {s.pk: s for s in stakeholders}
@@ -144,6 +152,7 @@ class DecisionCriterionForm(_VersionedForm):
     role = forms.ChoiceField(
         choices=BuyingRole.choices,
         label="Buying role",
+        widget=forms.Select(attrs={"autofocus": True}),
         help_text="Whose criterion this is: the role that applies it when choosing.",
     )
     stakeholder = forms.TypedChoiceField(
@@ -183,7 +192,7 @@ class DecisionCriterionForm(_VersionedForm):
 
     def __init__(self, *args: Any, stakeholders: list[Stakeholder], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholder"].choices = _blank(
+        _choice_field(self, "stakeholder").choices = _blank(
             [(str(s.pk), s.name) for s in stakeholders], "— the role in general —"
         )
         # The browser may not stop 0 or 8 (no min/max validation with novalidate):
@@ -227,7 +236,9 @@ _ACTIONS = "1 to 5: do we know what to do, and how we will see it working?"
 
 
 class ChallengeQuestionForm(_VersionedForm):
-    category = forms.ChoiceField(choices=ChallengeCategory.choices)
+    category = forms.ChoiceField(
+        choices=ChallengeCategory.choices, widget=forms.Select(attrs={"autofocus": True})
+    )
     question = forms.CharField(max_length=300, widget=forms.TextInput(attrs={"size": 60}))
     team_confidence = _score_field("Team: confidence", _CONFIDENCE)
     team_implications = _score_field("Team: implications", _IMPLICATIONS)
@@ -246,7 +257,7 @@ class ChallengeQuestionForm(_VersionedForm):
 
     def __init__(self, *args: Any, members: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].choices = _blank(
+        _choice_field(self, "reviewer").choices = _blank(
             [(str(u.pk), _person(u)) for u in members], "— nobody yet —"
         )
         self._members: dict[int, Any] = {u.pk: u for u in members}

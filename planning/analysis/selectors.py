@@ -45,8 +45,8 @@ CHECK_AGAIN_AFTER_DAYS = 90
 #: This many ticked signs of one checklist make a visible warning on the stakeholder.
 WARNING_SIGNS_ALERT_AT = 3
 
-_SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, "": 3}
-_STATUS_RANK = {NeedStatus.OPEN: 0, NeedStatus.NOT_MET: 1, NeedStatus.ADDRESSED: 2}
+_SEVERITY_RANK: dict[str, int] = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2, "": 3}
+_STATUS_RANK: dict[str, int] = {NeedStatus.OPEN: 0, NeedStatus.NOT_MET: 1, NeedStatus.ADDRESSED: 2}
 
 
 def opportunity_for_page(
