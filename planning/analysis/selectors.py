@@ -6,6 +6,10 @@
 criteria, questions, and the account's selling-center users), so the
 opportunity page and the account plan that include these sections stay flat.
 Give it an opportunity loaded with ``select_related("customer")``.
+
+:func:`account_analysis_summary` counts the warnings over all open
+opportunities of an account (severe open concerns, unmet expectations, weak
+criteria without a strategy) for account health and the account plan.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Customer
@@ -24,6 +29,7 @@ from buying_center.selectors import role_labels, score_symbol
 from kam.workspaces.models import Workspace
 from planning.analysis import scoring
 from planning.models import (
+    OPEN_STATES,
     ChallengeCategory,
     ChallengeQuestion,
     CriterionGroup,
@@ -507,3 +513,45 @@ def opportunity_analysis_context(opportunity: Opportunity) -> dict[str, Any]:
             challenge=challenge_section(questions, selling_center_users),
         )
     }
+
+
+# -- across an account's opportunities (for account health and the account plan) -----------
+
+
+@dataclass(frozen=True)
+class AccountAnalysisSummary:
+    """Warning counts over every open opportunity of one account."""
+
+    severe_open_concerns: int
+    unmet_expectations: int
+    weak_criteria_without_strategy: int
+
+
+def account_analysis_summary(*, workspace: Workspace, customer: Customer) -> AccountAnalysisSummary:
+    """Two queries, whatever the number of opportunities; won and lost deals do not count."""
+    needs = StakeholderNeed.objects.filter(
+        workspace=workspace, opportunity__customer=customer, opportunity__state__in=OPEN_STATES
+    ).aggregate(
+        severe=Count(
+            "pk",
+            filter=Q(
+                kind=StakeholderNeedKind.CONCERN, status=NeedStatus.OPEN, severity=Severity.HIGH
+            ),
+        ),
+        unmet=Count(
+            "pk", filter=Q(kind=StakeholderNeedKind.EXPECTATION, status=NeedStatus.NOT_MET)
+        ),
+    )
+    weak = DecisionCriterion.objects.filter(
+        workspace=workspace,
+        opportunity__customer=customer,
+        opportunity__state__in=OPEN_STATES,
+        importance__gte=scoring.WEAK_MIN_IMPORTANCE,
+        difference__lte=scoring.WEAK_MAX_DIFFERENCE,
+        vulnerability_strategy="",
+    ).count()
+    return AccountAnalysisSummary(
+        severe_open_concerns=needs["severe"],
+        unmet_expectations=needs["unmet"],
+        weak_criteria_without_strategy=weak,
+    )

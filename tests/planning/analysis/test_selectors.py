@@ -11,8 +11,12 @@ from django.utils import timezone
 
 from buying_center.models import Stakeholder
 from planning.analysis import services
-from planning.analysis.selectors import opportunity_analysis_context, opportunity_for_page
-from planning.models import ChallengeQuestion, StakeholderNeed
+from planning.analysis.selectors import (
+    account_analysis_summary,
+    opportunity_analysis_context,
+    opportunity_for_page,
+)
+from planning.models import ChallengeQuestion, Opportunity, StakeholderNeed
 from selling_center.models import SellingCenterMember
 from tests.factories import WorkspaceWorld
 from tests.planning.analysis.conftest import Deal, fill_analyses
@@ -187,3 +191,35 @@ def test_context_takes_four_queries_whatever_the_number_of_rows(
                 _ = row.question.reviewer
     assert len(queries) == 4
     assert analysis.needs.total == rows
+
+
+def test_account_summary_counts_warnings_of_open_deals_only(deal: Deal) -> None:
+    _need(deal, deal.decider, severity="high")
+    _need(deal, deal.buyer, kind="expectation", severity="", status="not_met")
+    services.decision_criterion_create(
+        workspace=deal.workspace,
+        opportunity=deal.opportunity,
+        role="buyer",
+        group="service",
+        name="Price",
+        importance=6,
+        difference=1,
+    )
+    won = Opportunity.objects.create(customer=deal.customer, title="Old deal", state="won")
+    services.stakeholder_need_create(
+        workspace=deal.workspace,
+        opportunity=won,
+        stakeholder=deal.buyer,
+        kind="concern",
+        nature="solution",
+        description="Old worry",
+        severity="high",
+    )
+    with CaptureQueriesContext(connection) as queries:
+        summary = account_analysis_summary(workspace=deal.workspace, customer=deal.customer)
+    assert len(queries) == 2
+    assert (
+        summary.severe_open_concerns,
+        summary.unmet_expectations,
+        summary.weak_criteria_without_strategy,
+    ) == (1, 1, 1)
