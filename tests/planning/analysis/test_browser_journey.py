@@ -153,6 +153,7 @@ def test_kam_adds_a_concern_and_scores_a_question_by_keyboard(
     page.get_by_role("radio", name="Concern").check()
     page.get_by_label("Description").fill("Crew not trained on the new lining")
     page.get_by_label("Severity").select_option("medium")
+    page.screenshot(path=str(SHOTS / "need-form-light.png"), full_page=True)
     page.get_by_role("button", name="Save").press("Enter")
     page.wait_for_url(f"**{base}/needs/**")
     expect(page.get_by_text("Crew not trained on the new lining")).to_be_visible()
