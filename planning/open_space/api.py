@@ -9,7 +9,7 @@ send as ``open_space_version`` (a stale one is answered 412).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django.core.exceptions import ValidationError
@@ -608,7 +608,7 @@ class OpenSpaceCellViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
                 user=request.user,
             )
         except VersionConflict as conflict:
-            current = conflict.instance
+            current = cast(OpenSpaceCell, conflict.instance)
             return Response(
                 {
                     "detail": "This cell was created by someone else meanwhile; change it with"

@@ -203,7 +203,8 @@ def order_segments(segments: Iterable[OpenSpaceSegment]) -> list[OpenSpaceSegmen
 def column_group(column: OpenSpaceColumn) -> str:
     if column.offering_id is None:
         return CO_CREATION_GROUP
-    return column.group or column.offering.business_unit or NO_BUSINESS_UNIT
+    unit = column.offering.business_unit if column.offering is not None else ""
+    return column.group or unit or NO_BUSINESS_UNIT
 
 
 def order_columns(columns: Iterable[OpenSpaceColumn]) -> list[OpenSpaceColumn]:

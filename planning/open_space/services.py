@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -73,6 +73,11 @@ class PasteConflict(VersionConflict):
 
 
 # -- helpers ----------------------------------------------------------------------------
+
+
+def _author(user: AbstractBaseUser | AnonymousUser | None) -> Any:
+    """The user to record as ``updated_by``: nobody for anonymous callers."""
+    return user if isinstance(user, AbstractBaseUser) else None
 
 
 def _cell_name(segment: OpenSpaceSegment, column: OpenSpaceColumn) -> str:
@@ -347,7 +352,7 @@ def save_cell(
     column_id: int,
     changes: Mapping[str, str | None],
     expected_version: int,
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
 ) -> OpenSpaceCell:
     """Change one cell (creating its row on the first edit) if nobody else changed it.
 
@@ -358,7 +363,7 @@ def save_cell(
     segment = _segment(open_space, segment_id)
     column = _column(open_space, column_id)
     values = _cell_changes(open_space, changes, where=_cell_name(segment, column))
-    values["updated_by"] = user
+    values["updated_by"] = _author(user)
     if expected_version == 0:
         try:
             with transaction.atomic():
@@ -415,7 +420,7 @@ def paste_block(
     field: str,
     rows: Sequence[Sequence[str]],
     expected_versions: Mapping[str, int],
-    user: AbstractBaseUser | None,
+    user: AbstractBaseUser | AnonymousUser | None,
 ) -> list[OpenSpaceCell]:
     """Write a block pasted from a spreadsheet, all or nothing.
 
@@ -509,14 +514,14 @@ def paste_block(
                 open_space=open_space,
                 segment_id=key[0],
                 column_id=key[1],
-                updated_by=user,
+                updated_by=_author(user),
                 **{field: value},
             )
             to_create.append(cell)
         else:
             setattr(cell, field, value)
             cell.version += 1
-            cell.updated_by = user
+            cell.updated_by = _author(user)
             cell.updated_at = now
             to_update.append(cell)
     try:

@@ -19,12 +19,19 @@ ZERO = Decimal("0")
 
 
 class UpvCell(Protocol):
-    """What the arithmetic needs of a cell (a ``selectors.CellView`` has it)."""
+    """What the arithmetic needs of a cell (a ``selectors.CellView`` has it; read-only)."""
 
-    column_id: int
-    is_open: bool
-    is_co_creation: bool
-    potential: Decimal | None
+    @property
+    def column_id(self) -> int: ...
+
+    @property
+    def is_open(self) -> bool: ...
+
+    @property
+    def is_co_creation(self) -> bool: ...
+
+    @property
+    def potential(self) -> Decimal | None: ...
 
 
 @dataclass(frozen=True)
