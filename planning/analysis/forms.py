@@ -7,9 +7,11 @@ page shows it next to the field, keeping everything else that was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from buying_center.models import BuyingRole, Stakeholder
 from planning.analysis import scoring
@@ -43,6 +45,26 @@ def _person(user: Any) -> str:
     return user.get_full_name() or user.get_username()
 
 
+class StakeholderChoiceField(forms.TypedChoiceField):
+    """Offers the account's stakeholders but accepts any id, so that the service, not the
+    form, answers someone of another account, with its message naming both accounts."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit() or super().valid_value(value)
+
+
+FindStakeholder = Callable[[int], Stakeholder | None]
+
+
+def _stakeholder(pk: int | None, known: dict[int, Stakeholder], find: FindStakeholder) -> Any:
+    if pk is None:
+        return None
+    found = known.get(pk) or find(pk)
+    if found is None:
+        raise ValidationError({"stakeholder": f"Stakeholder {pk} does not exist."})
+    return found
+
+
 class _VersionedForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -53,7 +75,7 @@ class _VersionedForm(forms.Form):
 
 
 class StakeholderNeedForm(_VersionedForm):
-    stakeholder = forms.TypedChoiceField(
+    stakeholder = StakeholderChoiceField(
         coerce=int, label="Stakeholder", widget=forms.Select(attrs={"autofocus": True})
     )
     kind = forms.ChoiceField(
@@ -109,7 +131,12 @@ class StakeholderNeedForm(_VersionedForm):
     )
 
     def __init__(
-        self, *args: Any, stakeholders: list[Stakeholder], members: list[Any], **kwargs: Any
+        self,
+        *args: Any,
+        stakeholders: list[Stakeholder],
+        members: list[Any],
+        find_stakeholder: FindStakeholder,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "stakeholder").choices = _blank(
@@ -120,11 +147,13 @@ class StakeholderNeedForm(_VersionedForm):
             [(str(u.pk), _person(u)) for u in members], "— nobody yet —"
         )
         self._stakeholders: dict[int, Stakeholder] = {s.pk: s for s in stakeholders}
+        self._find = find_stakeholder
         self._members: dict[int, Any] = {u.pk: u for u in members}
 
     def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as objects; an unknown stakeholder id raises ValidationError."""
         data = super().service_fields()
-        data["stakeholder"] = self._stakeholders.get(data["stakeholder"])
+        data["stakeholder"] = _stakeholder(data["stakeholder"], self._stakeholders, self._find)
         data["owner"] = self._members.get(data["owner"]) if data["owner"] else None
         return data
 
@@ -155,7 +184,7 @@ class DecisionCriterionForm(_VersionedForm):
         widget=forms.Select(attrs={"autofocus": True}),
         help_text="Whose criterion this is: the role that applies it when choosing.",
     )
-    stakeholder = forms.TypedChoiceField(
+    stakeholder = StakeholderChoiceField(
         coerce=int,
         empty_value=None,
         required=False,
@@ -190,7 +219,13 @@ class DecisionCriterionForm(_VersionedForm):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, stakeholders: list[Stakeholder], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        stakeholders: list[Stakeholder],
+        find_stakeholder: FindStakeholder,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choice_field(self, "stakeholder").choices = _blank(
             [(str(s.pk), s.name) for s in stakeholders], "— the role in general —"
@@ -198,12 +233,12 @@ class DecisionCriterionForm(_VersionedForm):
         # The browser may not stop 0 or 8 (no min/max validation with novalidate):
         # the service answers with "between 1 and 7".
         self._stakeholders: dict[int, Stakeholder] = {s.pk: s for s in stakeholders}
+        self._find = find_stakeholder
 
     def service_fields(self) -> dict[str, Any]:
+        """The cleaned data as objects; an unknown stakeholder id raises ValidationError."""
         data = super().service_fields()
-        data["stakeholder"] = (
-            self._stakeholders.get(data["stakeholder"]) if data["stakeholder"] else None
-        )
+        data["stakeholder"] = _stakeholder(data["stakeholder"], self._stakeholders, self._find)
         return data
 
 

@@ -68,6 +68,19 @@ def _stakeholders(request: HttpRequest, customer: Customer) -> list[Stakeholder]
     )
 
 
+def _find_stakeholder(request: HttpRequest) -> Callable[[int], Stakeholder | None]:
+    """Any stakeholder of the workspace by id: the services say when it is another account's."""
+
+    def find(pk: int) -> Stakeholder | None:
+        return (
+            Stakeholder.objects.filter(workspace=request.workspace, pk=pk)  # type: ignore[attr-defined]
+            .select_related("customer")
+            .first()
+        )
+
+    return find
+
+
 def _back(request: HttpRequest, default: str) -> str:
     """``next`` when it is a path of this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -152,6 +165,7 @@ def _need_form(
         data,
         stakeholders=_stakeholders(request, customer),
         members=selectors.member_choices(workspace=request.workspace),  # type: ignore[attr-defined]
+        find_stakeholder=_find_stakeholder(request),
         **kwargs,
     )
 
@@ -162,6 +176,7 @@ def _criterion_form(
     return DecisionCriterionForm(
         data,
         stakeholders=_stakeholders(request, customer),
+        find_stakeholder=_find_stakeholder(request),
         **kwargs,
     )
 
@@ -306,8 +321,8 @@ def _edit(
     form = kind.build_form(request, customer, data, {"initial": initial})
     conflict: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
-        fields = form.service_fields()  # type: ignore[attr-defined]
         try:
+            fields = form.service_fields()  # type: ignore[attr-defined]
             if row is None:
                 saved = kind.create(workspace=workspace, opportunity=opportunity, **fields)
             else:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from planning.analysis import services
 from planning.models import ChallengeQuestion, DecisionCriterion, Opportunity, StakeholderNeed
@@ -86,8 +87,12 @@ def test_add_a_concern_and_see_it_grouped_with_its_warning(
     assert "1 severe open concern" in page
 
 
-def test_cross_account_stakeholder_cannot_even_be_chosen(world: WorkspaceWorld, deal: Deal) -> None:
-    answer = client_for(world).post(
+def test_cross_account_stakeholder_is_refused_by_name(world: WorkspaceWorld, deal: Deal) -> None:
+    """Only the account's people are offered; a forged id of another account gets the reason."""
+    client = client_for(world)
+    form = client.get(_url("opportunity-need-create", deal)).content.decode()
+    assert "Bo Berg" in form and "Carl Dahl" not in form
+    answer = client.post(
         _url("opportunity-need-create", deal),
         {
             "stakeholder": deal.stranger.pk,
@@ -99,9 +104,36 @@ def test_cross_account_stakeholder_cannot_even_be_chosen(world: WorkspaceWorld, 
         },
     )
     assert answer.status_code == 200
-    html = answer.content.decode()
-    assert "Select a valid choice" in html
+    html = unescape(answer.content.decode())
+    assert "That stakeholder (Carl Dahl) belongs to another account (Acme Mining)" in html
     assert "Kept text" in html
+    missing = client.post(
+        _url("opportunity-criterion-create", deal),
+        {
+            "role": "buyer",
+            "group": "service",
+            "name": "Spare parts",
+            "importance": 5,
+            "difference": 2,
+            "stakeholder": 987654,
+        },
+    )
+    assert "Stakeholder 987654 does not exist." in missing.content.decode()
+    with workspace_context(world.b.workspace):
+        theirs = Stakeholder.objects.filter(workspace=world.b.workspace).first()
+    foreign = client.post(
+        _url("opportunity-criterion-create", deal),
+        {
+            "role": "buyer",
+            "group": "service",
+            "name": "Spare parts",
+            "importance": 5,
+            "difference": 2,
+            "stakeholder": theirs.pk,
+        },
+    )
+    # Another workspace's person is answered like an id that does not exist.
+    assert f"Stakeholder {theirs.pk} does not exist." in foreign.content.decode()
 
 
 def test_missing_severity_keeps_what_was_typed(world: WorkspaceWorld, deal: Deal) -> None:
