@@ -183,8 +183,6 @@ def _round(amount: float, step: int = 5000) -> Decimal:
 
 def build(demo: DemoWorkspace) -> str:
     """Entry point for ``manage.py demo``: see ``kam.management.demo``."""
-    from planning.open_space.services import feed_upv
-
     rng = random.Random(f"planning-demo:{demo.seed}")  # noqa: S311
     workspace = demo.workspace
     today = timezone.localdate()
@@ -280,10 +278,7 @@ def build(demo: DemoWorkspace) -> str:
     for model, rows in children.items():
         model.objects.bulk_create(rows)  # type: ignore[attr-defined]
 
-    upv = Decimal(0)
-    for account in accounts:
-        assert account.open_space is not None
-        upv += feed_upv(account.open_space).total
+    upv = _feed_upv(workspace, accounts)
     priority = sum(
         1 for c in cells if c.success_factor_id and not c.competitor and c.potential is not None
     )
@@ -293,6 +288,31 @@ def build(demo: DemoWorkspace) -> str:
         f" UPV {upv:,.0f}; {len(opportunities)} opportunities,"
         f" {sum(len(rows) for rows in children.values())} analysis rows"
     )
+
+
+def _feed_upv(workspace: Any, accounts: list[_Account]) -> Decimal:
+    """Store each matrix's UPV on its account and ask for ONE scores recompute.
+
+    ``planning.open_space.services.feed_upv`` does the same per account, but each
+    call queues its own recompute on commit; without a broker (the embedded
+    demo) every one of them runs the whole workspace's scores in turn (about
+    2 s each for 3,000 customers). Same arithmetic (``open_space_matrix``), same
+    rounding, one mark: the demo stays fast and the scores still pick up the UPV.
+    """
+    from accounts.dirty import mark_customers_dirty
+    from accounts.upv import UPV_PLACES
+    from planning.open_space.selectors import open_space_matrix
+
+    total = Decimal(0)
+    for account in accounts:
+        assert account.open_space is not None
+        upv = open_space_matrix(account.open_space).upv.total.quantize(UPV_PLACES)
+        Customer.objects.filter(workspace=workspace, pk=account.customer.pk).update(
+            upv_open_space=upv, updated_at=timezone.now()
+        )
+        total += upv
+    mark_customers_dirty(workspace=workspace, customer_ids=[a.customer.pk for a in accounts])
+    return total
 
 
 def _segments(account: _Account, real: list[str], rng: random.Random) -> list[OpenSpaceSegment]:
@@ -390,7 +410,7 @@ def _cells(
                 continue
             if rng.random() > 0.72:
                 continue  # left empty: nobody has estimated it yet
-            csf = rng.choice(account.csfs) if rng.random() < 0.3 else None
+            csf = rng.choice(account.csfs) if rng.random() < 0.22 else None
             competitor = rng.choice(COMPETITORS) if rng.random() < 0.25 else ""
             base = 60_000 if column.offering_id is None else 35_000
             cells.append(

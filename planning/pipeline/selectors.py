@@ -75,12 +75,13 @@ SVG_WIDTH = 640
 PLOT_LEFT = 16
 PLOT_RIGHT = 560  # 24 months; the "24+" zone runs from here to the edge.
 BEYOND_X = 596
-LANE_HEIGHT = 34
-AXIS_HEIGHT = 44
+LANE_HEIGHT = 36
+AXIS_HEIGHT = 46
 MIN_RADIUS = 5.0
 MAX_RADIUS = 15.0
-LABEL_CHARS = 26
-CHAR_WIDTH = 6.6  # average width of a 12-unit label character, to keep lanes apart
+LABEL_CHARS = 24
+ACCOUNT_CHARS = 14
+CHAR_WIDTH = 7.8  # average width of a 15-unit label character, to keep lanes apart
 
 
 def qualified_q() -> Q:
@@ -156,7 +157,7 @@ class MatrixMark:
 
     @property
     def label_anchor(self) -> str:
-        return "end" if self.x > SVG_WIDTH - 190 else "start"
+        return "end" if self.x > SVG_WIDTH - 230 else "start"
 
     @property
     def title(self) -> str:
@@ -247,11 +248,12 @@ def _radius(value: Decimal, largest: Decimal) -> float:
 
 
 def _label(opportunity: Opportunity, show_account: bool) -> str:
-    text = opportunity.title
+    def shorten(text: str, limit: int) -> str:
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    text = shorten(opportunity.title, LABEL_CHARS)
     if show_account:
-        text = f"{opportunity.customer.name}: {text}"
-    if len(text) > LABEL_CHARS:
-        text = text[: LABEL_CHARS - 1].rstrip() + "…"
+        text = f"{shorten(opportunity.customer.name, ACCOUNT_CHARS)}: {text}"
     return f"{text} · {opportunity.probability}%"
 
 
