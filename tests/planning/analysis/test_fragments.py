@@ -54,7 +54,9 @@ def test_three_fragments_render_in_four_queries(
     assert queries == 4
     assert html.count('id="needs"') == html.count('id="criteria"') == html.count('id="challenge"')
     assert "Add an expectation or concern" in html
-    assert "?next=/accounts/1/opportunities/1/" in html
+    # Forms come back to the including page, at the section they were opened from.
+    assert "?next=/accounts/1/opportunities/1/%23needs" in html
+    assert "?next=/accounts/1/opportunities/1/%23challenge" in html
 
 
 def test_viewers_get_the_same_content_without_controls(world: WorkspaceWorld, deal: Deal) -> None:
