@@ -1,0 +1,1 @@
+"""KAMP opportunities: records, CABS, value proposition, value drivers, contributors, tasks."""
