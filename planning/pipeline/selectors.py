@@ -76,12 +76,14 @@ PLOT_LEFT = 16
 PLOT_RIGHT = 560  # 24 months; the "24+" zone runs from here to the edge.
 BEYOND_X = 596
 LANE_HEIGHT = 36
+TOP_PADDING = 6  # room above the first lane so the largest mark is not cut
 AXIS_HEIGHT = 46
 MIN_RADIUS = 5.0
 MAX_RADIUS = 15.0
-LABEL_CHARS = 24
+LABEL_CHARS = 34  # one account: the title alone
+LABEL_CHARS_WITH_ACCOUNT = 24
 ACCOUNT_CHARS = 14
-CHAR_WIDTH = 7.8  # average width of a 15-unit label character, to keep lanes apart
+CHAR_WIDTH = 8.4  # average width of a 15-unit label character, to keep lanes apart
 
 
 def qualified_q() -> Q:
@@ -156,8 +158,15 @@ class MatrixMark:
         return self.x - self.radius - 4 if self.label_anchor == "end" else self.x + self.radius + 4
 
     @property
+    def label_width(self) -> float:
+        return len(self.label) * CHAR_WIDTH
+
+    @property
     def label_anchor(self) -> str:
-        return "end" if self.x > SVG_WIDTH - 230 else "start"
+        """Right of the mark while the label fits before the edge, else left of it."""
+        fits_right = self.x + self.radius + 4 + self.label_width <= SVG_WIDTH
+        fits_left = self.x - self.radius - 4 - self.label_width >= 0
+        return "end" if not fits_right and fits_left else "start"
 
     @property
     def title(self) -> str:
@@ -251,7 +260,7 @@ def _label(opportunity: Opportunity, show_account: bool) -> str:
     def shorten(text: str, limit: int) -> str:
         return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
-    text = shorten(opportunity.title, LABEL_CHARS)
+    text = shorten(opportunity.title, LABEL_CHARS_WITH_ACCOUNT if show_account else LABEL_CHARS)
     if show_account:
         text = f"{shorten(opportunity.customer.name, ACCOUNT_CHARS)}: {text}"
     return f"{text} · {opportunity.probability}%"
@@ -271,7 +280,7 @@ def _place_in_lanes(marks: list[MatrixMark]) -> int:
     """Greedy lanes so no two marks or labels overlap; returns the number of lanes."""
     lane_ends: list[float] = []
     for mark in sorted(marks, key=lambda m: (m.x, -float(m.opportunity.value))):
-        width = len(mark.label) * CHAR_WIDTH + 8
+        width = mark.label_width + 8
         if mark.label_anchor == "end":
             start, end = mark.x - mark.radius - width, mark.x + mark.radius
         else:
@@ -331,9 +340,9 @@ def prioritization_matrix(
         quadrant.marks.sort(key=lambda m: (m.opportunity.expected_close, m.opportunity.pk))
         quadrant.undated.sort(key=lambda m: (-m.opportunity.value, m.opportunity.pk))
         lanes = _place_in_lanes(quadrant.marks)
-        quadrant.height = max(lanes, 1) * LANE_HEIGHT + AXIS_HEIGHT
+        quadrant.height = TOP_PADDING + max(lanes, 1) * LANE_HEIGHT + AXIS_HEIGHT
         for mark in quadrant.marks:
-            mark.y = LANE_HEIGHT / 2 + mark.lane * LANE_HEIGHT + 2
+            mark.y = TOP_PADDING + LANE_HEIGHT / 2 + mark.lane * LANE_HEIGHT
 
     def span(start: int, end: float) -> tuple[float, float]:
         left = timeline_x(start)

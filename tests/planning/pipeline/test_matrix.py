@@ -83,7 +83,9 @@ def test_marks_at_the_same_date_go_to_separate_lanes(book: Book) -> None:
         book.add(book.borealis, f"Same {i}", expected_close=TODAY + datetime.timedelta(days=90))
     quadrant = _matrix(book).quadrants[1]
     assert sorted(m.lane for m in quadrant.marks) == [0, 1, 2]
-    assert quadrant.height == 3 * selectors.LANE_HEIGHT + selectors.AXIS_HEIGHT
+    assert quadrant.height == (
+        selectors.TOP_PADDING + 3 * selectors.LANE_HEIGHT + selectors.AXIS_HEIGHT
+    )
     assert len({m.y for m in quadrant.marks}) == 3
 
 
@@ -127,3 +129,17 @@ def test_quadrants_match_the_model_mapping() -> None:
     from planning.models import PRIORITY_QUADRANTS
 
     assert {str(k): v for k, v in PRIORITY_QUADRANTS.items()} == selectors.QUADRANT_OF_STATE
+
+
+def test_labels_stay_inside_the_timeline(book: Book) -> None:
+    book.add(
+        book.borealis, "Near the end " * 3, expected_close=TODAY + datetime.timedelta(days=690)
+    )
+    book.add(book.borealis, "Early", expected_close=TODAY + datetime.timedelta(days=30))
+    for mark in _matrix(book).quadrants[1].marks:
+        if mark.label_anchor == "start":
+            assert mark.label_x + mark.label_width <= selectors.SVG_WIDTH
+        else:
+            assert mark.label_x - mark.label_width >= 0
+        assert mark.y - mark.radius >= 0
+    assert _mark(_matrix(book), "Early").label_anchor == "start"
