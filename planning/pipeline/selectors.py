@@ -33,6 +33,7 @@ from accounts.models import Customer, CustomerStatus
 from kam.workspaces.models import Workspace
 from planning.models import OPEN_STATES, Opportunity, OpportunityState
 from planning.models.opportunities import OpportunityTask, TaskStatus
+from planning.opportunities.selectors import PipelineRow, pipeline_rows
 from selling_center.models import BuyingStage
 
 #: Months the timeline spans; later closes sit at the edge marked "24+".
@@ -164,9 +165,28 @@ class MatrixMark:
     @property
     def label_anchor(self) -> str:
         """Right of the mark while the label fits before the edge, else left of it."""
-        fits_right = self.x + self.radius + 4 + self.label_width <= SVG_WIDTH
-        fits_left = self.x - self.radius - 4 - self.label_width >= 0
-        return "end" if not fits_right and fits_left else "start"
+        if self.room_right >= self.label_width:
+            return "start"
+        if self.room_left >= self.label_width:
+            return "end"
+        return "start" if self.room_right >= self.room_left else "end"
+
+    @property
+    def room_right(self) -> float:
+        return SVG_WIDTH - (self.x + self.radius + 4)
+
+    @property
+    def room_left(self) -> float:
+        return self.x - self.radius - 4
+
+    def fit_label(self) -> None:
+        """Shorten the title part when the label fits on neither side; keep the probability."""
+        room = max(self.room_left, self.room_right)
+        if self.label_width <= room:
+            return
+        head, sep, tail = self.label.rpartition(" · ")
+        keep = max(int(room / CHAR_WIDTH) - len(sep + tail) - 1, 4)
+        self.label = head[:keep].rstrip() + "…" + sep + tail
 
     @property
     def title(self) -> str:
@@ -332,6 +352,7 @@ def prioritization_matrix(
             label=("Overdue · " if overdue else "") + _label(opportunity, show_account),
         )
         mark._today = today
+        mark.fit_label()
         (quadrant.marks if months is not None else quadrant.undated).append(mark)
         quadrant.total_value += opportunity.value
         quadrant.weighted_value += opportunity.value * opportunity.probability / 100
@@ -387,6 +408,18 @@ SORTS: dict[str, tuple[str, ...]] = {
     "-stage": ("-buying_stage", "expected_close", "pk"),
 }
 DEFAULT_SORT = "close"
+#: The "Sort by" choices of the page, in the order offered.
+SORT_CHOICES: tuple[tuple[str, str], ...] = (
+    ("close", "Close, soonest"),
+    ("-close", "Close, latest"),
+    ("-value", "Value, largest"),
+    ("-weighted", "Weighted, largest"),
+    ("-probability", "Probability, highest"),
+    ("quadrant", "Quadrant, I to IV"),
+    ("stage", "Buying stage"),
+    ("account", "Account, A to Z"),
+    ("title", "Title, A to Z"),
+)
 #: The quadrant sort must follow I-IV, not the alphabet of the state names.
 _QUADRANT_ORDER = {state: index for index, (_c, state, _t, _h) in enumerate(QUADRANTS)}
 
@@ -453,16 +486,22 @@ class Breakdown:
 @dataclass
 class Pipeline:
     filters: PipelineFilters
-    opportunities: list[Opportunity]
+    rows: list[PipelineRow]
+    """Rows of ``templates/planning/opportunities/_pipeline_table.html`` (H2's fragment)."""
     count: int
     total_value: Decimal
     weighted_value: Decimal
     by_quadrant: list[Breakdown]
     by_stage: list[Breakdown]
+    by_account: list[Breakdown]
     kams: list[Any]
     accounts: list[Customer]
     any_open: bool
     """Whether the workspace has any open opportunity at all (for the empty state)."""
+
+    @property
+    def opportunities(self) -> list[Opportunity]:
+        return [row.opportunity for row in self.rows]
 
 
 def pipeline_queryset(*, workspace: Workspace, filters: PipelineFilters) -> QuerySet[Opportunity]:
@@ -492,19 +531,23 @@ def pipeline_queryset(*, workspace: Workspace, filters: PipelineFilters) -> Quer
 def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
     """The cross-account pipeline page: rows, totals, breakdowns and filter choices.
 
-    Seven queries whatever the number of opportunities: rows, their open tasks,
-    totals, the two breakdowns, the KAMs, the accounts (plus one "any at all" when
-    the filtered list is empty).
+    Eight queries whatever the number of opportunities: rows, their open tasks,
+    totals, the three breakdowns, the key accounts with their KAMs (plus one
+    "any at all" when the filtered list is empty).
     """
     filtered = pipeline_queryset(workspace=workspace, filters=filters)
-    rows = list(
-        filtered.select_related("customer", "customer__owner", "owner")
+    # H2's row builder joins customer and owner; the open tasks ride along for the matrix.
+    rows = pipeline_rows(
+        filtered.select_related("customer__owner")
         .prefetch_related(open_tasks_prefetch())
         .order_by(*SORTS[filters.sort])
     )
     if filters.sort.lstrip("-") == "quadrant":
         rows.sort(
-            key=lambda o: (_QUADRANT_ORDER[o.state], o.expected_close or datetime.date.max),
+            key=lambda r: (
+                _QUADRANT_ORDER[r.opportunity.state],
+                r.opportunity.expected_close or datetime.date.max,
+            ),
             reverse=filters.sort.startswith("-"),
         )
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=22, decimal_places=2))
@@ -514,7 +557,7 @@ def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
         weighted=Coalesce(Sum("weighted_value"), zero),
     )
 
-    def grouped(by: str) -> dict[str, dict[str, Any]]:
+    def grouped(by: str) -> dict[Any, dict[str, Any]]:
         return {
             row[by]: row
             for row in filtered.order_by()
@@ -526,7 +569,7 @@ def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
             )
         }
 
-    def breakdown(groups: dict[str, dict[str, Any]], group: str, key: str, label: str) -> Breakdown:
+    def breakdown(groups: dict[Any, dict[str, Any]], group: Any, key: str, label: str) -> Breakdown:
         row = groups.get(group, {})
         return Breakdown(
             key=key,
@@ -545,6 +588,8 @@ def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
     if "" in stages:
         by_stage.append(breakdown(stages, "", "none", "No stage set"))
 
+    accounts = grouped("customer_id")
+
     key_accounts = list(
         Customer.objects.filter(workspace=workspace, status=CustomerStatus.KEY_ACCOUNT)
         .select_related("owner")
@@ -561,14 +606,20 @@ def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
             customer__status=CustomerStatus.KEY_ACCOUNT,
         ).exists()
     )
+    by_account = [
+        breakdown(accounts, customer.pk, str(customer.pk), customer.name)
+        for customer in key_accounts
+        if customer.pk in accounts
+    ]
     return Pipeline(
         filters=filters,
-        opportunities=rows,
+        rows=rows,
         count=totals["count"],
         total_value=totals["value"],
         weighted_value=totals["weighted"],
         by_quadrant=by_quadrant,
         by_stage=[b for b in by_stage if b.count],
+        by_account=by_account,
         kams=kams,
         accounts=key_accounts,
         any_open=any_open,

@@ -72,41 +72,9 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             "currency": currency,
             "stages": BuyingStage.choices,
             "quadrants": selectors.QUADRANTS,
-            "view": "matrix" if request.GET.get("view") == "matrix" else "list",
-            "columns": _sortable_columns(filters),
+            "sort_choices": selectors.SORT_CHOICES,
         },
     )
-
-
-def _sortable_columns(filters: selectors.PipelineFilters) -> list[dict[str, object]]:
-    """Header links: a click sorts by the column, a second click reverses it."""
-    columns = (
-        ("account", "Account", False),
-        ("title", "Opportunity", False),
-        ("quadrant", "Quadrant", False),
-        ("stage", "Buying stage", False),
-        ("value", "Value", True),
-        ("probability", "Probability", True),
-        ("weighted", "Weighted", True),
-        ("close", "Expected close", False),
-    )
-    result: list[dict[str, object]] = []
-    for key, label, numeric in columns:
-        current = filters.sort.lstrip("-") == key
-        descending = filters.sort.startswith("-")
-        # Numbers read best largest first; names and dates from the start.
-        first = f"-{key}" if numeric else key
-        target = (key if descending else f"-{key}") if current else first
-        result.append(
-            {
-                "key": key,
-                "label": label,
-                "numeric": numeric,
-                "query": filters.query(sort=target if target != selectors.DEFAULT_SORT else ""),
-                "aria_sort": ("descending" if descending else "ascending") if current else "",
-            }
-        )
-    return result
 
 
 def _csv(queryset, filters: selectors.PipelineFilters) -> HttpResponse:  # type: ignore[no-untyped-def]

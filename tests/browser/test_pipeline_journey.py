@@ -123,7 +123,7 @@ def test_filter_the_pipeline_and_open_the_account_matrix(
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = open_page("/opportunities/", user=world.a.user("kam"), width=1400, height=900)
     expect(page.get_by_role("heading", name="Pipeline", exact=True)).to_be_visible()
-    rows = page.locator("table.pipeline-table tbody tr")
+    rows = page.locator(".pipeline-list tbody tr")
     expect(rows).to_have_count(10)
     page.screenshot(path=str(SHOTS / "pipeline-light.png"), full_page=True)
 
@@ -146,8 +146,13 @@ def test_filter_the_pipeline_and_open_the_account_matrix(
     page.get_by_role("link", name="Mine").click()
     expect(rows).to_have_count(7)
 
-    # Open Borealis' prioritization matrix from its row.
-    page.locator("table.pipeline-table").get_by_role("link", name="Borealis Steel").first.click()
+    # Sort by value from the keyboard-usable form: the largest deal comes first.
+    page.get_by_label("Sort by").select_option("-value")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows.first).to_contain_text("Digital twin of the compressor house")
+
+    # Open Borealis' prioritization matrix from the breakdown by account.
+    page.get_by_role("link", name="Prioritization matrix of Borealis Steel").click()
     expect(page.get_by_role("heading", name="Prioritization matrix")).to_be_visible()
     for code in ("I", "II", "III", "IV"):
         expect(page.locator(f'[data-quadrant="{code}"]')).to_be_visible()

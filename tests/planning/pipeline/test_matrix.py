@@ -143,3 +143,23 @@ def test_labels_stay_inside_the_timeline(book: Book) -> None:
             assert mark.label_x - mark.label_width >= 0
         assert mark.y - mark.radius >= 0
     assert _mark(_matrix(book), "Early").label_anchor == "start"
+
+
+def test_a_label_too_long_for_either_side_is_shortened_but_keeps_the_probability(
+    book: Book,
+) -> None:
+    book.add(
+        book.borealis,
+        "Compressed-air network with a very long name",
+        probability=15,
+        expected_close=TODAY + datetime.timedelta(days=380),
+    )
+    from kam.tenancy.context import workspace_context
+
+    with workspace_context(book.workspace):
+        opportunities = list(selectors.matrix_opportunities(workspace=book.workspace))
+    matrix = selectors.prioritization_matrix(opportunities, today=TODAY, show_account=True)
+    mark = _mark(matrix, "Compressed-air network with a very long name")
+    assert mark.label.endswith("… · 15%")
+    room = mark.room_right if mark.label_anchor == "start" else mark.room_left
+    assert mark.label_width <= room

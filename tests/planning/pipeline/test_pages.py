@@ -17,13 +17,15 @@ from tests.planning.pipeline.conftest import QUALIFIED, Book, client_for, fill
 pytestmark = pytest.mark.django_db
 
 
-def _ids(html: str) -> set[str]:
+def _ids(html: str) -> list[str]:
+    """Opportunity ids in the list, in order (H2's pipeline table links each one)."""
     import re
 
-    table = html.split('class="table pipeline-table"', 1)
-    if len(table) < 2:
-        return set()
-    return set(re.findall(r'<tr data-opportunity="(\d+)"', table[1].split("</table>", 1)[0]))
+    parts = html.split('<div class="pipeline-list">', 1)
+    if len(parts) < 2:
+        return []
+    table = parts[1].split("</table>", 1)[0]
+    return re.findall(r'href="/accounts/\d+/opportunities/(\d+)/"', table)
 
 
 def test_empty_pipeline_says_what_to_do(world: WorkspaceWorld, book: Book) -> None:
@@ -41,7 +43,7 @@ def test_pipeline_lists_open_opportunities_of_key_accounts_only(
     # world.a.customer is not a key account: its opportunity stays out.
     page = client_for(world).get(reverse("pipeline"))
     ids = _ids(page.content.decode())
-    assert ids == {str(open_one.pk)}
+    assert ids == [str(open_one.pk)]
     assert str(won.pk) not in ids and str(lost.pk) not in ids
     html = page.content.decode()
     assert 'data-total="weighted">40,000' in html
@@ -64,7 +66,7 @@ def test_filters_by_kam_quadrant_qualification_stage_and_account(
     url = reverse("pipeline")
 
     def ids(**params: object) -> set[str]:
-        return _ids(client.get(url, params).content.decode())
+        return set(_ids(client.get(url, params).content.decode()))
 
     assert ids() == {str(a.pk), str(b.pk), str(c.pk)}
     assert ids(kam=book.kam.pk) == {str(a.pk), str(b.pk)}
@@ -93,15 +95,48 @@ def test_mine_is_one_click_and_empty_filter_result_says_so(
     assert "Clear filters" in mine
 
 
-def test_sorting_by_value_and_reversing(world: WorkspaceWorld, book: Book) -> None:
-    small = book.add(book.borealis, "Small", value=Decimal(10))
-    big = book.add(book.acme, "Big", value=Decimal(1000))
+def test_sorting_by_value_quadrant_and_close(world: WorkspaceWorld, book: Book) -> None:
+    small = book.add(
+        book.borealis,
+        "Small",
+        value=Decimal(10),
+        state=OpportunityState.LONG_TERM,
+        expected_close=datetime.date(2026, 3, 1),
+    )
+    big = book.add(
+        book.acme,
+        "Big",
+        value=Decimal(1000),
+        state=OpportunityState.DELAYED,
+        expected_close=datetime.date(2027, 3, 1),
+    )
+    early = book.add(
+        book.acme,
+        "Early",
+        value=Decimal(500),
+        state=OpportunityState.EARLY_STAGE,
+        expected_close=datetime.date(2026, 9, 1),
+    )
     client = client_for(world)
+
+    def order(sort: str) -> list[str]:
+        return _ids(client.get(reverse("pipeline"), {"sort": sort}).content.decode())
+
+    assert order("-value") == [str(big.pk), str(early.pk), str(small.pk)]
+    assert order("close") == [str(small.pk), str(early.pk), str(big.pk)]
+    assert order("-close") == [str(big.pk), str(early.pk), str(small.pk)]
+    # I-IV order, not the alphabet of the state names.
+    assert order("quadrant") == [str(early.pk), str(big.pk), str(small.pk)]
     html = client.get(reverse("pipeline"), {"sort": "-value"}).content.decode()
-    assert html.index(f'data-opportunity="{big.pk}"') < html.index(f'data-opportunity="{small.pk}"')
-    html = client.get(reverse("pipeline"), {"sort": "value"}).content.decode()
-    assert html.index(f'data-opportunity="{small.pk}"') < html.index(f'data-opportunity="{big.pk}"')
-    assert 'aria-sort="ascending"' in html
+    assert '<option value="-value" selected>' in html
+
+
+def test_by_account_breakdown_links_each_account_matrix(world: WorkspaceWorld, book: Book) -> None:
+    book.add(book.borealis, "A", value=Decimal(100))
+    book.add(book.borealis, "B", value=Decimal(50))
+    html = client_for(world).get(reverse("pipeline")).content.decode()
+    assert reverse("account-priorities", kwargs={"customer_id": book.borealis.pk}) in html
+    assert reverse("account-priorities", kwargs={"customer_id": book.acme.pk}) not in html
 
 
 def test_quadrant_and_stage_breakdowns_add_up(world: WorkspaceWorld, book: Book) -> None:
