@@ -108,3 +108,48 @@ def test_the_analyses_are_there_to_explore(demo_output: str) -> None:
 def test_the_demo_reports_what_planning_built(demo_output: str) -> None:
     line = next(x for x in demo_output.splitlines() if "planning" in x and "Nordhavn" in x)
     assert "5 accounts" in line and "priority" in line and "opportunities" in line
+
+
+def _snapshot() -> list[tuple[object, ...]]:
+    rows: list[tuple[object, ...]] = list(
+        Opportunity.objects.order_by("customer__name", "title", "state", "value").values_list(
+            "customer__name", "title", "state", "value", "probability", "expected_close"
+        )
+    )
+    rows += list(
+        CriticalSuccessFactor.objects.order_by("customer__name", "position").values_list(
+            "customer__name", "title", "owner__name"
+        )
+    )
+    return rows
+
+
+def test_the_same_seed_builds_the_same_plans(demo_output: str) -> None:
+    import datetime
+
+    from django.contrib.auth.models import User
+
+    from kam.management.demo import DemoWorkspace
+    from planning import demo as planning_demo
+
+    main = Workspace.objects.get(slug="nordhavn")
+    with workspace_context(main):
+        first = _snapshot()
+        assert first
+        # Wipe the planning data and build it again from the same accounts and seed.
+        Opportunity.objects.all().delete()
+        OpenSpace.objects.all().delete()
+        CriticalSuccessFactor.objects.all().delete()
+        users = {u.username: u for u in User.objects.filter(memberships__workspace=main)}
+        planning_demo.build(
+            DemoWorkspace(
+                workspace=main,
+                users=users,
+                key_account_owners=(users["kam"], users["kam2"]),
+                customer_count=50,
+                seed=2,
+                period_end=datetime.date.today(),
+                is_main=True,
+            )
+        )
+        assert _snapshot() == first
