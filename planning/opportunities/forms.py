@@ -201,7 +201,8 @@ class CabsForm(_VersionedForm):
             self.fields[name] = forms.BooleanField(required=False, label=label)
             self.fields[f"{name}_evidence"] = forms.CharField(
                 required=False,
-                label=f"Evidence: {label.lower()}",
+                label="Evidence",
+                label_suffix="",
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text=hint.replace("Say ", "Write ", 1),
             )

@@ -34,6 +34,7 @@ from planning.models import (
     TaskStatus,
     ValueDriver,
 )
+from planning.opportunities import formula
 from planning.opportunities.services import CABS_CHECKPOINTS, opportunity_warnings
 
 ZERO = Decimal("0")
@@ -279,9 +280,16 @@ def value_proposition_context(opportunity: Opportunity) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class DriverRow:
+    driver: ValueDriver
+    #: "wafers_per_month = 2000; yield_gain = 0.03", as the inputs box takes them.
+    inputs_shown: str
+
+
 @dataclass
 class ValueDriversSection:
-    drivers: list[ValueDriver]
+    drivers: list[DriverRow]
     #: Totals by unit: drivers in different units are not added together.
     totals: list[tuple[str, Decimal]] = field(default_factory=list)
 
@@ -297,7 +305,11 @@ def value_drivers_context(opportunity: Opportunity) -> dict[str, Any]:
     for driver in drivers:
         if driver.result is not None:
             totals[driver.unit] = totals.get(driver.unit, ZERO) + driver.result
-    return {"value_drivers": ValueDriversSection(drivers=drivers, totals=list(totals.items()))}
+    rows = [
+        DriverRow(d, formula.format_inputs_text(d.inputs or {}).replace("\n", "; "))
+        for d in drivers
+    ]
+    return {"value_drivers": ValueDriversSection(drivers=rows, totals=list(totals.items()))}
 
 
 @dataclass(frozen=True)
