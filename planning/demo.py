@@ -54,6 +54,7 @@ from planning.models import (
     StakeholderNeed,
 )
 from planning.models.opportunities import TaskStatus, ValueDriver, VulnerabilityStrategy
+from planning.opportunities.formula import evaluate
 from selling_center.models import BuyingStage, SellingCenterMember, SellingRole
 from selling_center.selectors import is_customer_executive
 
@@ -658,9 +659,9 @@ def _analyses(
 def _value_drivers(
     opportunity: Opportunity, people: list[Stakeholder], rng: random.Random
 ) -> list[ValueDriver]:
-    """One or two quantified drivers; results computed here as the service would."""
+    """One or two quantified drivers, e.g. the wafer example, with their results."""
     owner = rng.choice(people)
-    options = [
+    options: list[tuple[str, str, dict[str, float], str]] = [
         (
             "Higher wafer yield",
             "wafers_per_month * 12 * price_per_wafer * yield_gain",
@@ -682,11 +683,8 @@ def _value_drivers(
     ]
     drivers = []
     for name, formula, inputs, unit in rng.sample(options, k=rng.randint(1, 2)):
-        result = 1.0
-        for value in inputs.values():
-            result *= float(value)
-        if "12" in formula:
-            result *= 12
+        # The same safe evaluator the pages and the API use (no eval).
+        result = evaluate(formula, inputs)
         drivers.append(
             ValueDriver(
                 workspace=opportunity.workspace,
@@ -695,7 +693,7 @@ def _value_drivers(
                 metric_owner=owner,
                 formula=formula,
                 inputs=inputs,
-                result=Decimal(f"{result:.2f}"),
+                result=result,
                 unit=unit,
             )
         )
