@@ -10,7 +10,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path, reverse
+from django.urls import reverse
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
@@ -29,18 +29,6 @@ from tests.planning.open_space.test_services import (
 )
 
 pytestmark = pytest.mark.django_db
-
-# The CSF routes as planning/open_space_urls.py includes them; listed first here so
-# these tests do not depend on that file's progress (the same views either way).
-urlpatterns = [
-    path("accounts/", include("planning.open_space.csf_urls")),
-    path("", include("kam.urls")),
-]
-
-
-@pytest.fixture(autouse=True)
-def _urls(settings: object) -> None:
-    settings.ROOT_URLCONF = __name__  # type: ignore[attr-defined]
 
 
 @pytest.fixture
