@@ -264,3 +264,16 @@ def test_pipeline_is_the_current_nav_item(world: WorkspaceWorld, book: Book) -> 
     assert nav is not None
     current = re.findall(r'<a [^>]*aria-current="page"[^>]*>([^<]+)</a>', nav.group(0))
     assert current == ["Pipeline"]
+
+
+def test_account_without_open_opportunities_says_what_to_do(
+    world: WorkspaceWorld, book: Book
+) -> None:
+    book.add(book.borealis, "Won already", state=OpportunityState.WON)
+    html = (
+        client_for(world)
+        .get(reverse("account-priorities", kwargs={"customer_id": book.borealis.pk}))
+        .content.decode()
+    )
+    assert "No open opportunities at this account yet" in html
+    assert "Won already" not in html
