@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
@@ -53,6 +54,16 @@ def workspace_people(workspace: Workspace) -> Any:
         ._default_manager.filter(memberships__workspace=workspace, is_active=True)
         .order_by("first_name", "last_name", "username")
     )
+
+
+class _CellChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.column.label} in {obj.segment}"
+
+
+class _StakeholderChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.title})" if obj.title else str(obj.name)
 
 
 class AmountField(forms.CharField):
@@ -137,7 +148,7 @@ class OpportunityForm(_VersionedForm):
         empty_label="— nobody yet —",
         help_text="Who on our side drives this opportunity.",
     )
-    open_space_cell = forms.ModelChoiceField(
+    open_space_cell = _CellChoice(
         queryset=None,
         required=False,
         empty_label="— none —",
@@ -159,21 +170,24 @@ class OpportunityForm(_VersionedForm):
         help_text="Which stakeholders to win, which of our people to mobilise.",
     )
 
-    def __init__(self, *args: Any, workspace: Workspace, customer: Customer, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        workspace: Workspace,
+        customer: Customer,
+        linked_cell_id: int | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         owner_field: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[assignment]
         owner_field.queryset = workspace_people(workspace)
         cell_field: forms.ModelChoiceField = self.fields["open_space_cell"]  # type: ignore[assignment]
         # Only cells worth linking: those with an estimated potential, of this account.
         cell_field.queryset = (
-            OpenSpaceCell.objects.filter(
-                workspace=workspace, open_space__customer=customer, potential__isnull=False
-            )
+            OpenSpaceCell.objects.filter(workspace=workspace, open_space__customer=customer)
+            .filter(Q(potential__isnull=False) | Q(pk=linked_cell_id))
             .select_related("segment", "column__offering")
             .order_by("segment__position", "column__position", "pk")
-        )
-        cell_field.label_from_instance = (  # type: ignore[method-assign]
-            lambda cell: f"{cell.column.label} in {cell.segment}"
         )
 
     def service_fields(self) -> dict[str, Any]:
@@ -252,7 +266,7 @@ class ValueDriverForm(_VersionedForm):
         max_length=200,
         help_text="What creates the value for the customer, e.g. “Higher wafer yield”.",
     )
-    metric_owner = forms.ModelChoiceField(
+    metric_owner = _StakeholderChoice(
         queryset=None,
         required=False,
         empty_label="— nobody named —",

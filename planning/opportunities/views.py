@@ -84,7 +84,7 @@ def _shown(field: forms.Field, value: Any) -> str:
         return "—"
     if isinstance(field, forms.ModelChoiceField):
         pk = getattr(value, "pk", value)
-        for choice_value, label in field.choices:
+        for choice_value, label in getattr(field, "choices", []):
             if str(getattr(choice_value, "value", choice_value)) == str(pk):
                 return str(label)
         return str(value)
@@ -261,8 +261,12 @@ def opportunity_edit(request: HttpRequest, customer_id: int, opportunity_id: int
     customer, opportunity = _opportunity(request, customer_id, opportunity_id)
     workspace = request.workspace  # type: ignore[attr-defined]
     conflict = None
+    linked = opportunity.open_space_cell_id
+    form: forms.Form
     if request.method == "POST":
-        form = opp_forms.OpportunityForm(request.POST, workspace=workspace, customer=customer)
+        form = opp_forms.OpportunityForm(
+            request.POST, workspace=workspace, customer=customer, linked_cell_id=linked
+        )
         if form.is_valid():
             try:
                 services.opportunity_update(
@@ -283,6 +287,7 @@ def opportunity_edit(request: HttpRequest, customer_id: int, opportunity_id: int
         form = opp_forms.OpportunityForm(
             workspace=workspace,
             customer=customer,
+            linked_cell_id=linked,
             initial=opp_forms.opportunity_initial(opportunity),
         )
     return _form_page(
@@ -330,6 +335,7 @@ def _opportunity_conflict(
             data,
             workspace=request.workspace,  # type: ignore[attr-defined]
             customer=customer,
+            linked_cell_id=opportunity.open_space_cell_id,
         )
     )
     fresh = build(retry)

@@ -378,3 +378,75 @@ def test_edit_and_delete_opportunity(world: WorkspaceWorld, account: Account) ->
     assert gone.status_code == 302
     with workspace_context(account.workspace):
         assert not Opportunity.objects.filter(pk=account.opportunity.pk).exists()
+
+
+def test_contributor_edit_refused_when_someone_changed_it(
+    world: WorkspaceWorld, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        row = OpportunityContributor.objects.create(
+            opportunity=account.opportunity, member=account.expert, contribution="Expert"
+        )
+    client = client_for(world)
+    url = _url("opportunity-contributor-edit", account, opportunity_contributor_id=row.pk)
+    opened = client.get(url).content.decode()
+    assert 'name="expected_contribution" value="Expert"' in opened
+    started_from = {
+        "expected_member": str(account.expert.pk),
+        "expected_contribution": "Expert",
+        "expected_until": "",
+    }
+    first = client.post(
+        url, {"member": account.expert.pk, "contribution": "Lead expert", **started_from}
+    )
+    assert first.status_code == 302
+    stale = client.post(
+        url, {"member": account.expert.pk, "contribution": "Reviewer", **started_from}
+    )
+    assert stale.status_code == 409
+    html = unescape(stale.content.decode())
+    assert "Lead expert" in html and "Reviewer" in html
+    with workspace_context(account.workspace):
+        assert OpportunityContributor.objects.get(pk=row.pk).contribution == "Lead expert"
+    again = client.post(
+        url,
+        {
+            "member": account.expert.pk,
+            "contribution": "Reviewer",
+            **started_from,
+            "expected_contribution": "Lead expert",
+        },
+    )
+    assert again.status_code == 302
+
+
+def test_value_driver_stale_edit_shows_both_and_keeps_input(
+    world: WorkspaceWorld, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        driver = ValueDriver.objects.create(
+            opportunity=account.opportunity, driver="Yield", formula="a * 2", inputs={"a": 3}
+        )
+    client = client_for(world)
+    url = _url("opportunity-value-driver-edit", account, value_driver_id=driver.pk)
+    form = client.get(url).content.decode()
+    assert "a = 3" in form and 'value="a * 2"' in form
+    data = {"version": 1, "driver": "Yield", "inputs": "a = 3", "formula": "a * 3", "unit": ""}
+    assert client.post(url, data).status_code == 302
+    stale = client.post(url, {**data, "formula": "a * 4"})
+    assert stale.status_code == 409
+    html = unescape(stale.content.decode())
+    assert 'value="a * 4"' in html and "a * 3" in html
+    with workspace_context(account.workspace):
+        assert ValueDriver.objects.get(pk=driver.pk).result == Decimal("9.00")
+
+
+def test_edit_keeps_a_linked_cell_without_potential(
+    world: WorkspaceWorld, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        Opportunity.objects.filter(pk=account.opportunity.pk).update(
+            open_space_cell=account.sold_cell
+        )
+    html = client_for(world).get(_url("account-opportunity-edit", account)).content.decode()
+    assert f'<option value="{account.sold_cell.pk}" selected>' in html
