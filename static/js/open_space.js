@@ -536,7 +536,8 @@
     hideConflict();
     if (button.getAttribute("data-conflict") === "mine") {
       // Resend over their version: a deliberate choice made after seeing their value.
-      current.td.setAttribute("data-version", String(current.data.cells[0].version));
+      // Their value becomes what an undo goes back to.
+      renderCell(current.td, current.data.cells[0]);
       saveCell(current.td, current.changes, current.options);
     } else {
       applyAnswer(current.data, false);

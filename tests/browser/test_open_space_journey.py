@@ -208,3 +208,69 @@ def test_large_matrix_in_both_themes(
     page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
     page.keyboard.press("1")
     page.screenshot(path=str(screenshot_dir / "open-space-40x20-plain.png"))
+
+
+def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
+    open_page: Callable[..., Any], transactional_db: None
+) -> None:
+    from planning.models import Opportunity
+    from planning.open_space import services
+
+    with transaction.atomic():
+        world = build_world()
+        customer, open_space, segs, cols = build_matrix(world.a, 3, 3, name="Conflict Mining")
+    workspace = world.a.workspace
+    page = open_page(f"/accounts/{customer.pk}/open-space/", user=world.a.user("kam"))
+    target = page.locator(f"#c{segs[1].pk}-{cols[1].pk}")  # open, no row yet
+    target.click()
+    page.keyboard.type("500")
+    page.keyboard.press("Enter")
+    expect(page.locator("#os-status")).to_contain_text("Saved")
+    # A colleague saves the same cell meanwhile.
+    with workspace_context(workspace):
+        services.save_cell(
+            open_space=open_space,
+            segment_id=segs[1].pk,
+            column_id=cols[1].pk,
+            changes={"potential": "900"},
+            expected_version=1,
+            user=world.a.user("admin"),
+        )
+    target.click()
+    page.keyboard.type("700")
+    page.keyboard.press("Enter")
+    box = page.locator("#os-conflict")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("Potential: theirs 900.00 EUR, yours 700")
+    box.get_by_role("button", name="Keep mine").click()
+    expect(box).to_be_hidden()
+    expect(page.locator("#os-status")).to_contain_text("Saved:")
+    expect(target.locator(".os-potential")).to_have_text("+700")
+
+    def potential() -> Decimal | None:
+        with workspace_context(workspace):
+            cell = OpenSpaceCell.objects.get(segment=segs[1], column=cols[1])
+            return cell.potential
+
+    assert potential() == Decimal("700")
+    page.locator("#os-matrix").focus()
+    page.keyboard.press("Control+z")
+    expect(page.locator("#os-status")).to_contain_text("Undone")
+    expect(target.locator(".os-potential")).to_have_text("+900")
+    assert potential() == Decimal("900")
+    page.keyboard.press("Control+y")
+    expect(page.locator("#os-status")).to_contain_text("Redone")
+    expect(target.locator(".os-potential")).to_have_text("+700")
+    assert potential() == Decimal("700")
+
+    # An open cell without a row yet becomes a push opportunity in one step.
+    fresh = page.locator(f"#c{segs[2].pk}-{cols[0].pk}")
+    fresh.click()
+    create = page.get_by_role("button", name="Create opportunity")
+    expect(create).to_be_visible()
+    create.click()
+    page.wait_for_url("**/opportunities/**")
+    with workspace_context(workspace):
+        opportunity = Opportunity.objects.get(customer=customer)
+        assert opportunity.open_space_cell is not None
+        assert opportunity.open_space_cell.segment_id == segs[2].pk
