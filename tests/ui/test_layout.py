@@ -62,6 +62,7 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
                 "Overview",
                 "My accounts",
                 "Portfolio",
+                "Pipeline",
                 "Selection",
                 "Reviews",
                 "Members",
@@ -75,6 +76,7 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
                 "Overview",
                 "My accounts",
                 "Portfolio",
+                "Pipeline",
                 "Selection",
                 "Reviews",
                 "API tokens",
@@ -87,6 +89,7 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
                 "Overview",
                 "My accounts",
                 "Portfolio",
+                "Pipeline",
                 "Selection",
                 "Reviews",
                 "API tokens",
@@ -95,9 +98,17 @@ def test_htmx_and_csrf_header_are_wired(client: Client, world: WorkspaceWorld) -
         ),
         (
             Role.MEMBER,
-            ["Overview", "My accounts", "Selection", "Reviews", "API tokens", "API docs"],
+            [
+                "Overview",
+                "My accounts",
+                "Pipeline",
+                "Selection",
+                "Reviews",
+                "API tokens",
+                "API docs",
+            ],
         ),
-        (Role.VIEWER, ["Overview", "My accounts", "Selection", "Reviews", "API docs"]),
+        (Role.VIEWER, ["Overview", "My accounts", "Pipeline", "Selection", "Reviews", "API docs"]),
     ],
 )
 def test_navigation_follows_the_role(
