@@ -61,6 +61,11 @@ urlpatterns: list[URLPattern] = [
         name="opportunity-task-edit",
     ),
     path(
+        f"{_ONE}/tasks/<int:opportunity_task_id>/status/",
+        views.task_status,
+        name="opportunity-task-status",
+    ),
+    path(
         f"{_ONE}/tasks/<int:opportunity_task_id>/delete/",
         views.task_delete,
         name="opportunity-task-delete",

@@ -831,3 +831,34 @@ def contributor_delete(
     services.contributor_delete(workspace=request.workspace, contributor=row)  # type: ignore[attr-defined]
     messages.success(request, f"{name} no longer contributes to this opportunity.")
     return redirect(_detail_url(opportunity, "contributors"))
+
+
+@require_POST
+@workspace_view(Capability.EDIT_ACCOUNTS)
+def task_status(
+    request: HttpRequest, customer_id: int, opportunity_id: int, opportunity_task_id: int
+) -> HttpResponse:
+    """Mark a task done or open again in one click (refused if it changed meanwhile)."""
+    _, opportunity = _opportunity(request, customer_id, opportunity_id)
+    task = _row(request, OpportunityTask, opportunity, opportunity_task_id)
+    version = request.POST.get("version", "")
+    status = request.POST.get("status", "")
+    try:
+        services.task_update(
+            workspace=request.workspace,  # type: ignore[attr-defined]
+            task=task,
+            expected_version=int(version) if version.isdigit() else 0,
+            status=status,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except VersionConflict:
+        messages.error(
+            request,
+            f"The task “{task.title}” was changed by someone else meanwhile; nothing was saved."
+            " Look at it again below.",
+        )
+    else:
+        done = task.status == "done"
+        messages.success(request, f"The task “{task.title}” is {'done' if done else 'open again'}.")
+    return redirect(_detail_url(opportunity, "tasks"))

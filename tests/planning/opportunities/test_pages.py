@@ -450,3 +450,23 @@ def test_edit_keeps_a_linked_cell_without_potential(
         )
     html = client_for(world).get(_url("account-opportunity-edit", account)).content.decode()
     assert f'<option value="{account.sold_cell.pk}" selected>' in html
+
+
+def test_task_done_in_one_click_and_stale_click_refused(
+    world: WorkspaceWorld, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        task = OpportunityTask.objects.create(
+            opportunity=account.opportunity, title="Call Ines", due_date=datetime.date(2020, 1, 1)
+        )
+    client = client_for(world)
+    url = _url("opportunity-task-status", account, opportunity_task_id=task.pk)
+    page = client.get(_url("account-opportunity", account)).content.decode()
+    assert url in page and "1 overdue" in page and 'badge-danger">overdue' in page
+    done = client.post(url, {"version": 1, "status": "done"}, follow=True)
+    assert "is done" in unescape(done.content.decode())
+    assert 'badge-danger">overdue' not in done.content.decode()
+    stale = client.post(url, {"version": 1, "status": "open"}, follow=True)
+    assert "changed by someone else" in unescape(stale.content.decode())
+    with workspace_context(account.workspace):
+        assert OpportunityTask.objects.get(pk=task.pk).status == "done"
