@@ -327,13 +327,11 @@ def refresh_upv(*, workspace_id: int) -> int:
     cannot call planning (the dependency points one way); a job or the figures
     run calls this instead. Unchanged values write nothing and mark nothing.
     """
-    from accounts.models import Customer as CustomerModel
-
     changed = 0
     for open_space in OpenSpace.objects.filter(workspace_id=workspace_id).select_related(
         "customer", "workspace"
     ):
-        before = CustomerModel.objects.filter(pk=open_space.customer_id).values_list(
+        before = Customer.objects.filter(pk=open_space.customer_id).values_list(
             "upv_open_space", flat=True
         )[0]
         total = feed_upv(open_space).total
@@ -479,7 +477,7 @@ def paste_block(
                     values[(segment.pk, column.pk)] = parse_amount(raw)
                 else:
                     values[(segment.pk, column.pk)] = _text(
-                        raw, limit=120, label="The competitor", where=where
+                        raw, limit=120, label="the competitor", where="this cell"
                     )
             except ValueError as error:
                 reason = str(error)

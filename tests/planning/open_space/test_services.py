@@ -638,3 +638,14 @@ def test_refresh_upv_follows_new_sales_lines(world: WorkspaceWorld) -> None:
         customer = Customer.objects.get(pk=open_space.customer_id)
         assert customer.upv_open_space == Decimal("6750000.00")
         assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 0
+
+
+def test_paste_of_too_long_competitors_names_the_cell_once(world: WorkspaceWorld) -> None:
+    with workspace_context(world.a.workspace):
+        open_space = oil_field_open_space(world.a)
+        with pytest.raises(ValidationError) as error:
+            _paste(open_space, "Europe", "Drilling", [["x" * 130]], field="competitor")
+    assert error.value.message_dict["rows"] == [
+        "Row 1 of the paste (International > Europe), column 1 (Drilling): the competitor of"
+        " this cell is 130 characters long; keep it to 120."
+    ]
