@@ -507,7 +507,15 @@ def cell_save(request: HttpRequest, customer_id: int) -> JsonResponse:
     except ValidationError as error:
         return _bad_request(error)
     matrix = open_space_matrix(open_space)
-    return JsonResponse(_answer(matrix, [(segment_id, column_id)]))
+    extra: dict[str, Any] = {}
+    if "success_factor" in changes:
+        # The factors' aligned-cell counts move with the alignment: re-render them too.
+        extra["csf_html"] = render_to_string(
+            "planning/open_space/_success_factors.html",
+            {"customer": customer, **success_factors_context(customer)},
+            request=request,
+        )
+    return JsonResponse(_answer(matrix, [(segment_id, column_id)], **extra))
 
 
 def parse_clipboard(text: str) -> list[list[str]]:

@@ -417,6 +417,12 @@
         summary.outerHTML = data.upv_html;
       }
     }
+    if (data.csf_html) {
+      var factors = document.querySelector(".success-factors");
+      if (factors) {
+        factors.outerHTML = data.csf_html;
+      }
+    }
     if (selected) {
       updatePanel(selected);
     }

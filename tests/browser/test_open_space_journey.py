@@ -9,6 +9,7 @@ the UPV follow. A second test screenshots a 40 x 20 matrix in both themes.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -129,6 +130,7 @@ def test_kam_fills_an_open_space_from_the_keyboard_and_by_pasting(
     panel.get_by_label("Critical success factor").select_option(label="Grow offshore output")
     panel.get_by_role("button", name="Save cell").click()
     expect(page.locator("[data-priority-count]")).to_have_text("1")
+    expect(page.locator(".success-factors")).to_contain_text("1 aligned cell")
 
     # Paste a 3 x 2 block at Africa x Evaluation (Excel: tabs, CRLF, trailing newline).
     matrix.focus()
@@ -208,6 +210,19 @@ def test_large_matrix_in_both_themes(
     page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
     page.keyboard.press("1")
     page.screenshot(path=str(screenshot_dir / "open-space-40x20-plain.png"))
+    page.locator("#layout summary").click()
+    page.locator("#layout").screenshot(path=str(screenshot_dir / "open-space-layout.png"))
+    # A viewer gets the same matrix, read-only; digits switch the view even in the matrix.
+    viewer = open_page(
+        f"/accounts/{customer.pk}/open-space/", user=world.a.user("viewer"), width=1440
+    )
+    viewer.locator("#os-matrix").focus()
+    viewer.keyboard.press("ArrowRight")
+    viewer.keyboard.press("2")
+    expect(viewer.locator("#os-matrix")).to_have_attribute("data-view", "enhanced")
+    viewer.keyboard.press("Delete")
+    expect(viewer.locator(".os-editor")).to_have_count(0)
+    viewer.screenshot(path=str(screenshot_dir / "open-space-viewer.png"))
 
 
 def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
@@ -223,6 +238,16 @@ def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
     page = open_page(f"/accounts/{customer.pk}/open-space/", user=world.a.user("kam"))
     target = page.locator(f"#c{segs[1].pk}-{cols[1].pk}")  # open, no row yet
     target.click()
+    # Text in a number cell: refused, the typed text stays in the cell with the message.
+    page.keyboard.type("lots")
+    page.keyboard.press("Enter")
+    expect(target).to_have_class(re.compile(r"\bis-error\b"))
+    expect(target.locator(".os-potential")).to_have_text("+lots")
+    expect(page.locator("#os-status")).to_contain_text("'lots' is not a number")
+    target.click()
+    page.keyboard.press("Enter")
+    expect(page.locator(".os-editor")).to_have_value("lots")
+    page.keyboard.press("Control+a")
     page.keyboard.type("500")
     page.keyboard.press("Enter")
     expect(page.locator("#os-status")).to_contain_text("Saved")

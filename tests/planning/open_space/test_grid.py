@@ -146,6 +146,23 @@ def test_another_accounts_csf_is_refused_by_name(world: WorkspaceWorld) -> None:
     )
     assert response.status_code == 400
     assert "belongs to another account (Borealis Steel)" in response.json()["message"]
+    with workspace_context(world.a.workspace):
+        own = CriticalSuccessFactor.objects.get(customer=customer)
+    response = _save(
+        client_for(world.a),
+        customer,
+        {
+            "segment": segs[0].pk,
+            "column": cols[0].pk,
+            "version": 0,
+            "changes": {"success_factor": str(own.pk)},
+        },
+    )
+    assert response.status_code == 200
+    data = response.json()
+    assert data["cells"][0]["csf_title"] == "Cut downtime"
+    assert "is-aligned" in data["cells"][0]["classes"]
+    assert "aligned cell" in data["csf_html"]
 
 
 def test_malformed_requests_answer_400(world: WorkspaceWorld) -> None:
