@@ -353,3 +353,59 @@ def test_workspace_b_ids_answer_404(
     assert api.delete(f"/api/v1/{resource}/{pk}/").status_code == 404
     listed = api.get(f"/api/v1/{resource}/")
     assert pk not in [row["id"] for row in listed.data["results"]]
+
+
+def test_notes_need_if_match_and_deleting_the_open_space_resets_upv(
+    api: APIClient, oil: OpenSpace
+) -> None:
+    url = f"/api/v1/open-spaces/{oil.pk}/"
+    etag = api.get(url)["ETag"]
+    assert api.patch(url, {"notes": "Review in May"}, format="json").status_code == 428
+    changed = api.patch(url, {"notes": "Review in May"}, format="json", headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.data["notes"] == "Review in May"
+    stale = api.patch(url, {"notes": "x"}, format="json", headers={"If-Match": etag})
+    assert stale.status_code == 412 and stale.data["current"]["notes"] == "Review in May"
+    with workspace_context(oil.workspace):
+        assert Customer.objects.get(pk=oil.customer_id).upv_open_space == Decimal("9750000.00")
+    assert api.delete(url).status_code == 204
+    with workspace_context(oil.workspace):
+        assert Customer.objects.get(pk=oil.customer_id).upv_open_space is None
+        assert not OpenSpaceCell.objects.filter(open_space_id=oil.pk).exists()
+
+
+def test_matrix_and_cell_list_queries_do_not_grow_with_the_matrix(
+    api: APIClient, world: WorkspaceWorld
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.planning.open_space.test_services import build_open_space
+
+    def measure(rows: int, columns: int) -> tuple[int, int]:
+        with workspace_context(world.a.workspace):
+            open_space = build_open_space(
+                world.a,
+                customer=Customer.objects.create(external_id=f"q{rows}", name=f"Q {rows}"),
+                rows=[(f"R{r % 3}", f"Site {r}") for r in range(rows)],
+                columns=[(f"BU {c % 2}", [f"Offer {rows}-{c}"]) for c in range(columns)],
+            )
+            segments = list(open_space.segments.all())
+            OpenSpaceCell.objects.bulk_create(
+                OpenSpaceCell(
+                    workspace=world.a.workspace,
+                    open_space=open_space,
+                    segment=s,
+                    column=c,
+                    potential=Decimal(5),
+                )
+                for s in segments
+                for c in open_space.columns.all()
+            )
+        with CaptureQueriesContext(connection) as matrix_queries:
+            assert api.get(f"/api/v1/open-spaces/{open_space.pk}/").status_code == 200
+        with CaptureQueriesContext(connection) as list_queries:
+            listed = api.get("/api/v1/open-space-cells/", {"open_space": open_space.pk})
+            assert listed.status_code == 200
+        return len(matrix_queries), len(list_queries)
+
+    assert measure(3, 3) == measure(20, 10)
