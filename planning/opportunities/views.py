@@ -401,10 +401,36 @@ def _section_edit(
     title: str,
     template_form: str,
     done: Callable[[Opportunity], str],
+    fragment: str,
+    section_context: Callable[[Opportunity], dict[str, Any]],
+    form_key: str,
 ) -> HttpResponse:
     customer, opportunity = _opportunity(request, customer_id, opportunity_id)
     workspace = request.workspace  # type: ignore[attr-defined]
     conflict = None
+    # With htmx the section answers with its own fragment, swapped in place (always 200:
+    # htmx does not swap error responses); without JavaScript the page flow below applies.
+    in_place = bool(getattr(request, "htmx", False)) and request.method == "POST"
+
+    def section(form: forms.Form, notice: str = "") -> HttpResponse:
+        shown = selectors.opportunity_for_page(
+            workspace=workspace, customer=customer, opportunity_id=opportunity.pk
+        )
+        if shown is None:
+            raise Http404("The opportunity was deleted meanwhile.")
+        return render(
+            request,
+            fragment,
+            {
+                "customer": customer,
+                "opportunity": shown,
+                **section_context(shown),
+                form_key: form,
+                "section_notice": notice,
+                "section_conflict": conflict,
+            },
+        )
+
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
@@ -422,8 +448,12 @@ def _section_edit(
                     request, customer, opportunity, form, form_class=form_class, initial=initial
                 )
             else:
+                if in_place:
+                    return section(form_class(initial=initial(opportunity)), done(opportunity))
                 messages.success(request, done(opportunity))
                 return redirect(_detail_url(opportunity, anchor))
+        if in_place:
+            return section(form)
     else:
         form = form_class(initial=initial(opportunity))
     return _form_page(
@@ -463,6 +493,9 @@ def cabs_edit(request: HttpRequest, customer_id: int, opportunity_id: int) -> Ht
         title="CABS qualification",
         template_form="planning/opportunities/_cabs_fields.html",
         done=_cabs_done,
+        fragment="planning/opportunities/_cabs.html",
+        section_context=selectors.cabs_context,
+        form_key="cabs_form",
     )
 
 
@@ -480,6 +513,9 @@ def value_proposition_edit(
         title="Value-proposition checklist",
         template_form="planning/opportunities/_vp_fields.html",
         done=_vp_done,
+        fragment="planning/opportunities/_value_proposition.html",
+        section_context=selectors.value_proposition_context,
+        form_key="vp_form",
     )
 
 

@@ -63,7 +63,7 @@ def test_kam_creates_qualifies_and_quantifies_an_opportunity(
     expect(page.get_by_role("heading", name="Furnace 3 relining")).to_be_visible()
     expect(page.locator("#cabs")).to_contain_text("Not qualified: 0 of 4")
 
-    # A tick without evidence is refused with its reason, the tick kept.
+    # A tick without evidence is refused with its reason, the tick kept (in place, by htmx).
     page.locator("#id_compelling_reason").check()
     page.get_by_role("button", name="Save CABS").click()
     expect(page.get_by_text("Say what shows the customer has a compelling reason.")).to_be_visible()
@@ -72,7 +72,8 @@ def test_kam_creates_qualifies_and_quantifies_an_opportunity(
     for name, evidence in CABS.items():
         page.locator(f"#id_{name}").check()
         page.locator(f"#id_{name}_evidence").fill(evidence)
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save CABS").click()
+    expect(page.locator("#cabs")).to_contain_text("all four checkpoints hold")
     expect(page.locator("#cabs")).to_contain_text("Qualified")
     expect(page.locator('[data-qualified="yes"]')).to_be_visible()
 

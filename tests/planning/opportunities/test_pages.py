@@ -470,3 +470,30 @@ def test_task_done_in_one_click_and_stale_click_refused(
     assert "changed by someone else" in unescape(stale.content.decode())
     with workspace_context(account.workspace):
         assert OpportunityTask.objects.get(pk=task.pk).status == "done"
+
+
+def test_cabs_saves_in_place_with_htmx(world: WorkspaceWorld, account: Account) -> None:
+    client = client_for(world)
+    url = _url("account-opportunity-cabs", account)
+    refused = client.post(url, {"version": 1, "compelling_reason": "on"}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200  # htmx swaps only successful answers
+    html = unescape(refused.content.decode())
+    assert 'id="cabs"' in html
+    assert "<html" not in html
+    assert "Say what shows the customer has a compelling reason." in html
+    saved = client.post(
+        url,
+        {"version": 1, "budget_availability": "on", "budget_availability_evidence": "Capex ok"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = unescape(saved.content.decode())
+    assert "CABS saved: 1 of 4 checkpoints hold" in html
+    assert 'name="version" value="2"' in html
+    stale = client.post(
+        url,
+        {"version": 1, "compelling_reason": "on", "compelling_reason_evidence": "Audit"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = unescape(stale.content.decode())
+    assert "Someone else saved a change here" in html
+    assert "Audit" in html and "Capex ok" in html
