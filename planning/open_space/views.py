@@ -631,7 +631,22 @@ def _layout_change(
     open_space = _open_space(customer)
     try:
         result = change(open_space)
-    except VersionConflict:
+    except VersionConflict as conflict:
+        # Refused, never merged: show the current layout, keep what was typed, and carry
+        # the current version so that sending it again is a deliberate second choice.
+        if failed_item is not None:
+            kind, item_id, values = failed_item
+            failed = (kind, item_id, values, STALE_LAYOUT)
+            return _render_page(request, customer, failed=failed, status=409)
+        if bound:
+            current = str(conflict.instance.version)  # type: ignore[attr-defined]
+            for form in bound.values():
+                data = form.data.copy()
+                data[form.add_prefix("layout_version")] = current
+                form.data = data
+                form.full_clean()
+                form.add_error(None, STALE_LAYOUT)
+            return _render_page(request, customer, bound=bound, status=409)
         messages.error(request, STALE_LAYOUT)
         return redirect(_page_url(customer, "layout"))
     except ValidationError as error:

@@ -397,3 +397,45 @@ def test_empty_matrix_says_what_to_add(world: WorkspaceWorld) -> None:
     assert "The matrix needs rows and columns" in html
     assert re.search(r'<details class="[^"]*os-layout" id="layout" open', html)
     assert 'data-suggest="Foundry"' in html  # suggested as a row
+
+
+def test_a_new_row_on_a_stale_layout_keeps_what_was_typed(world: WorkspaceWorld) -> None:
+    customer, open_space, *_ = build_matrix(world.a, 2, 2)
+    seen = _version(world, open_space)
+    with workspace_context(world.a.workspace):
+        services.add_segment(open_space, name="Added meanwhile", expected_open_space_version=seen)
+    client = client_for(world.a)
+    typed = {
+        "row-name": "My new site",
+        "row-group": "Region 9",
+        "row-sales_segment": "",
+        "row-layout_version": seen,
+    }
+    response = client.post(_layout_url("open-space-segment-add", customer), typed)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed the rows or columns" in html
+    assert 'value="My new site"' in html and "Added meanwhile" in html
+    current = _version(world, open_space)
+    assert f'name="row-layout_version" value="{current}"' in html
+    # Sending it again (now knowingly) adds the row.
+    again = client.post(
+        _layout_url("open-space-segment-add", customer),
+        {**typed, "row-layout_version": current},
+    )
+    assert again.status_code == 302
+    with workspace_context(world.a.workspace):
+        assert OpenSpaceSegment.objects.filter(name="My new site").exists()
+
+
+def test_another_accounts_row_answers_404(world: WorkspaceWorld) -> None:
+    customer, open_space, *_ = build_matrix(world.a, 2, 2)
+    _, _, other_segs, other_cols = build_matrix(world.a, 2, 2, name="Acme Mining")
+    client = client_for(world.a)
+    edit = _layout_url("open-space-segment-edit", customer, open_space_segment_id=other_segs[0].pk)
+    response = client.post(edit, {"name": "x", "layout_version": open_space.version})
+    assert response.status_code == 404
+    remove = _layout_url(
+        "open-space-column-remove", customer, open_space_column_id=other_cols[0].pk
+    )
+    assert client.get(remove).status_code == 404
