@@ -397,3 +397,23 @@ def task_initial(row: OpportunityTask) -> dict[str, Any]:
         "status": row.status,
         "version": row.version,
     }
+
+
+def section_forms(
+    opportunity: Opportunity, *, workspace: Workspace, can_edit: bool
+) -> dict[str, Any]:
+    """Unbound forms of the editable sections, under the names the fragments read.
+
+    Empty for people who may only read: the fragments then show the checklists
+    without forms. The account plan includes the fragments with this context too.
+    """
+    if not can_edit:
+        return {}
+    customer = opportunity.customer
+    return {
+        "cabs_form": CabsForm(initial=cabs_initial(opportunity)),
+        "vp_form": ValuePropositionForm(initial=vp_initial(opportunity)),
+        "driver_form": ValueDriverForm(workspace=workspace, customer=customer),
+        "contributor_form": ContributorForm(workspace=workspace, customer=customer),
+        "task_form": TaskForm(workspace=workspace),
+    }

@@ -189,19 +189,12 @@ def opportunity_list(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 def section_forms(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
-    """Unbound forms of the editable sections (empty for people who may only read)."""
     membership = getattr(request, "membership", None)
-    if not capabilities_of(membership.role if membership else None)["edit_accounts"]:
-        return {}
-    workspace = request.workspace  # type: ignore[attr-defined]
-    customer = opportunity.customer
-    return {
-        "cabs_form": opp_forms.CabsForm(initial=opp_forms.cabs_initial(opportunity)),
-        "vp_form": opp_forms.ValuePropositionForm(initial=opp_forms.vp_initial(opportunity)),
-        "driver_form": opp_forms.ValueDriverForm(workspace=workspace, customer=customer),
-        "contributor_form": opp_forms.ContributorForm(workspace=workspace, customer=customer),
-        "task_form": opp_forms.TaskForm(workspace=workspace),
-    }
+    return opp_forms.section_forms(
+        opportunity,
+        workspace=request.workspace,  # type: ignore[attr-defined]
+        can_edit=capabilities_of(membership.role if membership else None)["edit_accounts"],
+    )
 
 
 @workspace_view(Capability.VIEW)
