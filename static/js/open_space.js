@@ -873,6 +873,16 @@
     pasteText(text);
   });
 
+  // Ctrl/Cmd+C outside editing copies the selected cell's value, as a spreadsheet would.
+  table.addEventListener("copy", function (event) {
+    if (editor || !selected || !event.clipboardData) {
+      return;
+    }
+    event.clipboardData.setData("text/plain", valueOf(selected, editField()));
+    event.preventDefault();
+    say("Copied " + cellName(selected) + ".");
+  });
+
   function showErrors(title, errors) {
     errorsBox.querySelector("[data-errors-title]").textContent = title;
     var list = errorsBox.querySelector("[data-errors-list]");
