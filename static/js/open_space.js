@@ -185,6 +185,12 @@
     }
   });
 
+  // Layout forms send you back to #layout: open the section they came from.
+  var layout = document.getElementById("layout");
+  if (layout && window.location.hash === "#layout") {
+    layout.open = true;
+  }
+
   if (!table) {
     return; // empty matrix: nothing more to drive
   }
