@@ -12,8 +12,10 @@ potentials, CSF alignment, competitors, a co-creation column), signs a KAM in
 and renders the Open Space page of each through Django's test client, the full
 request: middleware, matrix selector, template. Prints the median render time,
 the number of queries and the HTML size per size, and the 40 x 20 / 5 x 5 time
-ratio. The query count must be the same for both sizes (the test suite asserts
-it); the time grows with the 32 times as many cells, which the ratio shows.
+ratio; then the same for one autosave of a cell (the JSON endpoint the grid
+posts to: save, UPV feed, totals and UPV fragment in the answer). Query counts
+must be the same for both sizes (the test suite asserts it); the time grows with
+the 32 times as many cells, which the ratios show.
 No timed asserts: figures are for reading.
 """
 
@@ -46,6 +48,42 @@ from django.test.utils import (  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 SIZES = ((5, 5), (40, 20))
+
+
+def time_saves(client: Client, tenant: object, rows: int, columns: int, repeat: int) -> float:
+    """Median time of one autosave (POST JSON): save, UPV feed, totals, UPV fragment."""
+    import json
+
+    from tests.planning.open_space.test_page import build_matrix
+
+    customer, _, segments, cols = build_matrix(tenant, rows, columns, name=f"Save {rows}x{columns}")
+    url = reverse("open-space-cell-save", kwargs={"customer_id": customer.pk})
+    version = 0
+    times = []
+    queries_per_save = 0
+    for attempt in range(repeat + 1):
+        body = {
+            "segment": segments[1].pk,
+            "column": cols[0].pk,
+            "version": version,
+            "changes": {"potential": str(1000 + attempt)},
+        }
+        reset_queries()
+        start = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data=json.dumps(body), content_type="application/json")
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200, response.content
+        version = response.json()["cells"][0]["version"]
+        if attempt:  # the first one creates the cell's row
+            times.append(elapsed)
+            queries_per_save = len(queries)
+    median = statistics.median(times)
+    print(
+        f"{rows:>2} x {columns:<2} cell save: median {median * 1000:7.1f} ms over {repeat} saves,"
+        f" {queries_per_save} queries"
+    )
+    return median
 
 
 def main() -> None:
@@ -85,6 +123,10 @@ def main() -> None:
                 f"{len(queries)} queries, {len(response.content) / 1024:6.1f} KiB HTML"
             )
         print(f"ratio 40 x 20 / 5 x 5: {results[1] / results[0]:.1f}x (32x the cells)")
+        saves = [
+            time_saves(client, world.a, rows, columns, options.repeat) for rows, columns in SIZES
+        ]
+        print(f"ratio of cell saves 40 x 20 / 5 x 5: {saves[1] / saves[0]:.1f}x")
         print(f"database: {connection.vendor}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

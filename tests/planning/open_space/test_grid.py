@@ -321,3 +321,23 @@ def test_a_cell_of_another_account_is_refused(world: WorkspaceWorld) -> None:
     assert _cell(world, other_segs[0], other_cols[0]) is None or (
         _cell(world, other_segs[0], other_cols[0]).potential != Decimal("5")
     )
+
+
+def test_save_query_count_does_not_grow_with_the_matrix(world: WorkspaceWorld) -> None:
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.a)
+    counts = []
+    for rows, columns in ((5, 5), (40, 20)):
+        customer, _, segs, cols = build_matrix(world.a, rows, columns, name=f"M{rows}")
+        body = {"segment": segs[1].pk, "column": cols[0].pk, "version": 0}
+        _save(client, customer, {**body, "changes": {"potential": "1"}})  # warm up
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            response = _save(
+                client, customer, {**body, "version": 1, "changes": {"potential": "2"}}
+            )
+        assert response.status_code == 200, response.content
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
