@@ -288,6 +288,24 @@ def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
     expect(target.locator(".os-potential")).to_have_text("+700")
     assert potential() == Decimal("700")
 
+    # Esc while typing cancels; Home / End / Tab move as in a spreadsheet.
+    target.click()
+    page.keyboard.type("9")
+    expect(page.locator(".os-editor")).to_have_value("9")
+    page.keyboard.press("Escape")
+    expect(page.locator(".os-editor")).to_have_count(0)
+    expect(target.locator(".os-potential")).to_have_text("+700")
+    selected = page.locator("td.is-selected")
+    page.keyboard.press("Home")
+    expect(selected).to_have_id(f"c{segs[1].pk}-{cols[0].pk}")
+    page.keyboard.press("End")
+    expect(selected).to_have_id(f"c{segs[1].pk}-{cols[-1].pk}")
+    page.keyboard.press("Tab")
+    expect(selected).to_have_id(f"c{segs[2].pk}-{cols[0].pk}")
+    page.keyboard.press("Shift+Tab")
+    expect(selected).to_have_id(f"c{segs[1].pk}-{cols[-1].pk}")
+    assert potential() == Decimal("700")
+
     # An open cell without a row yet becomes a push opportunity in one step.
     fresh = page.locator(f"#c{segs[2].pk}-{cols[0].pk}")
     fresh.click()
