@@ -12,7 +12,7 @@
  * - Views: plain / enhanced / priority, buttons or keys 1 2 3 (outside editing),
  *   remembered in localStorage and reflected in the URL (?view=).
  * - Keyboard: arrows, Tab, Shift+Tab, Enter, Home, End, PageUp/PageDown move;
- *   a printable key starts editing with it; F2 or Enter edits; Enter/Tab commit
+ *   a digit (or - + . ,) starts editing with it; F2 or Enter edits; Enter/Tab commit
  *   and move; Esc cancels (outside editing: leaves the matrix); Delete clears.
  * - Every commit autosaves (POST JSON, CSRF header, the cell's version); the
  *   answer carries the saved cell, the totals and the UPV summary.
@@ -723,8 +723,10 @@
         }
         break;
       default:
-        if (k.length === 1 && editable) {
-          startEdit(k);
+        // Only what can begin an amount starts editing: other letters stay page
+        // shortcuts (t for the projector theme, ? for the list of keys).
+        if (k.length === 1 && editable && /^[0-9.,+\- ]$/.test(k)) {
+          startEdit(k === " " ? "" : k);
           break;
         }
         if (!editable && ["1", "2", "3"].indexOf(k) !== -1) {

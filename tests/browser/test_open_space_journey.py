@@ -203,11 +203,15 @@ def test_large_matrix_in_both_themes(
     page.keyboard.press("End")
     expect(page.locator("td.is-selected")).to_have_count(1)
     page.screenshot(path=str(screenshot_dir / "open-space-40x20-light.png"))
-    page.evaluate("document.documentElement.setAttribute('data-theme', 'projector')")
+    # "t" switches to the projector theme even in the matrix (letters do not start editing).
+    page.keyboard.press("t")
+    expect(page.locator("html")).to_have_attribute("data-theme", "projector")
+    expect(page.locator(".os-editor")).to_have_count(0)
     page.keyboard.press("Escape")
     page.keyboard.press("3")
     page.screenshot(path=str(screenshot_dir / "open-space-40x20-projector.png"))
-    page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
+    page.keyboard.press("t")
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
     page.keyboard.press("1")
     page.screenshot(path=str(screenshot_dir / "open-space-40x20-plain.png"))
     page.locator("#layout summary").click()
@@ -239,6 +243,7 @@ def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
     target = page.locator(f"#c{segs[1].pk}-{cols[1].pk}")  # open, no row yet
     target.click()
     # Text in a number cell: refused, the typed text stays in the cell with the message.
+    page.keyboard.press("F2")
     page.keyboard.type("lots")
     page.keyboard.press("Enter")
     expect(target).to_have_class(re.compile(r"\bis-error\b"))
