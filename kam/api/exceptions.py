@@ -28,10 +28,12 @@ def _protected_detail(error: ProtectedError) -> str:
     counts: Counter[Any] = Counter(obj._meta for obj in error.protected_objects)
     if not counts:
         return "This object is still in use and cannot be deleted."
-    parts = [
+    # Sorted: the collector's order depends on relation discovery, not on anything
+    # the reader cares about, and a stable message is easier to search for.
+    parts = sorted(
         f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
         for meta, count in counts.items()
-    ]
+    )
     return f"It is still used by {' and '.join(parts)}; remove or reassign those first."
 
 

@@ -156,7 +156,7 @@ def test_offering_in_use_cannot_be_deleted(
     response = token_client(world.a, "admin").delete(f"/api/v1/offerings/{world.a.offering.pk}/")
 
     assert response.status_code == 409
-    assert "still used by 1 sales line and 1 open space column" in response.json()["detail"]
+    assert "still used by 1 open space column and 1 sales line" in response.json()["detail"]
     with workspace_context(world.a.workspace):
         assert Offering.objects.filter(pk=world.a.offering.pk).exists()
 
