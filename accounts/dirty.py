@@ -60,14 +60,40 @@ SCORE_INPUT_FIELDS: frozenset[str] = frozenset(
 def request_scores_recompute_on_commit(
     *, workspace: Workspace | int, requested_by: AbstractBaseUser | None = None
 ) -> None:
-    """Ask the debouncer for a scores run once the current transaction commits."""
+    """Ask the debouncer for a scores run once the current transaction commits.
+
+    One transaction asks once per workspace: a bulk change (an import, the demo,
+    a pasted block that touches many accounts) would otherwise queue one
+    request per call, and without a broker (eager tasks) each of them runs the
+    whole workspace's recompute in turn.
+    """
     workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    if _already_requested_in_this_transaction(workspace_id):
+        return
     transaction.on_commit(
         functools.partial(request_run, workspace_id, SCORES.name, requested_by=requested_by),
         # A broker hiccup must not break the edit that was already committed;
         # the customers stay dirty and the next change (or the periodic
         # re-dispatch of queued jobs) picks them up.
         robust=True,
+    )
+
+
+def _already_requested_in_this_transaction(workspace_id: int) -> bool:
+    """A scores request for ``workspace_id`` is already waiting for this commit.
+
+    Safe with savepoints: a callback registered in a savepoint that rolls back
+    leaves the list with it, so a later call in the surviving transaction
+    registers a fresh one.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return False
+    return any(
+        isinstance(callback, functools.partial)
+        and callback.func is request_run
+        and callback.args == (workspace_id, SCORES.name)
+        for _savepoints, callback, _robust in connection.run_on_commit
     )
 
 

@@ -279,7 +279,7 @@ def build(demo: DemoWorkspace) -> str:
     for model, rows in children.items():
         model.objects.bulk_create(rows)  # type: ignore[attr-defined]
 
-    upv = _feed_upv(workspace, accounts)
+    upv = _feed_upv(accounts)
     priority = sum(
         1 for c in cells if c.success_factor_id and not c.competitor and c.potential is not None
     )
@@ -291,28 +291,18 @@ def build(demo: DemoWorkspace) -> str:
     )
 
 
-def _feed_upv(workspace: Any, accounts: list[_Account]) -> Decimal:
-    """Store each matrix's UPV on its account and ask for ONE scores recompute.
+def _feed_upv(accounts: list[_Account]) -> Decimal:
+    """Store each matrix's UPV on its account; the scores pick it up in one recompute.
 
-    ``planning.open_space.services.feed_upv`` does the same per account, but each
-    call queues its own recompute on commit; without a broker (the embedded
-    demo) every one of them runs the whole workspace's scores in turn (about
-    2 s each for 3,000 customers). Same arithmetic (``open_space_matrix``), same
-    rounding, one mark: the demo stays fast and the scores still pick up the UPV.
+    ``feed_upv`` marks each account dirty; all of it happens in the demo's one
+    transaction, which asks for a single scores run on commit.
     """
-    from accounts.dirty import mark_customers_dirty
-    from accounts.upv import UPV_PLACES
-    from planning.open_space.selectors import open_space_matrix
+    from planning.open_space.services import feed_upv
 
     total = Decimal(0)
     for account in accounts:
         assert account.open_space is not None
-        upv = open_space_matrix(account.open_space).upv.total.quantize(UPV_PLACES)
-        Customer.objects.filter(workspace=workspace, pk=account.customer.pk).update(
-            upv_open_space=upv, updated_at=timezone.now()
-        )
-        total += upv
-    mark_customers_dirty(workspace=workspace, customer_ids=[a.customer.pk for a in accounts])
+        total += feed_upv(account.open_space).total
     return total
 
 
@@ -354,9 +344,11 @@ def _segments(account: _Account, real: list[str], rng: random.Random) -> list[Op
 def _columns(
     account: _Account, catalog: list[Offering], bought: set[int], rng: random.Random
 ) -> list[OpenSpaceColumn]:
-    """8 to 12 catalog columns (all it buys, then others) by business unit, plus co-creation."""
+    """All it buys, then one to three offerings it buys nowhere (cross-sell), plus co-creation."""
     assert account.open_space is not None
-    target = rng.randint(8, min(12, max(8, len(catalog))))
+    # At least eight catalog columns, and always some it does not buy at all:
+    # without them the matrix would show no cross-sell, only up-sell.
+    target = min(len(catalog), max(8, len(bought) + rng.randint(1, 3)))
     chosen = [o for o in catalog if o.pk in bought]
     others = [o for o in catalog if o.pk not in bought]
     rng.shuffle(others)

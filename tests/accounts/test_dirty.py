@@ -53,11 +53,29 @@ def test_marks_only_the_named_customers_and_asks_for_one_run_after_commit(
     assert _dirty(calm.a) == {"a-C1"}
     # Nothing runs before the commit; the callbacks ask the debouncer.
     assert _score_jobs(calm.a) == 0
-    assert len(callbacks) == 2
+    # Two marks in one transaction: one request for the commit.
+    assert len(callbacks) == 1
     for callback in callbacks:
         callback()
-    # Two requests before the run started: one job.
     assert _score_jobs(calm.a) == 1
+
+
+def test_a_request_lost_with_a_rolled_back_savepoint_is_made_again(
+    calm: WorkspaceWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert calm.a.customer and calm.b.customer
+    with workspace_context(calm.a.workspace):
+        with django_capture_on_commit_callbacks() as callbacks:
+            try:
+                with transaction.atomic():
+                    mark_customers_dirty(workspace=calm.a.workspace)
+                    raise RuntimeError("the edit fails")
+            except RuntimeError:
+                pass
+            mark_customers_dirty(workspace=calm.a.workspace, customer_ids=[calm.a.customer.pk])
+            # Another workspace's request is its own.
+            mark_customers_dirty(workspace=calm.b.workspace, customer_ids=[calm.b.customer.pk])
+    assert len(callbacks) == 2
 
 
 def test_none_marks_every_customer_of_the_workspace_and_none_of_another(
