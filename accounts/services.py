@@ -17,6 +17,7 @@ from django.db.models import Model
 
 from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty
 from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
+from accounts.signals import sales_lines_changed
 from accounts.valuation_settings import check_customer_inputs
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
@@ -200,6 +201,9 @@ def sales_line_create(*, workspace: Workspace, **fields: Any) -> SalesLine:
     # One debounced "scores" job per change: it also recomputes the yearly
     # customer figures, so no separate figures job is requested.
     mark_customers_dirty(workspace=workspace, customer_ids=[line.customer_id])
+    sales_lines_changed.send(
+        sender=SalesLine, workspace_id=workspace.pk, customer_ids={line.customer_id}
+    )
     return line
 
 
@@ -220,9 +224,9 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
         setattr(sales_line, name, value)
     sales_line.save()
     # Moving a line to another customer changes both customers' numbers.
-    mark_customers_dirty(
-        workspace=workspace, customer_ids={previous_customer_id, sales_line.customer_id}
-    )
+    affected = {previous_customer_id, sales_line.customer_id}
+    mark_customers_dirty(workspace=workspace, customer_ids=affected)
+    sales_lines_changed.send(sender=SalesLine, workspace_id=workspace.pk, customer_ids=affected)
     return sales_line
 
 
@@ -232,3 +236,6 @@ def sales_line_delete(*, workspace: Workspace, sales_line: SalesLine) -> None:
     customer_id = sales_line.customer_id
     sales_line.delete()
     mark_customers_dirty(workspace=workspace, customer_ids=[customer_id])
+    sales_lines_changed.send(
+        sender=SalesLine, workspace_id=workspace.pk, customer_ids={customer_id}
+    )

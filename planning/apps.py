@@ -1,6 +1,28 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _refresh_open_space_upv(
+    sender: Any, *, workspace_id: int, customer_ids: set[int] | None, **kwargs: Any
+) -> None:
+    """New or changed sales lines can open or close Open Space cells: refresh their UPV.
+
+    Runs inside the transaction that changed the lines, so the UPV and the sales
+    commit together and the scores recompute they both ask for is one run.
+    """
+    from planning.open_space.services import refresh_upv
+
+    refresh_upv(workspace_id=workspace_id, customer_ids=customer_ids)
 
 
 class PlanningConfig(AppConfig):
     name = "planning"
     verbose_name = "Planning"
+
+    def ready(self) -> None:
+        from accounts.signals import sales_lines_changed
+
+        sales_lines_changed.connect(
+            _refresh_open_space_upv, dispatch_uid="planning-refresh-open-space-upv"
+        )

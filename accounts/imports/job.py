@@ -27,7 +27,8 @@ from accounts.imports.apply import DataChanged, apply_staged
 from accounts.imports.reading import FileFormat, estimated_rows
 from accounts.imports.services import import_batch_finish, import_batch_run_check, work_files
 from accounts.imports.validation import MappingProblem
-from accounts.models import ImportBatch, ImportStatus
+from accounts.models import ImportBatch, ImportKind, ImportStatus
+from accounts.signals import sales_lines_changed
 from kam.jobs.models import Job
 from kam.jobs.runner import JobFailure, JobOutcome
 from kam.jobs.services import job_progress
@@ -88,6 +89,14 @@ def import_apply_run(*, workspace_id: int, job: Job) -> JobOutcome:
                 mark_customers_dirty(workspace=workspace_id, customer_ids=None)
             elif result.customer_ids:
                 mark_customers_dirty(workspace=workspace_id, customer_ids=result.customer_ids)
+            if batch.kind in (ImportKind.SALES_LINES, ImportKind.EXCHANGE_RATES) and (
+                result.all_customers or result.customer_ids
+            ):
+                sales_lines_changed.send(
+                    sender=ImportBatch,
+                    workspace_id=workspace_id,
+                    customer_ids=None if result.all_customers else set(result.customer_ids),
+                )
     except DataChanged as error:
         with workspace_atomic():
             import_batch_finish(batch=batch, status=ImportStatus.FAILED, error=str(error))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
@@ -319,7 +319,12 @@ def delete_open_space(open_space: OpenSpace, *, expected_version: int | None = N
     return warnings
 
 
-def refresh_upv(*, workspace_id: int) -> int:
+#: Above this many customers a refresh simply looks at every matrix of the
+#: workspace (there are only as many as key accounts) instead of a long IN list.
+REFRESH_ALL_ABOVE = 500
+
+
+def refresh_upv(*, workspace_id: int, customer_ids: Iterable[int] | None = None) -> int:
     """Recompute the UPV of every Open Space of a workspace; returns how many changed.
 
     Sales lines decide which cells are open, so an import of sales or the turn
@@ -327,10 +332,13 @@ def refresh_upv(*, workspace_id: int) -> int:
     cannot call planning (the dependency points one way); a job or the figures
     run calls this instead. Unchanged values write nothing and mark nothing.
     """
+    open_spaces = OpenSpace.objects.filter(workspace_id=workspace_id)
+    if customer_ids is not None:
+        ids = set(customer_ids)
+        if len(ids) <= REFRESH_ALL_ABOVE:
+            open_spaces = open_spaces.filter(customer_id__in=ids)
     changed = 0
-    for open_space in OpenSpace.objects.filter(workspace_id=workspace_id).select_related(
-        "customer", "workspace"
-    ):
+    for open_space in open_spaces.select_related("customer", "workspace"):
         before = Customer.objects.filter(pk=open_space.customer_id).values_list(
             "upv_open_space", flat=True
         )[0]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
+from accounts.services import sales_line_create
 from kam.concurrency import VersionConflict
 from kam.tenancy.context import workspace_context
 from planning.models import CriticalSuccessFactor, OpenSpace, OpenSpaceCell, Opportunity
@@ -638,6 +640,28 @@ def test_refresh_upv_follows_new_sales_lines(world: WorkspaceWorld) -> None:
         customer = Customer.objects.get(pk=open_space.customer_id)
         assert customer.upv_open_space == Decimal("6750000.00")
         assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 0
+
+
+def test_a_sales_line_entered_through_accounts_refreshes_the_upv(
+    world: WorkspaceWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    with workspace_context(world.a.workspace), django_capture_on_commit_callbacks() as callbacks:
+        open_space = oil_field_open_space(world.a)
+        fill_oil_field_potentials(world.a, open_space)
+        services.refresh_upv(workspace_id=world.a.workspace.pk)
+        sales_line_create(
+            workspace=world.a.workspace,
+            customer=Customer.objects.get(pk=open_space.customer_id),
+            offering=Offering.objects.get(name="Pressure Pumping"),
+            segment="Europe",
+            date=datetime.date(LAST_YEAR, 6, 15),
+            net_sales=Decimal("10"),
+        )
+        customer = Customer.objects.get(pk=open_space.customer_id)
+    # accounts signals the change; planning refreshes the UPV in the same
+    # transaction, and every change in it asks for a single scores run.
+    assert customer.upv_open_space == Decimal("6750000.00")
+    assert len(callbacks) == 1
 
 
 def test_paste_of_too_long_competitors_names_the_cell_once(world: WorkspaceWorld) -> None:
