@@ -191,6 +191,7 @@ class OpportunityContributor(WorkspaceOwned):
     )
     contribution = models.CharField(max_length=200, blank=True)
     until = models.DateField(null=True, blank=True, help_text="When the help ends.")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["opportunity", "pk"]

@@ -173,12 +173,8 @@ class OpportunityContributorFilter(_RowFilter):
 
 
 @extend_schema_view(**_docs("a contributor", "contributors"))
-class OpportunityContributorViewSet(WorkspaceResourceViewSet):
-    """Selling-center members lent to an opportunity for a while (same account only).
-
-    Contributor lines carry no version, so they have no ETag; a change is a
-    plain PUT/PATCH.
-    """
+class OpportunityContributorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """Selling-center members lent to an opportunity for a while (same account only)."""
 
     model = OpportunityContributor
     input_serializer_class = OpportunityContributorInput
@@ -194,11 +190,19 @@ class OpportunityContributorViewSet(WorkspaceResourceViewSet):
         )
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
         _same(instance, data, "opportunity", "A contributor")
-        return services.contributor_update(workspace=self.workspace, contributor=instance, **data)
+        return services.contributor_update(
+            workspace=self.workspace,
+            contributor=instance,
+            expected_version=self.expected_version,
+            **data,
+        )
 
     def delete_object(self, instance: Any) -> None:
-        services.contributor_delete(workspace=self.workspace, contributor=instance)
+        services.contributor_delete(
+            workspace=self.workspace, contributor=instance, expected_version=self.expected_version
+        )
 
 
 class OpportunityTaskFilter(_RowFilter):

@@ -240,7 +240,7 @@ class OpportunityContributorInput(serializers.Serializer):
 class OpportunityContributorOutput(serializers.ModelSerializer):
     class Meta:
         model = OpportunityContributor
-        fields = ["id", "opportunity", "member", "contribution", "until"]
+        fields = ["id", "opportunity", "member", "contribution", "until", "version"]
         read_only_fields = fields
 
 

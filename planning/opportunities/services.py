@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
-from kam.concurrency import delete_if_version, update_if_version
+from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from kam.workspaces.models import Membership, Workspace
 from planning.models import (
     OPEN_STATES,
@@ -522,15 +522,16 @@ def contributor_update(
     workspace: Workspace,
     contributor: OpportunityContributor,
     expected: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
     **fields: Any,
 ) -> OpportunityContributor:
-    """Change a contributor line.
+    """Change a contributor line; a stale edit is refused and nothing is written.
 
-    ``OpportunityContributor`` has no ``version`` column (the model is not ours
-    to change), so a stale edit is detected by comparing the values the editor
-    started from (``expected``: member id, contribution, until) with the row as
-    it is now, under a row lock: if they differ, ``ContributorChanged`` and
-    nothing is written.
+    Two ways to say what the editor started from: the API sends the row's
+    ``expected_version`` (its ETag; a mismatch raises ``VersionConflict``), the
+    page form sends the values it showed (``expected``: member id, contribution,
+    until; a mismatch raises ``ContributorChanged`` so the form can show both).
+    Both are checked under a row lock, and every write moves the version on.
     """
     changes = _only(fields, CONTRIBUTOR_FIELDS, "a contributor")
     _check_workspace(workspace, contributor, "Contributor", "opportunity_contributor")
@@ -541,12 +542,15 @@ def contributor_update(
     )
     if locked is None or (expected is not None and contributor_snapshot(locked) != dict(expected)):
         raise ContributorChanged(locked)
+    if expected_version is not None and locked.version != expected_version:
+        raise VersionConflict(locked, expected_version)
     current = {"member": locked.member, "contribution": locked.contribution, "until": locked.until}
     clean = _clean_contributor(
         workspace, contributor.opportunity, {**current, **changes}, exclude_pk=contributor.pk
     )
     for name, value in clean.items():
         setattr(locked, name, value)
+    locked.version += 1
     locked.save()
     return locked
 
@@ -568,9 +572,15 @@ def contributor_snapshot(row: OpportunityContributor) -> dict[str, Any]:
     }
 
 
-def contributor_delete(*, workspace: Workspace, contributor: OpportunityContributor) -> None:
+def contributor_delete(
+    *,
+    workspace: Workspace,
+    contributor: OpportunityContributor,
+    expected_version: int | None = None,
+) -> None:
     _check_workspace(workspace, contributor, "Contributor", "opportunity_contributor")
-    contributor.delete()
+    with transaction.atomic():
+        delete_if_version(contributor, expected_version=expected_version)
 
 
 # -- tasks ------------------------------------------------------------------------------

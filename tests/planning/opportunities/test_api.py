@@ -153,11 +153,17 @@ def test_contributors_and_tasks(api: APIClient, account: Account, world: Workspa
     )
     assert mine.status_code == 201
     contributor_url = f"/api/v1/opportunity-contributors/{mine.json()['id']}/"
-    assert (
-        api.patch(contributor_url, {"contribution": "Lead expert"}, format="json").status_code
-        == 200
+    assert api.patch(contributor_url, {"contribution": "x"}, format="json").status_code == 428
+    lead = api.patch(
+        contributor_url, {"contribution": "Lead expert"}, format="json", HTTP_IF_MATCH='"1"'
     )
-    assert api.delete(contributor_url).status_code == 204
+    assert lead.status_code == 200 and lead["ETag"] == '"2"'
+    stale = api.patch(
+        contributor_url, {"contribution": "Expert again"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert stale.status_code == 412 and stale.json()["current"]["contribution"] == "Lead expert"
+    assert api.delete(contributor_url, HTTP_IF_MATCH='"1"').status_code == 412
+    assert api.delete(contributor_url, HTTP_IF_MATCH='"2"').status_code == 204
     task = api.post(
         "/api/v1/opportunity-tasks/",
         {
