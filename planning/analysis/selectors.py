@@ -55,17 +55,6 @@ _SEVERITY_RANK: dict[str, int] = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity
 _STATUS_RANK: dict[str, int] = {NeedStatus.OPEN: 0, NeedStatus.NOT_MET: 1, NeedStatus.ADDRESSED: 2}
 
 
-def opportunity_for_page(
-    *, workspace: Workspace, customer: Customer, opportunity_id: int
-) -> Opportunity | None:
-    """The opportunity, only if it belongs to this account (else None: the page answers 404)."""
-    return (
-        Opportunity.objects.filter(workspace=workspace, customer=customer, pk=opportunity_id)
-        .select_related("customer")
-        .first()
-    )
-
-
 def member_choices(*, workspace: Workspace) -> list[Any]:
     """Workspace members who can own a need or review the challenge, by name."""
     return list(

@@ -40,6 +40,7 @@ from planning.analysis.forms import (
     question_initial,
 )
 from planning.models import ChallengeQuestion, DecisionCriterion, Opportunity, StakeholderNeed
+from planning.opportunities.selectors import opportunity_for_page
 from selling_center.models import SellingCenterMember
 
 # -- lookups -----------------------------------------------------------------------
@@ -52,7 +53,7 @@ def _account_and_opportunity(
     customer = account_for_page(workspace=workspace, customer_id=customer_id)
     if customer is None:
         raise Http404("No such account in this workspace.")
-    opportunity = selectors.opportunity_for_page(
+    opportunity = opportunity_for_page(
         workspace=workspace, customer=customer, opportunity_id=opportunity_id
     )
     if opportunity is None:

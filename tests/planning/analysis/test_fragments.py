@@ -10,7 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from kam.permissions import capabilities_of
-from planning.analysis.selectors import opportunity_analysis_context, opportunity_for_page
+from planning.analysis.selectors import opportunity_analysis_context
+from planning.opportunities.selectors import opportunity_for_page
 from tests.factories import WorkspaceWorld
 from tests.planning.analysis.conftest import Deal, fill_analyses
 

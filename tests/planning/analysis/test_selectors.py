@@ -14,9 +14,9 @@ from planning.analysis import services
 from planning.analysis.selectors import (
     account_analysis_summary,
     opportunity_analysis_context,
-    opportunity_for_page,
 )
 from planning.models import ChallengeQuestion, Opportunity, StakeholderNeed
+from planning.opportunities.selectors import opportunity_for_page
 from selling_center.models import SellingCenterMember
 from tests.factories import WorkspaceWorld
 from tests.planning.analysis.conftest import Deal, fill_analyses
