@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KAM_VAR_DIR", BASE_DIR / "var"))
@@ -229,6 +230,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         # A beat tick that waited longer than its interval is superseded by the next.
         "options": {"expires": 55},
+    },
+    # Daily, so the Open Space UPV follows the turn of the year ("last year's
+    # sales" move on) without anyone editing a matrix.
+    "refresh-open-space-upv": {
+        "task": "planning.tasks.refresh_open_space_upv",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 6 * 3600},
     },
 }
 
