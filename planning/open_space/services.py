@@ -36,6 +36,7 @@ from planning.models import (
 )
 from planning.open_space.sales import segment_key
 from planning.open_space.selectors import (
+    Matrix,
     open_space_matrix,
     order_columns,
     order_segments,
@@ -284,11 +285,16 @@ def get_or_create_open_space(*, customer: Customer) -> OpenSpace:
 
 def feed_upv(open_space: OpenSpace) -> UpvBreakdown:
     """Compute the matrix's UPV and store it on the account (which marks its scores dirty)."""
+    return _feed_upv_matrix(open_space).upv
+
+
+def _feed_upv_matrix(open_space: OpenSpace) -> Matrix:
+    """:func:`feed_upv`, handing back the whole matrix it computed for callers that show it."""
     matrix = open_space_matrix(open_space)
     account_upv_set(
         workspace=open_space.workspace, customer=open_space.customer, upv=matrix.upv.total
     )
-    return matrix.upv
+    return matrix
 
 
 @transaction.atomic
@@ -366,6 +372,53 @@ def save_cell(
     row yet. A row created or changed meanwhile raises ``VersionConflict``
     carrying the cell as it is now.
     """
+    return _save_cell(
+        open_space=open_space,
+        segment_id=segment_id,
+        column_id=column_id,
+        changes=changes,
+        expected_version=expected_version,
+        user=user,
+    )[0]
+
+
+@transaction.atomic
+def save_cell_for_page(
+    *,
+    open_space: OpenSpace,
+    segment_id: int,
+    column_id: int,
+    changes: Mapping[str, str | None],
+    expected_version: int,
+    user: AbstractBaseUser | AnonymousUser | None,
+) -> tuple[OpenSpaceCell, Matrix]:
+    """:func:`save_cell`, also returning the matrix as it is after the change.
+
+    The spreadsheet page answers every autosave with the new totals and UPV; when
+    the change fed the UPV, the matrix computed for it is the one the page needs,
+    so it is not built twice.
+    """
+    cell, matrix = _save_cell(
+        open_space=open_space,
+        segment_id=segment_id,
+        column_id=column_id,
+        changes=changes,
+        expected_version=expected_version,
+        user=user,
+    )
+    return cell, matrix if matrix is not None else open_space_matrix(open_space)
+
+
+def _save_cell(
+    *,
+    open_space: OpenSpace,
+    segment_id: int,
+    column_id: int,
+    changes: Mapping[str, str | None],
+    expected_version: int,
+    user: AbstractBaseUser | AnonymousUser | None,
+) -> tuple[OpenSpaceCell, Matrix | None]:
+    """The work of :func:`save_cell`; the matrix when the UPV was fed, else None."""
     segment = _segment(open_space, segment_id)
     column = _column(open_space, column_id)
     values = _cell_changes(open_space, changes, where=_cell_name(segment, column))
@@ -395,8 +448,8 @@ def save_cell(
                 _current_cell(open_space, segment_id, column_id), expected_version
             ) from None
     if NUMBER_FIELDS & set(changes):
-        feed_upv(open_space)
-    return cell
+        return cell, _feed_upv_matrix(open_space)
+    return cell, None
 
 
 @transaction.atomic
@@ -1003,6 +1056,7 @@ __all__ = [
     "remove_segment",
     "remove_success_factor",
     "save_cell",
+    "save_cell_for_page",
     "success_factor_warning",
     "suggest_segments",
     "update_column",

@@ -481,7 +481,7 @@ def cell_save(request: HttpRequest, customer_id: int) -> JsonResponse:
         if not isinstance(changes, dict):
             raise ValidationError("Send the changed values as 'changes'.")
         changes = {str(k): None if v is None else str(v) for k, v in changes.items()}
-        services.save_cell(
+        _cell, matrix = services.save_cell_for_page(
             open_space=open_space,
             segment_id=segment_id,
             column_id=column_id,
@@ -506,7 +506,6 @@ def cell_save(request: HttpRequest, customer_id: int) -> JsonResponse:
         )
     except ValidationError as error:
         return _bad_request(error)
-    matrix = open_space_matrix(open_space)
     extra: dict[str, Any] = {}
     if "success_factor" in changes:
         # The factors' aligned-cell counts move with the alignment: re-render them too.
