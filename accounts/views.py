@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -39,6 +39,7 @@ from accounts.valuation_settings import valuation_settings_get
 from kam.charts import chart_svg, runtime_version, spec_for_page
 from kam.concurrency import VersionConflict
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 
 HISTORY_PER_PAGE = 50
@@ -54,16 +55,16 @@ HEADER_LABELS: dict[str, str] = {
 }
 
 
-def _customer(request: HttpRequest, customer_id: int) -> Customer:
+def _customer(request: WorkspaceRequest, customer_id: int) -> Customer:
     return workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
+        request.workspace,
         Customer.objects.select_related("owner"),
         pk=customer_id,
     )
 
 
-def _pareto_context(request: HttpRequest, basis: str) -> dict[str, Any]:
-    data = pareto_data(workspace=request.workspace, basis=basis)  # type: ignore[attr-defined]
+def _pareto_context(request: WorkspaceRequest, basis: str) -> dict[str, Any]:
+    data = pareto_data(workspace=request.workspace, basis=basis)
     spec = pareto_spec(data)
     return {
         "pareto": data,
@@ -74,20 +75,20 @@ def _pareto_context(request: HttpRequest, basis: str) -> dict[str, Any]:
     }
 
 
-def _freshness_context(request: HttpRequest) -> dict[str, Any]:
+def _freshness_context(request: WorkspaceRequest) -> dict[str, Any]:
     # accounts.scores brings the whole numpy/scipy scoring stack with it;
     # importing it here keeps the URL map (every page's first request) light.
     from accounts.scores import score_freshness
 
-    freshness = score_freshness(workspace=request.workspace)  # type: ignore[attr-defined]
+    freshness = score_freshness(workspace=request.workspace)
     return {"freshness": freshness, "was_dirty": request.GET.get("was_dirty") == "1"}
 
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def selection_list(request: HttpRequest) -> HttpResponse:
+def selection_list(request: WorkspaceRequest) -> HttpResponse:
     """All customers, ranked: the page where key accounts are chosen."""
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     query = SelectionQuery.from_params(request.GET)
     page, rows = selection_page(workspace=workspace, query=query)
     sort_headers = {
@@ -133,7 +134,7 @@ def selection_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def selection_pareto(request: HttpRequest) -> HttpResponse:
+def selection_pareto(request: WorkspaceRequest) -> HttpResponse:
     """The Pareto card alone, for switching its basis in place (htmx)."""
     return render(
         request, "accounts/_pareto.html", _pareto_context(request, request.GET.get("basis", ""))
@@ -142,21 +143,23 @@ def selection_pareto(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def selection_freshness(request: HttpRequest) -> HttpResponse:
+def selection_freshness(request: WorkspaceRequest) -> HttpResponse:
     """How old the scores are, polled while a recompute is due or running."""
     return render(request, "accounts/_freshness.html", _freshness_context(request))
 
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def selection_mine(request: HttpRequest) -> HttpResponse:
+def selection_mine(request: WorkspaceRequest) -> HttpResponse:
     """The signed-in person's own key accounts, in the ranked list."""
     params = {"owner": request.user.pk, "status": CustomerStatus.KEY_ACCOUNT}
     return redirect(reverse("selection") + "?" + urlencode(params))
 
 
-def _candidate_context(request: HttpRequest, customer: Customer, **extra: Any) -> dict[str, Any]:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def _candidate_context(
+    request: WorkspaceRequest, customer: Customer, **extra: Any
+) -> dict[str, Any]:
+    workspace = request.workspace
     score = CustomerScore.objects.filter(workspace=workspace, customer=customer).first()
     contractual_reason, transactional_reason = clv_reasons(score)
     settings = valuation_settings_get(workspace=workspace)
@@ -209,13 +212,13 @@ def _criteria(score: CustomerScore | None) -> list[dict[str, Any]]:
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def candidate(request: HttpRequest, customer_id: int) -> HttpResponse:
+def candidate(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """One customer's six criteria with their evidence, judgement inputs and history."""
     customer = _customer(request, customer_id)
     return render(request, "accounts/candidate.html", _candidate_context(request, customer))
 
 
-def _judgement_changes(request: HttpRequest) -> dict[str, Any]:
+def _judgement_changes(request: WorkspaceRequest) -> dict[str, Any]:
     return {
         name: request.POST.get(name, "")
         for name in (
@@ -231,7 +234,7 @@ def _judgement_changes(request: HttpRequest) -> dict[str, Any]:
 
 @require_POST
 @workspace_view(Capability.MANAGE_DATA)
-def candidate_judgement(request: HttpRequest, customer_id: int) -> HttpResponse:
+def candidate_judgement(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """Save the judgement inputs; a stale save is refused and the other change shown."""
     customer = _customer(request, customer_id)
     changes = _judgement_changes(request)
@@ -241,7 +244,7 @@ def candidate_judgement(request: HttpRequest, customer_id: int) -> HttpResponse:
         expected = -1
     try:
         customer_judgement_update(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             customer=customer,
             expected_version=expected,
             changes=changes,
@@ -258,8 +261,8 @@ def candidate_judgement(request: HttpRequest, customer_id: int) -> HttpResponse:
     return redirect("selection-candidate", customer_id=customer.pk)
 
 
-def _decision_view(request: HttpRequest, customer_id: int, *, promote: bool) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def _decision_view(request: WorkspaceRequest, customer_id: int, *, promote: bool) -> HttpResponse:
+    workspace = request.workspace
     customer = _customer(request, customer_id)
     to_status = CustomerStatus.KEY_ACCOUNT if promote else DEMOTE_TO.get(customer.status, "")
     errors: dict[str, list[str]] = {}
@@ -311,29 +314,29 @@ def _decision_view(request: HttpRequest, customer_id: int, *, promote: bool) -> 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.MANAGE_SELECTION)
-def promote(request: HttpRequest, customer_id: int) -> HttpResponse:
+def promote(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     return _decision_view(request, customer_id, promote=True)
 
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.MANAGE_SELECTION)
-def demote(request: HttpRequest, customer_id: int) -> HttpResponse:
+def demote(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     return _decision_view(request, customer_id, promote=False)
 
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: WorkspaceRequest) -> HttpResponse:
     """Every promotion and demotion of the workspace, newest first."""
-    decisions = selection_decisions(workspace=request.workspace)  # type: ignore[attr-defined]
+    decisions = selection_decisions(workspace=request.workspace)
     page = Paginator(decisions, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/history.html", {"page": page})
 
 
 def _review_page(
-    request: HttpRequest, *, errors: dict[str, list[str]] | None = None
+    request: WorkspaceRequest, *, errors: dict[str, list[str]] | None = None
 ) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     context = {
         "diff": selection_review_diff(workspace=workspace),
         "period": current_period(),
@@ -346,18 +349,18 @@ def _review_page(
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: WorkspaceRequest) -> HttpResponse:
     """The quarterly selection review: what changed since the last closed one."""
     return _review_page(request)
 
 
 @require_POST
 @workspace_view(Capability.MANAGE_SELECTION)
-def review_close(request: HttpRequest) -> HttpResponse:
+def review_close(request: WorkspaceRequest) -> HttpResponse:
     """Close this quarter's review, keeping the program as it stands for the next one."""
     try:
         closed = selection_review_close(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             user=request.user,
             notes=request.POST.get("notes", ""),
         )

@@ -10,20 +10,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.imports.reading import UnreadableFile, detect_format, read_headers
 from buying_center import imports
 from buying_center.views import _account, account_context
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 
 #: How many checked rows the preview shows.
 PREVIEW_ROWS = 20
 
 
-def _mapping_from(request: HttpRequest, headers: list[str]) -> dict[str, str]:
+def _mapping_from(request: WorkspaceRequest, headers: list[str]) -> dict[str, str]:
     mapping = {}
     for spec in imports.FIELDS:
         column = request.POST.get(f"map_{spec.name}", "")
@@ -33,8 +34,8 @@ def _mapping_from(request: HttpRequest, headers: list[str]) -> dict[str, str]:
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_import(request: HttpRequest, customer_id: int) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def stakeholder_import(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
+    workspace = request.workspace
     customer = _account(request, customer_id)
     context: dict[str, Any] = {
         **account_context(customer, "buying-center"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.text import slugify
@@ -20,6 +20,7 @@ from buying_center.relationship_map import (
     relationship_map,
 )
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from kam.ui.themes import theme_of
 
@@ -36,7 +37,7 @@ class AttentionList:
     opponents: list[object]
 
 
-def _options(request: HttpRequest) -> MapOptions:
+def _options(request: WorkspaceRequest) -> MapOptions:
     group = request.GET.get("group", "function")
     return MapOptions(
         show_influence=request.GET.get("influence", "on") != "off",
@@ -45,10 +46,10 @@ def _options(request: HttpRequest) -> MapOptions:
     )
 
 
-def _draw(request: HttpRequest, customer: Customer) -> tuple[RenderedMap | None, str]:
+def _draw(request: WorkspaceRequest, customer: Customer) -> tuple[RenderedMap | None, str]:
     try:
         drawn = relationship_map(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             customer_id=customer.pk,
             title=f"{customer.name}: relationship map",
             options=_options(request),
@@ -84,9 +85,9 @@ def _attention(drawn: RenderedMap) -> AttentionList:
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def account_map(request: HttpRequest, customer_id: int) -> HttpResponse:
+def account_map(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
+        request.workspace,
         Customer.objects.select_related("owner"),
         pk=customer_id,
     )
@@ -123,10 +124,10 @@ def _message_svg(message: str) -> str:
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def account_map_svg(request: HttpRequest, customer_id: int) -> HttpResponse:
+def account_map_svg(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """The map alone, as a standalone SVG file (for slides, e-mail or the PDF)."""
     customer = workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
+        request.workspace,
         Customer,
         pk=customer_id,
     )

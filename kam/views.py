@@ -10,17 +10,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from kam.permissions import Capability, role_can
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from kam.ui.selectors import my_key_accounts, portfolio_counts
 
 
 @workspace_view(Capability.VIEW)
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: WorkspaceRequest) -> HttpResponse:
     """The three moments at a glance: my accounts, the portfolio, reviews."""
-    workspace = request.workspace  # type: ignore[attr-defined]
-    role = request.membership.role  # type: ignore[attr-defined]
+    workspace = request.workspace
+    role = request.membership.role
     context = {
-        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),  # type: ignore[arg-type]
+        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),
         # Counts are part of the portfolio view; roles without it are not shown them.
         "portfolio": portfolio_counts(workspace=workspace)
         if role_can(role, Capability.VIEW_PORTFOLIO)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -37,10 +37,11 @@ from accounts.models import ImportBatch, ImportKind, ImportStatus
 from kam.jobs.kinds import job_kind_label
 from kam.permissions import Capability
 from kam.spreadsheets import spreadsheet_safe
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 
 
-def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
+def _upload_page(request: WorkspaceRequest, *, error: str = "", status: int = 200) -> HttpResponse:
     return render(
         request,
         "accounts/imports/upload.html",
@@ -49,7 +50,7 @@ def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
             "chosen_kind": request.POST.get("kind", ""),
             "error": error,
             "max_mb": import_max_bytes() // (1024 * 1024),
-            "batches": import_batch_list(workspace=request.workspace)[:20],  # type: ignore[attr-defined]
+            "batches": import_batch_list(workspace=request.workspace)[:20],
         },
         status=status,
     )
@@ -58,7 +59,7 @@ def _upload_page(request: HttpRequest, *, error: str = "", status: int = 200) ->
 @csrf_exempt  # CSRF is checked in `_upload` below, after the upload handlers are in place
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.MANAGE_DATA)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: WorkspaceRequest) -> HttpResponse:
     """Step 1: choose what the file holds and upload it."""
     if request.method == "POST":
         # Refuse an announced 500 MB body before reading a byte of it.
@@ -80,7 +81,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _upload(request: HttpRequest) -> HttpResponse:
+def _upload(request: WorkspaceRequest) -> HttpResponse:
     if request.method != "POST":
         return _upload_page(request)
     upload_file = request.FILES.get("file")  # parses the body, through the size guard
@@ -90,10 +91,10 @@ def _upload(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, error="Choose a file to upload.", status=400)
     try:
         batch = import_batch_create(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             kind=request.POST.get("kind", ""),
             upload=upload_file,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
     except ImportRefused as refused:
         return _upload_page(request, error=str(refused), status=400)
@@ -102,9 +103,9 @@ def _upload(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.MANAGE_DATA)
-def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
+def mapping(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
     """Step 2: which column holds what; date format and decimal separator."""
-    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     # Problems the background check found with the saved mapping, until the next try.
     problems: dict[str, str] = dict(batch.summary.get("problems", {}))
     chosen = dict(batch.mapping)
@@ -119,11 +120,11 @@ def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
         )
         try:
             import_batch_check(  # a large file: a job checks it; the preview page follows it
-                workspace=request.workspace,  # type: ignore[attr-defined]
+                workspace=request.workspace,
                 batch=batch,
                 mapping=chosen,
                 options=options,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
             )
         except MappingProblem as problem:
             problems = problem.errors
@@ -152,9 +153,9 @@ def mapping(request: HttpRequest, import_batch_id: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @workspace_view(Capability.MANAGE_DATA)
-def preview(request: HttpRequest, import_batch_id: int) -> HttpResponse:
+def preview(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
     """Step 3: what the file would change, and every problem, before anything is written."""
-    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     if _checking(batch):
         return render(request, "accounts/imports/checking.html", {"batch": batch, "job": batch.job})
     if batch.status in {ImportStatus.UPLOADED, ImportStatus.MAPPED}:
@@ -195,15 +196,15 @@ def _checking(batch: ImportBatch) -> bool:
 @never_cache
 @require_http_methods(["GET"])
 @workspace_view(Capability.MANAGE_DATA)
-def check_status(request: HttpRequest, import_batch_id: int) -> HttpResponse:
+def check_status(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
     """The background check's progress (htmx polls it); when it ends, on to the next page."""
-    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     if not _checking(batch):
         target = reverse(
             "imports:preview" if batch.status == ImportStatus.VALIDATED else "imports:mapping",
             args=[batch.pk],
         )
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponseClientRedirect(target)
         return redirect(target)
     return render(request, "accounts/imports/_checking.html", {"batch": batch, "job": batch.job})
@@ -211,11 +212,11 @@ def check_status(request: HttpRequest, import_batch_id: int) -> HttpResponse:
 
 @require_http_methods(["POST"])
 @workspace_view(Capability.MANAGE_DATA)
-def apply(request: HttpRequest, import_batch_id: int) -> HttpResponse:
+def apply(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
     """Step 4: start the all-or-nothing apply; the preview page then follows the job."""
-    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     try:
-        import_batch_apply(workspace=request.workspace, batch=batch, user=request.user)  # type: ignore[attr-defined,arg-type]
+        import_batch_apply(workspace=request.workspace, batch=batch, user=request.user)
     except ImportRefused as refused:
         return render(
             request,
@@ -239,9 +240,9 @@ def _error_rows(batch_errors: Iterator[list[str]]) -> Iterator[str]:
 
 @require_http_methods(["GET"])
 @workspace_view(Capability.MANAGE_DATA)
-def errors_csv(request: HttpRequest, import_batch_id: int) -> StreamingHttpResponse:
+def errors_csv(request: WorkspaceRequest, import_batch_id: int) -> StreamingHttpResponse:
     """Every problem of the check as CSV; cells that look like formulas stay text."""
-    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)  # type: ignore[attr-defined]
+    batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     path = work_files(batch).errors
     if not path.exists():
         raise Http404("This file has not been checked yet.")

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceApiRequest
 from kam.workspaces.models import Workspace
 
 
@@ -34,9 +35,13 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
                 f"{cls.__name__} sets queryset/get_queryset; override safely_get_queryset()"
             )
 
+    # The API's policy (``WorkspacePolicyPermission``) lets only a signed-in
+    # member through, so every action sees a user and a workspace.
+    request: WorkspaceApiRequest
+
     @property
     def workspace(self) -> Workspace:
-        return self.request._request.workspace  # type: ignore[attr-defined]
+        return self.request._request.workspace
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):

@@ -18,6 +18,7 @@ from kam.api.serializers import AccessTokenOutput, MeOutput
 from kam.api.services import access_token_revoke
 from kam.api.tokens import AccessToken
 from kam.permissions import Capability, role_can
+from kam.tenancy.request import in_workspace
 
 LIST_SUFFIX = "-list"
 
@@ -68,7 +69,7 @@ class MeView(APIView):
 
     @extend_schema(summary="The caller: user, workspace, role and capabilities", responses=MeOutput)
     def get(self, request: Request) -> Response:
-        membership = request._request.membership  # type: ignore[attr-defined]
+        membership = in_workspace(request._request).membership
         token = getattr(request._request, "access_token", None)
         data = {
             "user": request.user,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -15,12 +15,13 @@ from kam.jobs.kinds import job_kind, job_kind_label
 from kam.jobs.models import Job
 from kam.jobs.selectors import job_get
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 
 
-def _render_status(request: HttpRequest, job: Job, *, status: int = 200) -> HttpResponse:
+def _render_status(request: WorkspaceRequest, job: Job, *, status: int = 200) -> HttpResponse:
     # htmx asks for the fragment; a person opening the link gets the full page.
-    template = "jobs/_status.html" if request.htmx else "jobs/job_detail.html"  # type: ignore[attr-defined]
+    template = "jobs/_status.html" if request.htmx else "jobs/job_detail.html"
     response = render(
         request, template, {"job": job, "kind_label": job_kind_label(job.kind)}, status=status
     )
@@ -31,17 +32,17 @@ def _render_status(request: HttpRequest, job: Job, *, status: int = 200) -> Http
 @never_cache
 @require_GET
 @workspace_view(Capability.VIEW)
-def job_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = job_get(workspace=request.workspace, job_id=job_id)  # type: ignore[attr-defined]
+def job_status(request: WorkspaceRequest, job_id: int) -> HttpResponse:
+    job = job_get(workspace=request.workspace, job_id=job_id)
     return _render_status(request, job)
 
 
 @never_cache
 @require_GET
 @workspace_view(Capability.VIEW)
-def job_download(request: HttpRequest, job_id: int) -> FileResponse:
+def job_download(request: WorkspaceRequest, job_id: int) -> FileResponse:
     """The job's result file; only through this view, never from a public media URL."""
-    job = job_get(workspace=request.workspace, job_id=job_id)  # type: ignore[attr-defined]
+    job = job_get(workspace=request.workspace, job_id=job_id)
     if not job.result_file:
         raise Http404("This job has no result file.")
     return FileResponse(
@@ -53,7 +54,7 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
 
 @require_POST
 @workspace_view(Capability.VIEW)
-def job_start(request: HttpRequest, kind: str) -> HttpResponse:
+def job_start(request: WorkspaceRequest, kind: str) -> HttpResponse:
     """Start (or join) a run of ``kind``; answers with the job's status."""
     try:
         job_kind_ = job_kind(kind)
@@ -63,13 +64,13 @@ def job_start(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404("This job cannot be started by hand.")
 
     @workspace_view(Capability(job_kind_.start_capability))
-    def start(request: HttpRequest) -> HttpResponse:
+    def start(request: WorkspaceRequest) -> HttpResponse:
         job = request_run(
-            request.workspace.pk,  # type: ignore[attr-defined]
+            request.workspace.pk,
             job_kind_.name,
-            requested_by=request.user,  # type: ignore[arg-type]
+            requested_by=request.user,
         )
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return _render_status(request, job, status=202)
         return redirect("job-status", job_id=job.pk)
 

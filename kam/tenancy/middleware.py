@@ -25,8 +25,7 @@ class WorkspaceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        resolve_request_workspace(request)
-        workspace = request.workspace  # type: ignore[attr-defined]
+        workspace = resolve_request_workspace(request).workspace
         if workspace is None:
             return self.get_response(request)
         with transaction.atomic(), workspace_context(workspace):

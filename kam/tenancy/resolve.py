@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from kam.api.tokens import AccessToken, hash_token
+from kam.tenancy.request import ResolvedRequest, resolved
 from kam.workspaces.models import Membership
 
 SESSION_KEY = "workspace_id"
@@ -19,16 +20,18 @@ def _bearer_token(request: HttpRequest) -> str | None:
     return None
 
 
-def resolve_request_workspace(request: HttpRequest) -> None:
+def resolve_request_workspace(http_request: HttpRequest) -> ResolvedRequest:
     """Set ``request.workspace``, ``request.membership`` and ``request.access_token``.
 
     A bearer token wins over the session. An invalid or revoked token leaves
-    everything ``None``; the API's authentication then answers 401.
+    everything ``None``; the API's authentication then answers 401. Returns the
+    same request, typed with what it now holds.
     """
-    request.workspace = None  # type: ignore[attr-defined]
-    request.membership = None  # type: ignore[attr-defined]
-    request.access_token = None  # type: ignore[attr-defined]
-    request.access_token_invalid = False  # type: ignore[attr-defined]
+    request = resolved(http_request)
+    request.workspace = None
+    request.membership = None
+    request.access_token = None
+    request.access_token_invalid = False
 
     raw = _bearer_token(request)
     if raw is not None:
@@ -45,17 +48,17 @@ def resolve_request_workspace(request: HttpRequest) -> None:
             else None
         )
         if token is None or membership is None:
-            request.access_token_invalid = True  # type: ignore[attr-defined]
-            return
+            request.access_token_invalid = True
+            return request
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        request.access_token = token  # type: ignore[attr-defined]
-        request.membership = membership  # type: ignore[attr-defined]
-        request.workspace = membership.workspace  # type: ignore[attr-defined]
-        return
+        request.access_token = token
+        request.membership = membership
+        request.workspace = membership.workspace
+        return request
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return
+        return request
     memberships = Membership.objects.select_related("workspace").filter(user=user)
     chosen = request.session.get(SESSION_KEY)
     membership = None
@@ -66,5 +69,6 @@ def resolve_request_workspace(request: HttpRequest) -> None:
         if membership is not None:
             request.session[SESSION_KEY] = membership.workspace_id
     if membership is not None:
-        request.membership = membership  # type: ignore[attr-defined]
-        request.workspace = membership.workspace  # type: ignore[attr-defined]
+        request.membership = membership
+        request.workspace = membership.workspace
+    return request

@@ -13,6 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from kam.permissions import CAPABILITY_DESCRIPTIONS, Capability, role_can
+from kam.tenancy.request import in_workspace, resolved
 from kam.workspaces.models import Workspace
 
 M = TypeVar("M", bound=Model)
@@ -37,7 +38,7 @@ def workspace_get_object_or_404(
 def _deny(request: HttpRequest, capability: Capability) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if request.workspace is None:  # type: ignore[attr-defined]
+    if resolved(request).workspace is None:
         return render(request, "workspaces/no_membership.html", status=403)
     return render(
         request,
@@ -102,7 +103,7 @@ class WorkspaceViewMixin:
 
     @property
     def workspace(self) -> Workspace:
-        return self.request.workspace  # type: ignore[attr-defined]
+        return in_workspace(self.request).workspace
 
     def get_queryset(self) -> QuerySet[Any]:
         if self.model is None:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from kam.permissions import ROLE_SUMMARIES, Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.resolve import SESSION_KEY
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from kam.workspaces import selectors, services
@@ -45,9 +46,9 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
 
 
 def _render_members(
-    request: HttpRequest, invitation_form: InvitationForm, status: int = 200
+    request: WorkspaceRequest, invitation_form: InvitationForm, status: int = 200
 ) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     return render(
         request,
         "workspaces/members.html",
@@ -64,14 +65,14 @@ def _render_members(
 
 
 @workspace_view(Capability.MANAGE_MEMBERS)
-def members(request: HttpRequest) -> HttpResponse:
+def members(request: WorkspaceRequest) -> HttpResponse:
     return _render_members(request, InvitationForm())
 
 
 @workspace_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def member_role(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    workspace = request.workspace
     membership = workspace_get_object_or_404(
         workspace, Membership.objects.select_related("user"), pk=membership_id
     )
@@ -99,8 +100,8 @@ def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @workspace_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def member_remove(request: WorkspaceRequest, membership_id: int) -> HttpResponse:
+    workspace = request.workspace
     membership = workspace_get_object_or_404(
         workspace, Membership.objects.select_related("user"), pk=membership_id
     )
@@ -122,13 +123,13 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @workspace_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def invitation_create(request: HttpRequest) -> HttpResponse:
+def invitation_create(request: WorkspaceRequest) -> HttpResponse:
     form = InvitationForm(request.POST)
     if not form.is_valid():
         return _render_members(request, form)
     try:
         invitation, _token = services.invitation_create(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             invited_by=_actor(request),
             email=form.cleaned_data["email"],
             role=form.cleaned_data["role"],
@@ -147,8 +148,8 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
 
 @workspace_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def invitation_revoke(request: WorkspaceRequest, invitation_id: int) -> HttpResponse:
+    workspace = request.workspace
     invitation = workspace_get_object_or_404(workspace, Invitation, pk=invitation_id)
     try:
         services.invitation_revoke(

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import csv
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.models import Customer
 from buying_center import selectors as account_selectors
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from planning.pipeline import selectors
 from selling_center.models import BuyingStage
 
 
-def _account(request: HttpRequest, customer_id: int) -> Customer:
+def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
     customer = account_selectors.account_for_page(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         customer_id=customer_id,
     )
     if customer is None:
@@ -27,19 +28,19 @@ def _account(request: HttpRequest, customer_id: int) -> Customer:
 
 
 @workspace_view(Capability.VIEW)
-def account_priorities(request: HttpRequest, customer_id: int) -> HttpResponse:
+def account_priorities(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """The whole account on the prioritization matrix (four queries)."""
     customer = _account(request, customer_id)
     opportunities = list(
         selectors.matrix_opportunities(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             customer=customer,
         )
     )
     matrix = selectors.prioritization_matrix(
         opportunities,
         today=timezone.localdate(),
-        currency=request.workspace.reporting_currency.upper(),  # type: ignore[attr-defined]
+        currency=request.workspace.reporting_currency.upper(),
     )
     return render(
         request,
@@ -49,10 +50,10 @@ def account_priorities(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 @workspace_view(Capability.VIEW)
-def pipeline(request: HttpRequest) -> HttpResponse:
+def pipeline(request: WorkspaceRequest) -> HttpResponse:
     """Every open opportunity of the key accounts; ``?export=csv`` downloads the filtered list."""
     filters = selectors.parse_filters(request.GET)
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     if request.GET.get("export") == "csv":
         return _csv(selectors.pipeline_queryset(workspace=workspace, filters=filters), filters)
     data = selectors.pipeline(workspace=workspace, filters=filters)
