@@ -52,6 +52,7 @@ from accounts.serializers import (
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceApiRequest
 
 
 def _resource_docs(noun: str, plural: str) -> dict[str, Any]:
@@ -356,7 +357,7 @@ class SelectionDecisionFilter(django_filters.FilterSet):
         fields = ["customer", "to_status"]
 
 
-_DECISION_DOCS = {
+_DECISION_DOCS: dict[str, Any] = {
     "request": SelectionDecisionInput,
     "responses": {201: SelectionDecisionOutput, 400: SelectionRefusedOutput},
 }
@@ -389,7 +390,7 @@ class SelectionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return self.output_serializer_class
 
-    def _decide(self, request: Request, *, promote: bool) -> Response:
+    def _decide(self, request: WorkspaceApiRequest, *, promote: bool) -> Response:
         from accounts import selection  # the selection service arrives in a parallel change
 
         data = SelectionDecisionInput(data=request.data, context=self.get_serializer_context())
@@ -427,12 +428,12 @@ class SelectionDecisionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(output.data, status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["post"])
-    def promote(self, request: Request) -> Response:
+    def promote(self, request: WorkspaceApiRequest) -> Response:
         """Make the customer a key account, with the reason kept in the history."""
         return self._decide(request, promote=True)
 
     @action(detail=False, methods=["post"])
-    def demote(self, request: Request) -> Response:
+    def demote(self, request: WorkspaceApiRequest) -> Response:
         """Take a key account out of the program (a candidate off the list)."""
         return self._decide(request, promote=False)
 

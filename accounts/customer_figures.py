@@ -20,7 +20,7 @@ import io
 import tempfile
 from collections.abc import Iterator
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -52,9 +52,7 @@ CUSTOMER_FIGURES = register_job_kind(
 CHUNK_SIZE = 500
 
 
-def sales_lines_changed(
-    *, workspace: Workspace, requested_by: AbstractBaseUser | None = None
-) -> None:
+def sales_lines_changed(*, workspace: Workspace, requested_by: User | None = None) -> None:
     """Sales lines of ``workspace`` changed: recompute the figures after this commit.
 
     Cheap to call on every write: the debouncer turns any number of calls into

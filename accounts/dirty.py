@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ SCORE_INPUT_FIELDS: frozenset[str] = frozenset(
 
 
 def request_scores_recompute_on_commit(
-    *, workspace: Workspace | int, requested_by: AbstractBaseUser | None = None
+    *, workspace: Workspace | int, requested_by: User | None = None
 ) -> None:
     """Ask the debouncer for a scores run once the current transaction commits.
 
@@ -102,7 +102,7 @@ def mark_customers_dirty(
     *,
     workspace: Workspace | int,
     customer_ids: Iterable[int] | None = None,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
 ) -> None:
     """Flag scores of ``customer_ids`` (``None``: every customer) as stale; recompute on commit.
 

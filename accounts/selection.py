@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -140,7 +140,7 @@ def _decide(
     customer: Customer,
     to_status: str,
     reason: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     acknowledge_warnings: bool,
     expected_version: int | None,
 ) -> SelectionDecision:
@@ -180,7 +180,7 @@ def customer_promote(
     workspace: Workspace,
     customer: Customer,
     reason: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     acknowledge_warnings: bool,
     expected_version: int | None = None,
 ) -> SelectionDecision:
@@ -208,7 +208,7 @@ def customer_demote(
     workspace: Workspace,
     customer: Customer,
     reason: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     acknowledge_warnings: bool = True,
     expected_version: int | None = None,
 ) -> SelectionDecision:
@@ -264,7 +264,7 @@ def customer_judgement_update(
     customer: Customer,
     expected_version: int,
     changes: Mapping[str, Any],
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Customer:
     """Save the scorecard's judgement inputs; refuse a stale save (``VersionConflict``)."""
     _check_in_workspace(workspace, customer)
@@ -306,7 +306,7 @@ def current_period(now: Any = None) -> str:
 def selection_review_close(
     *,
     workspace: Workspace,
-    user: AbstractBaseUser | None,
+    user: User | None,
     notes: str = "",
     period: str | None = None,
 ) -> SelectionReview:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
@@ -224,7 +224,7 @@ def valuation_settings_update(
     workspace: Workspace,
     expected_version: int,
     changes: Mapping[str, Any],
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ValuationSettings:
     """Change settings if nobody changed them since ``expected_version``.
 
@@ -362,7 +362,7 @@ def _plain_raw(raw: Any) -> str:
 
 
 def _mark_currency_users_dirty(
-    *, workspace: Workspace, currencies: Iterable[str], user: AbstractBaseUser | None
+    *, workspace: Workspace, currencies: Iterable[str], user: User | None
 ) -> None:
     customer_ids = (
         SalesLine.objects.filter(workspace=workspace, currency__in=list(currencies))
@@ -379,7 +379,7 @@ def exchange_rate_set(
     currency: str,
     valid_from: datetime.date | str,
     rate: Decimal | str | float,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ExchangeRate:
     """Add the rate of ``currency`` from ``valid_from``, or replace that day's rate."""
     code, day, value = _check_rate_values(
@@ -400,7 +400,7 @@ def exchange_rate_update(
     currency: str,
     valid_from: datetime.date | str,
     rate: Decimal | str | float,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> ExchangeRate:
     """Change one stored rate (its currency, date or value)."""
     if exchange_rate.workspace_id != workspace.pk:
@@ -422,7 +422,7 @@ def exchange_rate_update(
 
 @transaction.atomic
 def exchange_rate_delete(
-    *, workspace: Workspace, exchange_rate: ExchangeRate, user: AbstractBaseUser | None = None
+    *, workspace: Workspace, exchange_rate: ExchangeRate, user: User | None = None
 ) -> None:
     if exchange_rate.workspace_id != workspace.pk:
         raise ValueError(f"{exchange_rate!r} belongs to another workspace")

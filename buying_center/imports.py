@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -344,7 +344,7 @@ def apply_stakeholder_file(
     workspace: Workspace,
     customer: Customer,
     check: StakeholderCheck,
-    changed_by: AbstractBaseUser | None,
+    changed_by: User | None,
 ) -> int:
     """Create or update every person, then link managers: all in one transaction.
 

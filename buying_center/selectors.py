@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
@@ -55,9 +55,7 @@ def role_labels(roles: Iterable[str]) -> list[str]:
 # -- key accounts --------------------------------------------------------------
 
 
-def key_accounts_for(
-    *, workspace: Workspace, user: AbstractBaseUser
-) -> tuple[list[Customer], list[Customer]]:
+def key_accounts_for(*, workspace: Workspace, user: User) -> tuple[list[Customer], list[Customer]]:
     """(the user's key accounts, every other key account), each by name."""
     accounts = list(
         Customer.objects.filter(workspace=workspace, status=CustomerStatus.KEY_ACCOUNT)
@@ -126,8 +124,9 @@ def buying_center_table(
     """
     now = now or timezone.now()
     everyone = list(stakeholders_of(workspace=workspace, customer=customer))
+    stale_ids = {s.pk for s in everyone if stakeholder_is_stale(s, now=now)}
     for stakeholder in everyone:
-        stakeholder.is_stale = stakeholder_is_stale(stakeholder, now=now)  # type: ignore[attr-defined]
+        stakeholder.is_stale = stakeholder.pk in stale_ids  # type: ignore[attr-defined]
     role_counts = {role: 0 for role in BuyingRole.values}
     for stakeholder in everyone:
         for role in stakeholder.roles or []:
@@ -137,13 +136,13 @@ def buying_center_table(
         s
         for s in everyone
         if (not filters.role or filters.role in (s.roles or []))
-        and (not filters.stale or s.is_stale)  # type: ignore[attr-defined]
+        and (not filters.stale or s.pk in stale_ids)
         and (not filters.uncovered or s.owner_id is None)
     ]
     return BuyingCenterTable(
         rows=rows,
         total=len(everyone),
-        stale_count=sum(1 for s in everyone if s.is_stale),  # type: ignore[attr-defined]
+        stale_count=len(stale_ids),
         uncovered_count=sum(1 for s in everyone if s.owner_id is None),
         role_counts=role_counts,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -69,8 +69,6 @@ _CHOICES: dict[str, tuple[type[Any], str]] = {
     "promoter_type": (PromoterType, "promoter type"),
     "meeting_frequency": (MeetingFrequency, "meeting frequency"),
 }
-
-User = AbstractBaseUser
 
 
 # -- checks ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -59,7 +59,7 @@ def _check_member_of_account(
 def _check_member_fields(
     *,
     workspace: Workspace,
-    user: AbstractBaseUser | None,
+    user: User | None,
     name: str,
     role: str,
     permanent: bool,
@@ -101,7 +101,7 @@ def selling_center_member_create(
     workspace: Workspace,
     customer: Customer,
     role: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     name: str = "",
     title: str = "",
     email: str = "",
@@ -480,7 +480,7 @@ def connection_level_decide(
     customer: Customer,
     level: str,
     reason: str = "",
-    decided_by: AbstractBaseUser | None,
+    decided_by: User | None,
 ) -> ConnectionLevelDecision:
     """Record the KAM's connection level; a level other than the suggestion needs a reason."""
     from selling_center.connection_level import connection_level_suggestion

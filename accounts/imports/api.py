@@ -43,6 +43,7 @@ from kam.api.base import WorkspaceViewSet
 from kam.jobs.api import accepted_job_response
 from kam.jobs.models import Job
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceApiRequest
 
 
 class ImportErrorOutput(serializers.Serializer):
@@ -57,8 +58,12 @@ class ImportBatchOutput(serializers.ModelSerializer):
     )
     mapping_source = serializers.SerializerMethodField()
     check = serializers.SerializerMethodField()
-    errors = ImportErrorOutput(many=True, help_text="The first problems (see error_count).")
-    job = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # Named like Serializer.errors: the metaclass takes declared fields out of
+    # the class, so the property stays; only the stubs see a clash.
+    errors = ImportErrorOutput(many=True, help_text="The first problems (see error_count).")  # type: ignore[assignment]
+    job: serializers.PrimaryKeyRelatedField[Job] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = ImportBatch
@@ -136,7 +141,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         request={"multipart/form-data": ImportUploadInput},
         responses={201: ImportBatchOutput, 400: OpenApiResponse(description="Unreadable file")},
     )
-    def create(self, request: Request) -> Response:
+    def create(self, request: WorkspaceApiRequest) -> Response:
         announced = too_large_by_header(request._request)
         if announced is not None:
             return Response({"file": [too_large_message(announced)]}, status=413)
@@ -166,7 +171,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         },
     )
     @action(detail=True, methods=["put"], url_path="mapping")
-    def mapping(self, request: Request, pk: str | None = None) -> Response:
+    def mapping(self, request: WorkspaceApiRequest, pk: str | None = None) -> Response:
         batch = self.get_object()
         data = ImportMappingInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -193,7 +198,7 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         responses={202: OpenApiResponse(description="Started; follow the job URL")},
     )
     @action(detail=True, methods=["post"], url_path="apply")
-    def apply(self, request: Request, pk: str | None = None) -> Response:
+    def apply(self, request: WorkspaceApiRequest, pk: str | None = None) -> Response:
         batch = self.get_object()
         try:
             job = import_batch_apply(workspace=self.workspace, batch=batch, user=request.user)

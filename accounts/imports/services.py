@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -81,7 +81,7 @@ def _remembered(workspace: Workspace, kind: str, headers: list[str]) -> ColumnMa
 
 @transaction.atomic
 def import_batch_create(
-    *, workspace: Workspace, kind: str, upload: UploadedFile, user: AbstractBaseUser | None
+    *, workspace: Workspace, kind: str, upload: UploadedFile, user: User | None
 ) -> ImportBatch:
     """Store an uploaded file, read its header row and propose a column mapping."""
     if kind not in ImportKind.values:
@@ -200,7 +200,7 @@ def import_batch_check(
     batch: ImportBatch,
     mapping: dict[str, str],
     options: dict[str, Any],
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> CheckResult | Job:
     """Save the mapping, remember it for files like this one, and check every row.
 
@@ -276,9 +276,7 @@ def import_batch_run_check(
 
 
 @transaction.atomic
-def import_batch_apply(
-    *, workspace: Workspace, batch: ImportBatch, user: AbstractBaseUser | None
-) -> Job:
+def import_batch_apply(*, workspace: Workspace, batch: ImportBatch, user: User | None) -> Job:
     """Start the all-or-nothing apply in the background; return its job."""
     if batch.workspace_id != workspace.pk:
         raise ValueError("batch of another workspace")

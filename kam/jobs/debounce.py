@@ -35,7 +35,7 @@ Why this is race-free:
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kam.jobs.dispatch import send_job_on_commit
@@ -60,9 +60,7 @@ def _locked_trigger(kind: str) -> JobTrigger:
     return trigger
 
 
-def request_run(
-    workspace_id: int, kind: str, *, requested_by: AbstractBaseUser | None = None
-) -> Job:
+def request_run(workspace_id: int, kind: str, *, requested_by: User | None = None) -> Job:
     """Ask for a run of ``kind`` in the workspace; return the job that will carry it out.
 
     Call it from services with ``transaction.on_commit`` so the run sees the

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ def job_create(
     *,
     workspace: WorkspaceRef,
     kind: str,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     message: str = "",
 ) -> Job:
     with workspace_atomic():

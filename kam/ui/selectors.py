@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 
 from accounts.models import Customer, CustomerStatus
@@ -22,7 +22,7 @@ class PortfolioCounts:
     candidates: int
 
 
-def my_key_accounts(*, workspace: Workspace, user: AbstractBaseUser) -> list[Customer]:
+def my_key_accounts(*, workspace: Workspace, user: User) -> list[Customer]:
     """Key accounts the person owns, most important tier first. One query."""
     return list(
         Customer.objects.filter(
