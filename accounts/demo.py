@@ -386,6 +386,7 @@ def _profile(
 ) -> _Profile:
     years = tuple(range(YEARS))
     behaviour = rng.random()
+    active: tuple[int, ...]
     if index in OCCASIONAL_BUYERS:
         active = (0, YEARS - 1)  # a big project now and then
     elif index < 15:

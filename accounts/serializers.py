@@ -6,6 +6,8 @@ references); services write. Output serializers only render.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from accounts.models import (
@@ -22,8 +24,11 @@ from accounts.models import (
 )
 from kam.api.fields import WorkspaceMemberField, WorkspaceRelatedField
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 TIER_CHOICES = [(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")]
-_ONE_TO_FIVE = {
+_ONE_TO_FIVE: dict[str, str | StrPromise] = {
     "min_value": "Use a whole number from 1 to 5.",
     "max_value": "Use a whole number from 1 to 5.",
     "invalid": "Use a whole number from 1 to 5.",
@@ -349,7 +354,9 @@ class SelectionReviewOutput(serializers.ModelSerializer):
 
 class SelectionRefusedOutput(serializers.Serializer):
     detail = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field named like Serializer.errors: the serializer's metaclass
+    # takes it out of the class, so the property stays; only the stubs see a clash.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
     warnings = serializers.ListField(
         child=serializers.CharField(),
         help_text="What the decision goes against; send acknowledge_warnings: true to proceed.",

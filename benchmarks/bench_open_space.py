@@ -27,6 +27,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -47,10 +48,13 @@ from django.test.utils import (  # noqa: E402
 )
 from django.urls import reverse  # noqa: E402
 
+if TYPE_CHECKING:
+    from tests.factories import Tenant
+
 SIZES = ((5, 5), (40, 20))
 
 
-def time_saves(client: Client, tenant: object, rows: int, columns: int, repeat: int) -> float:
+def time_saves(client: Client, tenant: Tenant, rows: int, columns: int, repeat: int) -> float:
     """Median time of one autosave (POST JSON): save, UPV feed, totals, UPV fragment."""
     import json
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Sequence
 
 from django.utils import timezone
 
@@ -153,7 +154,7 @@ def _name(rng: random.Random, used: set[str]) -> str:
 
 
 def _assessment(
-    rng: random.Random, roles: list[str], now: datetime.datetime, *, stale: bool
+    rng: random.Random, roles: Sequence[str], now: datetime.datetime, *, stale: bool
 ) -> dict[str, object]:
     score = rng.choice([-2, -1, 0, 0, 1, 1, 1, 2, 2])
     attitude = {

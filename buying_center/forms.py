@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -103,11 +103,11 @@ class StakeholderForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reports_to"].choices = _blank(
+        cast(forms.ChoiceField, self.fields["reports_to"]).choices = _blank(
             [(str(s.pk), f"{s.name}{f' ({s.title})' if s.title else ''}") for s in colleagues],
             "— nobody at this account —",
         )
-        self.fields["owner"].choices = _blank(
+        cast(forms.ChoiceField, self.fields["owner"]).choices = _blank(
             [(str(m.pk), f"{m.display_name} ({m.get_role_display()})") for m in owners],
             "— nobody yet —",
         )
@@ -163,7 +163,9 @@ class InfluenceLinkForm(forms.Form):
 
     def __init__(self, *args: Any, others: list[Stakeholder], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [(str(s.pk), s.name) for s in others]
+        cast(forms.ChoiceField, self.fields["target"]).choices = [
+            (str(s.pk), s.name) for s in others
+        ]
 
 
 class ScoreForm(forms.Form):

@@ -122,7 +122,9 @@ class StakeholderOutput(serializers.ModelSerializer):
 
 
 class InfluenceLinkInput(serializers.Serializer):
-    source = WorkspaceRelatedField(Stakeholder, help_text="Id of the stakeholder who influences.")
+    # Named like Field.source: the metaclass takes declared fields out of the
+    # class, so only the stubs see a clash.
+    source = WorkspaceRelatedField(Stakeholder, help_text="Id of the stakeholder who influences.")  # type: ignore[assignment]
     target = WorkspaceRelatedField(
         Stakeholder, help_text="Id of the stakeholder influenced (same account, not the source)."
     )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
+from dj_database_url import DBConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KAM_VAR_DIR", BASE_DIR / "var"))
@@ -76,7 +78,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "kam.urls"
 WSGI_APPLICATION = "kam.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -98,7 +100,7 @@ TEMPLATES = [
 # row-level security; migrations run with DATABASE_OWNER_URL (see README).
 SQLITE_PATH = VAR_DIR / "kam.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-DATABASES = {
+DATABASES: dict[str, DBConfig | dict[str, Any]] = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     if DATABASE_URL
     else {

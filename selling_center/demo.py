@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 
@@ -87,7 +87,9 @@ def _team(
     expert, expert_title = SUBJECT_MATTER[index % len(SUBJECT_MATTER)]
     admin_name, admin_title = ADMINISTRATIVE[index % len(ADMINISTRATIVE)]
 
-    def add(role: str, user: User | None = None, name: str = "", title: str = "", **extra: object):
+    def add(
+        role: str, user: User | None = None, name: str = "", title: str = "", **extra: Any
+    ) -> SellingCenterMember:
         return services.selling_center_member_create(
             workspace=workspace,
             customer=customer,
@@ -95,10 +97,10 @@ def _team(
             user=user,
             name="" if user else name,
             title=title,
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
 
-    team = {
+    team: dict[str, SellingCenterMember] = {
         SellingRole.SPONSOR: add(
             SellingRole.SPONSOR, sponsor_user, title="Chief commercial officer"
         ),

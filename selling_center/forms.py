@@ -6,7 +6,7 @@ dates, required reasons) so pages and the API refuse the same things.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -67,7 +67,7 @@ class SellingCenterMemberForm(forms.Form):
 
     def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = people  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["user"]).queryset = people
 
 
 class InterfaceAlignmentForm(forms.Form):
@@ -86,7 +86,7 @@ class InterfaceAlignmentForm(forms.Form):
 
     def __init__(self, *args: Any, members: QuerySet[SellingCenterMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members
 
 
 class EngagementPlanForm(forms.Form):
@@ -104,7 +104,7 @@ class EngagementPlanForm(forms.Form):
 
     def __init__(self, *args: Any, members: QuerySet[SellingCenterMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members
 
 
 class StageResourceForm(forms.Form):
@@ -113,7 +113,7 @@ class StageResourceForm(forms.Form):
 
     def __init__(self, *args: Any, members: QuerySet[SellingCenterMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = members
 
 
 class ConnectionLevelForm(forms.Form):

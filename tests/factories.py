@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
@@ -23,7 +23,7 @@ PASSWORD = "correct-horse-battery-staple"
 @dataclass
 class Tenant:
     workspace: Workspace
-    members: dict[str, AbstractUser] = field(default_factory=dict)
+    members: dict[str, User] = field(default_factory=dict)
     customer: Customer | None = None
     offering: Offering | None = None
     sales_line: SalesLine | None = None
@@ -32,7 +32,7 @@ class Tenant:
     access_token: AccessToken | None = None
     access_token_secret: str = ""
 
-    def user(self, role: str = Role.ADMIN) -> AbstractUser:
+    def user(self, role: str = Role.ADMIN) -> User:
         return self.members[role]
 
 
@@ -40,10 +40,10 @@ class Tenant:
 class WorkspaceWorld:
     a: Tenant
     b: Tenant
-    outsider: AbstractUser
+    outsider: User
 
 
-def make_user(username: str, **extra: object) -> AbstractUser:
+def make_user(username: str, **extra: object) -> User:
     user_model = get_user_model()
     return user_model.objects.create_user(  # type: ignore[attr-defined]
         username=username, email=f"{username}@example.com", password=PASSWORD, **extra

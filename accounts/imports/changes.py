@@ -92,12 +92,13 @@ def count_changes(
     *, workspace: Workspace, kind: str, staged: Path, mapped: set[str], result: CheckResult
 ) -> None:
     """Count staged rows that are new, changed or unchanged against the workspace."""
-    model = {
+    models: dict[str, type[Customer | Offering | ExchangeRate | SalesLine]] = {
         ImportKind.CUSTOMERS: Customer,
         ImportKind.OFFERINGS: Offering,
         ImportKind.EXCHANGE_RATES: ExchangeRate,
         ImportKind.SALES_LINES: SalesLine,
-    }[kind]
+    }
+    model = models[kind]
     if not model.objects.exists():
         result.new = result.valid
         return

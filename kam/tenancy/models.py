@@ -72,7 +72,8 @@ class WorkspaceOwned(models.Model):
         already loaded costs nothing; otherwise one indexed ``exists()`` query.
         """
         for field in self._meta.concrete_fields:
-            if not field.is_relation or not field.many_to_one:
+            # The concrete many-to-one fields are exactly the foreign keys.
+            if not isinstance(field, models.ForeignKey):
                 continue
             target = field.related_model
             if not (isinstance(target, type) and issubclass(target, WorkspaceOwned)):
@@ -84,7 +85,11 @@ class WorkspaceOwned(models.Model):
                 continue
             if field.is_cached(self):
                 related = field.get_cached_value(self)
-                ok = related is not None and related.workspace_id == self.workspace_id
+                # An instance of ``target``, so workspace-owned, unless None.
+                ok = (
+                    isinstance(related, WorkspaceOwned)
+                    and related.workspace_id == self.workspace_id
+                )
             else:
                 ok = (
                     target._base_manager.filter(pk=value, workspace_id=self.workspace_id)

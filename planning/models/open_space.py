@@ -149,8 +149,9 @@ class OpenSpaceColumn(WorkspaceOwned):
 
     @property
     def label(self) -> str:
-        if self.offering_id is not None and not self.name:
-            return self.offering.name
+        # With no offering id, ``self.offering`` is None without a query.
+        if not self.name and (offering := self.offering) is not None:
+            return offering.name
         return self.name
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -45,4 +45,4 @@ class SuccessFactorForm(forms.Form):
 
     def __init__(self, *args: Any, stakeholders: QuerySet[Stakeholder], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = stakeholders  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = stakeholders

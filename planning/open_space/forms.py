@@ -9,9 +9,12 @@ made on a stale layout is refused instead of being mixed with someone else's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+
+if TYPE_CHECKING:
+    from accounts.models import Offering
 
 
 class LayoutForm(forms.Form):
@@ -27,7 +30,7 @@ class StartForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Each chosen segment becomes a row whose sales come from the lines written so.",
     )
-    offerings = forms.ModelMultipleChoiceField(
+    offerings: forms.ModelMultipleChoiceField[Offering] = forms.ModelMultipleChoiceField(
         label="Columns from the catalog",
         queryset=None,
         required=False,
@@ -37,8 +40,10 @@ class StartForm(forms.Form):
 
     def __init__(self, *args: Any, segments: list[str], offerings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["segments"].choices = [(name, name) for name in segments]
-        self.fields["offerings"].queryset = offerings
+        cast(forms.ChoiceField, self.fields["segments"]).choices = [
+            (name, name) for name in segments
+        ]
+        cast(forms.ModelChoiceField, self.fields["offerings"]).queryset = offerings
 
 
 class SegmentForm(LayoutForm):
@@ -62,7 +67,7 @@ class SegmentForm(LayoutForm):
 
 
 class AddColumnsForm(LayoutForm):
-    offerings = forms.ModelMultipleChoiceField(
+    offerings: forms.ModelMultipleChoiceField[Offering] = forms.ModelMultipleChoiceField(
         label="Offerings to add as columns",
         queryset=None,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -72,7 +77,7 @@ class AddColumnsForm(LayoutForm):
 
     def __init__(self, *args: Any, offerings: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["offerings"].queryset = offerings
+        cast(forms.ModelChoiceField, self.fields["offerings"]).queryset = offerings
 
 
 class CoCreationForm(LayoutForm):

@@ -8,7 +8,7 @@ message as the API, next to the field, with everything typed kept.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -179,9 +179,9 @@ class OpportunityForm(_VersionedForm):
         **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
-        owner_field: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[assignment]
+        owner_field = cast(forms.ModelChoiceField, self.fields["owner"])
         owner_field.queryset = workspace_people(workspace)
-        cell_field: forms.ModelChoiceField = self.fields["open_space_cell"]  # type: ignore[assignment]
+        cell_field = cast(forms.ModelChoiceField, self.fields["open_space_cell"])
         # Only cells worth linking: those with an estimated potential, of this account.
         cell_field.queryset = (
             OpenSpaceCell.objects.filter(workspace=workspace, open_space__customer=customer)
@@ -290,7 +290,7 @@ class ValueDriverForm(_VersionedForm):
 
     def __init__(self, *args: Any, workspace: Workspace, customer: Customer, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        owner: forms.ModelChoiceField = self.fields["metric_owner"]  # type: ignore[assignment]
+        owner = cast(forms.ModelChoiceField, self.fields["metric_owner"])
         owner.queryset = Stakeholder.objects.filter(
             workspace=workspace, customer=customer
         ).order_by("name", "pk")
@@ -339,7 +339,7 @@ class ContributorForm(forms.Form):
 
     def __init__(self, *args: Any, workspace: Workspace, customer: Customer, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        member: forms.ModelChoiceField = self.fields["member"]  # type: ignore[assignment]
+        member = cast(forms.ModelChoiceField, self.fields["member"])
         member.queryset = (
             SellingCenterMember.objects.filter(workspace=workspace, customer=customer)
             .select_related("user")
@@ -385,7 +385,7 @@ class TaskForm(_VersionedForm):
 
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        owner: forms.ModelChoiceField = self.fields["owner"]  # type: ignore[assignment]
+        owner = cast(forms.ModelChoiceField, self.fields["owner"])
         owner.queryset = workspace_people(workspace)
 
 

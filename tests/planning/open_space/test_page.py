@@ -210,6 +210,7 @@ def test_empty_state_offers_segments_and_offerings_and_starts_the_matrix(
     with workspace_context(world.a.workspace):
         suggested = services.suggest_segments(customer)
     assert [name.lower() for name in suggested] == ["foundry", "rolling mill"]
+    assert world.a.offering is not None
     response = client.post(
         reverse("account-open-space-start", kwargs={"customer_id": customer.pk}),
         {"segments": suggested, "offerings": [world.a.offering.pk]},
