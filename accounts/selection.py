@@ -36,7 +36,7 @@ try:
     from accounts.dirty import mark_customers_dirty
 except ImportError:  # pragma: no cover - the recompute helper's module is not there yet
 
-    def mark_customers_dirty(**_: Any) -> None:  # type: ignore[misc]
+    def mark_customers_dirty(**_: Any) -> None:
         return None
 
 

@@ -351,7 +351,7 @@ def _check_rate_values(
         errors["rate"] = f"The rate must be a number above 0; you entered {rate!r}."
     if errors:
         raise ValidationError(errors)
-    return code, day, value.quantize(RATE_PLACES, ROUND_HALF_UP)  # type: ignore[return-value]
+    return code, day, value.quantize(RATE_PLACES, ROUND_HALF_UP)
 
 
 def _plain_raw(raw: Any) -> str:

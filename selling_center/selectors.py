@@ -73,7 +73,7 @@ def max_accounts_per_kam(*, workspace: Workspace) -> int:
         from accounts.valuation_settings import valuation_settings_get
     except ImportError:  # pragma: no cover - the settings module is optional
         field_ = ValuationSettings._meta.get_field("max_accounts_per_kam")
-        return int(field_.default)  # type: ignore[arg-type]
+        return int(field_.default)
     return int(valuation_settings_get(workspace=workspace).max_accounts_per_kam)
 
 
@@ -179,10 +179,10 @@ def overloaded_kams(*, workspace: Workspace) -> list[OverloadedKam]:
         .select_related("customer")
         .order_by("customer__name")
     ):
-        key = (member.user_id, member.customer_id)  # type: ignore[assignment]
+        key = (member.user_id, member.customer_id)
         if key not in seen:
             seen.add(key)
-            result[member.user_id].accounts.append(member.customer)  # type: ignore[index]
+            result[member.user_id].accounts.append(member.customer)
     return sorted(result.values(), key=lambda kam: (-kam.account_count, kam.name))
 
 
@@ -279,14 +279,14 @@ def coverage_matrix(*, workspace: Workspace, customer: Customer) -> CoverageMatr
         Stakeholder.objects.filter(workspace=workspace, customer=customer).order_by("name", "id")
     )
     connections: dict[tuple[int, int], Connection] = {
-        (c.stakeholder_id, c.member_id): c  # type: ignore[misc]
+        (c.stakeholder_id, c.member_id): c
         for c in Connection.objects.filter(workspace=workspace, stakeholder__customer=customer)
     }
     plans: dict[int, EngagementPlan] = {}
     for plan in EngagementPlan.objects.filter(
         workspace=workspace, stakeholder__customer=customer
     ).order_by("id"):
-        plans.setdefault(plan.stakeholder_id, plan)  # type: ignore[arg-type]
+        plans.setdefault(plan.stakeholder_id, plan)
     rows = []
     for stakeholder in stakeholders:
         cells = [

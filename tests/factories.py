@@ -45,7 +45,7 @@ class WorkspaceWorld:
 
 def make_user(username: str, **extra: object) -> User:
     user_model = get_user_model()
-    return user_model.objects.create_user(  # type: ignore[attr-defined]
+    return user_model.objects.create_user(
         username=username, email=f"{username}@example.com", password=PASSWORD, **extra
     )
 

@@ -45,7 +45,7 @@ class JobOutput(serializers.Serializer):
     def get_label(self, job: Job) -> str:
         return job_kind_label(job.kind)
 
-    @extend_schema(responses=JobProgressOutput)  # type: ignore[misc]
+    @extend_schema(responses=JobProgressOutput)
     def get_progress(self, job: Job) -> dict[str, Any]:
         return {"done": job.progress_done, "total": job.progress_total, "percent": job.percent}
 

@@ -59,7 +59,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return _unusable(request, invitation.status, invitation)
 
     if request.user.is_authenticated:
-        if (request.user.email or "").lower() != invitation.email.lower():  # type: ignore[union-attr]
+        if (request.user.email or "").lower() != invitation.email.lower():
             return render(
                 request,
                 "workspaces/invitation_other_person.html",

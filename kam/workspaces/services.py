@@ -38,7 +38,7 @@ class InvitationNotUsable(Exception):
 
 
 def person_label(user: UserType) -> str:
-    name = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+    name = user.get_full_name() or user.get_username()
     email = getattr(user, "email", "")
     return f"{name} <{email}>" if email and email.lower() != name.lower() else name
 
@@ -90,7 +90,7 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
 
 def _revoke(invitation: Invitation, *, revoked_by: UserType) -> None:
     invitation.revoked_at = timezone.now()
-    invitation.revoked_by = revoked_by  # type: ignore[assignment]
+    invitation.revoked_by = revoked_by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
     _record(
         workspace=invitation.workspace,
@@ -177,7 +177,7 @@ def _join(invitation: Invitation, user: UserType) -> Membership:
         workspace=invitation.workspace, user=user, defaults={"role": invitation.role}
     )
     invitation.accepted_at = timezone.now()
-    invitation.accepted_by = user  # type: ignore[assignment]
+    invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     if created:
         _record(
@@ -225,7 +225,7 @@ def invitation_accept_as_new_person(
     ):
         raise InvitationNotUsable("has_account")
     first_name, _, last_name = name.partition(" ")
-    user = User.objects.create_user(  # type: ignore[attr-defined]
+    user = User.objects.create_user(
         username=email,
         email=email,
         password=password,

@@ -44,11 +44,11 @@ def _state(**kwargs: object) -> serializers.ChoiceField:
 
 
 def _stage(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityBuyingStageEnum", BuyingStage, allow_blank=True, **kwargs)  # type: ignore[arg-type]
+    return named_choice("OpportunityBuyingStageEnum", BuyingStage, allow_blank=True, **kwargs)
 
 
 def _growth(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityGrowthTypeEnum", GrowthType, allow_blank=True, **kwargs)  # type: ignore[arg-type]
+    return named_choice("OpportunityGrowthTypeEnum", GrowthType, allow_blank=True, **kwargs)
 
 
 def _phase(**kwargs: object) -> serializers.ChoiceField:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from buying_center import selectors as account_selectors
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
+from planning.models import Opportunity
 from planning.pipeline import selectors
 from selling_center.models import BuyingStage
 
@@ -78,7 +80,7 @@ def pipeline(request: WorkspaceRequest) -> HttpResponse:
     )
 
 
-def _csv(queryset, filters: selectors.PipelineFilters) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _csv(queryset: QuerySet[Opportunity], filters: selectors.PipelineFilters) -> HttpResponse:
     rows = list(
         queryset.select_related("customer", "customer__owner")
         .prefetch_related(selectors.open_tasks_prefetch())
