@@ -213,7 +213,7 @@ def period_bounds(period_end: datetime.date) -> tuple[datetime.date, datetime.da
     return start, period_end
 
 
-def _weighted(rng: random.Random, options: Sequence[tuple[object, int]]) -> object:
+def _weighted[T](rng: random.Random, options: Sequence[tuple[T, int]]) -> T:
     values = [value for value, _ in options]
     weights = [weight for _, weight in options]
     return rng.choices(values, weights=weights, k=1)[0]
@@ -330,8 +330,8 @@ def _customers(
     customers: list[Customer] = []
     profiles: list[_Profile] = []
     for index, revenue in enumerate(sizes):
-        region: Region = _weighted(rng, REGIONS)  # type: ignore[assignment]
-        industry: Industry = _weighted(rng, INDUSTRIES)  # type: ignore[assignment]
+        region: Region = _weighted(rng, REGIONS)
+        industry: Industry = _weighted(rng, INDUSTRIES)
         # Big customers usually belong to a group; small ones rarely do.
         in_group = rng.random() < (0.8 if index < count * 0.05 else 0.2)
         parent_group = ""
@@ -360,7 +360,7 @@ def _customers(
 
 def _parent_groups(rng: random.Random, count: int) -> list[tuple[str, Industry]]:
     stems = rng.sample(NAME_STEMS, k=min(count, len(NAME_STEMS)))
-    return [(stem, _weighted(rng, INDUSTRIES)) for stem in stems]  # type: ignore[misc]
+    return [(stem, _weighted(rng, INDUSTRIES)) for stem in stems]
 
 
 def _unique_name(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from accounts.models import Customer, CustomerStatus, Offering, SalesLine
 from buying_center.models import BuyingRole, Stakeholder
 from kam.management.demo import DemoWorkspace
+from kam.tenancy.models import WorkspaceOwned
 from planning.analysis.standard_questions import STANDARD_QUESTIONS
 from planning.models import (
     ChallengeQuestion,
@@ -277,7 +278,7 @@ def build(demo: DemoWorkspace) -> str:
     Opportunity.objects.bulk_create(opportunities)
     children = _analyses(accounts, today, reviewer, rng)
     for model, rows in children.items():
-        model.objects.bulk_create(rows)  # type: ignore[attr-defined]
+        model.objects.bulk_create(rows)
 
     upv = _feed_upv(accounts)
     priority = sum(
@@ -523,7 +524,7 @@ def _opportunities(
 
 def _analyses(
     accounts: list[_Account], today: datetime.date, reviewer: User | None, rng: random.Random
-) -> dict[type, list[Any]]:
+) -> dict[type[WorkspaceOwned], list[Any]]:
     """Contributors, tasks, value drivers, needs, criteria and challenge scores."""
     rows: dict[type, list[Any]] = defaultdict(list)
     open_states = {

@@ -9,7 +9,7 @@ updates (see ``kam.api.concurrency``). Links across accounts are refused with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.db.models import Model
@@ -133,7 +133,14 @@ class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceVie
         )
 
 
-class _SplitInput:
+if TYPE_CHECKING:
+    # Only ever put in front of a WorkspaceResourceViewSet; the type checker sees one.
+    _ResourceViewSet = WorkspaceResourceViewSet
+else:
+    _ResourceViewSet = object
+
+
+class _SplitInput(_ResourceViewSet):
     """Creation and change take different shapes (the pair itself cannot change)."""
 
     update_serializer_class: type[serializers.Serializer]
@@ -143,11 +150,11 @@ class _SplitInput:
             serializer = self.update_serializer_class(
                 data=request.data,
                 partial=partial,
-                context=self.get_serializer_context(),  # type: ignore[attr-defined]
+                context=self.get_serializer_context(),
             )
             serializer.is_valid(raise_exception=True)
             return dict(serializer.validated_data)
-        return super().validated_input(request, partial=partial)  # type: ignore[misc]
+        return super().validated_input(request, partial=partial)
 
 
 class ConnectionFilter(django_filters.FilterSet):

@@ -19,7 +19,7 @@ brings the HTTP side to a :class:`kam.api.base.WorkspaceResourceViewSet`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 from rest_framework import status
@@ -28,6 +28,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
+
+if TYPE_CHECKING:
+    # The mixin is only ever put in front of a WorkspaceResourceViewSet; the type
+    # checker sees it as one, so get_object, render and the hooks are known.
+    from kam.api.base import WorkspaceResourceViewSet
+
+    _ResourceViewSet = WorkspaceResourceViewSet
+else:
+    _ResourceViewSet = object
 
 __all__ = [
     "OptimisticConcurrencyMixin",
@@ -52,7 +61,7 @@ def parse_if_match(header: str) -> list[int | None]:
     return versions
 
 
-class OptimisticConcurrencyMixin:
+class OptimisticConcurrencyMixin(_ResourceViewSet):
     """ETag / If-Match for a :class:`~kam.api.base.WorkspaceResourceViewSet`.
 
     Put it first in the bases. During ``update_object`` and ``delete_object``
@@ -69,7 +78,7 @@ class OptimisticConcurrencyMixin:
         return f'"{getattr(instance, self.version_field)}"'
 
     def _noun(self) -> str:
-        return str(self.model._meta.verbose_name)  # type: ignore[attr-defined]
+        return str(self.model._meta.verbose_name)
 
     def expected_version_from(self, request: Request, instance: Model) -> int | None:
         """The version the client read, or ``None`` when its If-Match is stale."""
@@ -88,7 +97,7 @@ class OptimisticConcurrencyMixin:
         return current if current in parse_if_match(header) else None
 
     def precondition_failed(self, instance: Model, sent: str) -> Response:
-        current = self.render(instance)  # type: ignore[attr-defined]
+        current = self.render(instance)
         return Response(
             {
                 "detail": (
@@ -105,21 +114,21 @@ class OptimisticConcurrencyMixin:
     def update(
         self, request: Request, *args: Any, partial: bool = False, **kwargs: Any
     ) -> Response:
-        instance = self.get_object()  # type: ignore[attr-defined]
+        instance = self.get_object()
         sent = request.headers.get("If-Match", "")
         self.expected_version = self.expected_version_from(request, instance)
         if self.expected_version is None:
             return self.precondition_failed(instance, sent)
-        data = self.validated_input(request, partial=partial)  # type: ignore[attr-defined]
+        data = self.validated_input(request, partial=partial)
         try:
-            instance = self.update_object(instance, data)  # type: ignore[attr-defined]
+            instance = self.update_object(instance, data)
         except VersionConflict:
-            return self.precondition_failed(self.get_object(), sent)  # type: ignore[attr-defined]
-        return Response(self.render(instance))  # type: ignore[attr-defined]
+            return self.precondition_failed(self.get_object(), sent)
+        return Response(self.render(instance))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """If-Match is optional on DELETE; when sent, a stale one is refused (412)."""
-        instance = self.get_object()  # type: ignore[attr-defined]
+        instance = self.get_object()
         sent = request.headers.get("If-Match", "")
         self.expected_version = None
         if sent:
@@ -127,9 +136,9 @@ class OptimisticConcurrencyMixin:
             if self.expected_version is None:
                 return self.precondition_failed(instance, sent)
         try:
-            self.delete_object(instance)  # type: ignore[attr-defined]
+            self.delete_object(instance)
         except VersionConflict:
-            return self.precondition_failed(self.get_object(), sent)  # type: ignore[attr-defined]
+            return self.precondition_failed(self.get_object(), sent)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def finalize_response(
@@ -143,4 +152,4 @@ class OptimisticConcurrencyMixin:
             and self.version_field in data
         ):
             response["ETag"] = f'"{data[self.version_field]}"'
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
@@ -54,7 +55,7 @@ def job_download(request: WorkspaceRequest, job_id: int) -> FileResponse:
 
 @require_POST
 @workspace_view(Capability.VIEW)
-def job_start(request: WorkspaceRequest, kind: str) -> HttpResponse:
+def job_start(request: WorkspaceRequest, kind: str) -> HttpResponseBase:
     """Start (or join) a run of ``kind``; answers with the job's status."""
     try:
         job_kind_ = job_kind(kind)
@@ -74,4 +75,4 @@ def job_start(request: WorkspaceRequest, kind: str) -> HttpResponse:
             return _render_status(request, job, status=202)
         return redirect("job-status", job_id=job.pk)
 
-    return start(request)  # type: ignore[return-value]
+    return start(request)

@@ -385,7 +385,9 @@ class _LayoutViewSet(WorkspaceResourceViewSet):
     def remove(self, open_space: OpenSpace, instance: Any, version: int) -> list[str]:
         raise NotImplementedError
 
-    def move_one(self, open_space: OpenSpace, instance: Any, version: int, direction: str) -> Any:
+    def move_one(
+        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+    ) -> Any:
         raise NotImplementedError
 
 
@@ -439,11 +441,13 @@ class OpenSpaceSegmentViewSet(_LayoutViewSet):
     def remove(self, open_space: OpenSpace, instance: Any, version: int) -> list[str]:
         return services.remove_segment(open_space, instance.pk, expected_open_space_version=version)
 
-    def move_one(self, open_space: OpenSpace, instance: Any, version: int, direction: str) -> Any:
+    def move_one(
+        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+    ) -> Any:
         return services.move_segment(
             open_space,
             instance.pk,
-            direction=direction,  # type: ignore[arg-type]
+            direction=direction,
             expected_open_space_version=version,
         )
 
@@ -526,11 +530,13 @@ class OpenSpaceColumnViewSet(_LayoutViewSet):
     def remove(self, open_space: OpenSpace, instance: Any, version: int) -> list[str]:
         return services.remove_column(open_space, instance.pk, expected_open_space_version=version)
 
-    def move_one(self, open_space: OpenSpace, instance: Any, version: int, direction: str) -> Any:
+    def move_one(
+        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+    ) -> Any:
         return services.move_column(
             open_space,
             instance.pk,
-            direction=direction,  # type: ignore[arg-type]
+            direction=direction,
             expected_open_space_version=version,
         )
 

@@ -9,6 +9,7 @@ so the API and the pages give the same messages. Enums get names of their own
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,28 +36,28 @@ from selling_center.models import BuyingStage, SellingCenterMember
 _OPPORTUNITY_HELP = "Id of the opportunity; it cannot change once created."
 
 
-def _origin(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityOriginEnum", Origin, **kwargs)  # type: ignore[arg-type]
+def _origin(**kwargs: Any) -> serializers.ChoiceField:
+    return named_choice("OpportunityOriginEnum", Origin, **kwargs)
 
 
-def _state(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityStateEnum", OpportunityState, **kwargs)  # type: ignore[arg-type]
+def _state(**kwargs: Any) -> serializers.ChoiceField:
+    return named_choice("OpportunityStateEnum", OpportunityState, **kwargs)
 
 
-def _stage(**kwargs: object) -> serializers.ChoiceField:
+def _stage(**kwargs: Any) -> serializers.ChoiceField:
     return named_choice("OpportunityBuyingStageEnum", BuyingStage, allow_blank=True, **kwargs)
 
 
-def _growth(**kwargs: object) -> serializers.ChoiceField:
+def _growth(**kwargs: Any) -> serializers.ChoiceField:
     return named_choice("OpportunityGrowthTypeEnum", GrowthType, allow_blank=True, **kwargs)
 
 
-def _phase(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityPhaseEnum", ProjectPhase, **kwargs)  # type: ignore[arg-type]
+def _phase(**kwargs: Any) -> serializers.ChoiceField:
+    return named_choice("OpportunityPhaseEnum", ProjectPhase, **kwargs)
 
 
-def _task_status(**kwargs: object) -> serializers.ChoiceField:
-    return named_choice("OpportunityTaskStatusEnum", TaskStatus, **kwargs)  # type: ignore[arg-type]
+def _task_status(**kwargs: Any) -> serializers.ChoiceField:
+    return named_choice("OpportunityTaskStatusEnum", TaskStatus, **kwargs)
 
 
 class OpportunityInput(serializers.Serializer):
