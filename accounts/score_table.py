@@ -108,6 +108,17 @@ class ScoreTable:
     notes: list[str] = field(default_factory=list)
 
 
+def _weighted_counts(cell: NDArray, weights: NDArray, size: int) -> NDArray:
+    """Sum of ``weights`` per cell, always as floats.
+
+    ``np.bincount`` answers an empty input with integer zeros even when given
+    weights, and NaN cannot be stored in those ("not a customer yet" in the
+    trend history): a workspace with customers but no sales lines in the
+    window (customers imported first, as the import guide says) hit exactly that.
+    """
+    return np.bincount(cell, weights=weights, minlength=size).astype(float, copy=False)
+
+
 def _effective(override: NDArray, default: float) -> NDArray:
     return np.where(np.isnan(override), default, override)
 
@@ -166,12 +177,10 @@ def compute_scores(
     in_window = (age >= 0) & (age < WINDOW_YEARS * DAYS_PER_YEAR)
     column = WINDOW_YEARS - 1 - age[in_window] // DAYS_PER_YEAR
     cell = customer[in_window] * WINDOW_YEARS + column
-    revenue = np.bincount(cell, weights=net[in_window], minlength=n * WINDOW_YEARS).reshape(
+    revenue = _weighted_counts(cell, net[in_window], n * WINDOW_YEARS).reshape(n, WINDOW_YEARS)
+    margin = revenue - _weighted_counts(cell, (goods + serve)[in_window], n * WINDOW_YEARS).reshape(
         n, WINDOW_YEARS
     )
-    margin = revenue - np.bincount(
-        cell, weights=(goods + serve)[in_window], minlength=n * WINDOW_YEARS
-    ).reshape(n, WINDOW_YEARS)
     lines_counted = np.bincount(customer[in_window], minlength=n)
     revenue_3y = revenue.sum(axis=1)
     margin_3y = margin.sum(axis=1)
@@ -376,8 +385,8 @@ def _year_figures(
     return YearFigures(
         customer=used // span,
         year=used % span + first,
-        net_sales=np.bincount(cell, weights=net, minlength=size)[used],
-        cost_of_goods=np.bincount(cell, weights=goods, minlength=size)[used],
-        cost_to_serve=np.bincount(cell, weights=serve, minlength=size)[used],
+        net_sales=_weighted_counts(cell, net, size)[used],
+        cost_of_goods=_weighted_counts(cell, goods, size)[used],
+        cost_to_serve=_weighted_counts(cell, serve, size)[used],
         lines=counts[used],
     )

@@ -71,7 +71,9 @@ def purchase_summary(
     purchase_customer = keys // days_per_customer
     purchase_day = (keys % days_per_customer).astype(float)
     # Keys are sorted, so each customer's purchases are contiguous and in day order.
+    # (No purchase at all, e.g. only returns: no starts, not a start at index 0.)
     starts = np.flatnonzero(np.r_[True, purchase_customer[1:] != purchase_customer[:-1]])
+    starts = starts[: purchase_customer.size]
     ends = np.r_[starts[1:] - 1, purchase_customer.size - 1] if starts.size else starts
     buyers = purchase_customer[starts]
     first_day = np.zeros(customers)

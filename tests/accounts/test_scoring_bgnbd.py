@@ -21,6 +21,7 @@ from accounts.scoring import bgnbd, gamma_gamma
 from accounts.scoring.bgnbd import BgNbdParameters
 from accounts.scoring.gamma_gamma import GammaGammaParameters
 from accounts.scoring.hypergeometric import log_hyp2f1
+from accounts.scoring.rfm import purchase_summary
 from accounts.scoring.transactional import WEEKS_PER_MONTH, transactional_clv
 
 
@@ -342,3 +343,13 @@ def test_guarded_hypergeometric_function_near_one(x: int, z: float) -> None:
     r, a, b = 0.243, 0.793, 2.426
     expected = _log_hyp2f1_by_series(r + x, b + x, a + b + x - 1, z)
     assert log_hyp2f1(r + x, b + x, a + b + x - 1, z) == pytest.approx(expected, rel=1e-9)
+
+
+def test_purchase_summary_of_returns_only_has_no_buyers() -> None:
+    """Lines whose days sum to zero or less (returns) are no purchase; nobody is a buyer."""
+    summary = purchase_summary(
+        [0, 0, 1], [0, 5, 3], [-10.0, -2.0, 0.0], customers=2, observation_end=9
+    )
+    assert not summary.has_purchases.any()
+    assert summary.frequency.tolist() == [0.0, 0.0]
+    assert summary.T.tolist() == [0.0, 0.0]

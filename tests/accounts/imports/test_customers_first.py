@@ -1,0 +1,40 @@
+"""Customers imported before any sales (the order the import guide prescribes) get scored."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from accounts.models import Customer, CustomerScore, ImportStatus, SalesLine
+from kam.jobs.models import Job
+from kam.tenancy.context import workspace_context
+from tests.accounts.imports.conftest import Importer
+from tests.factories import WorkspaceWorld
+
+CUSTOMERS_CSV = b"customer no,name\nK-100,Nordwerk GmbH\nK-200,Suedhafen AG\n"
+
+
+def test_customers_only_import_finishes_the_scores_recompute(
+    importer: Importer, world: WorkspaceWorld
+) -> None:
+    with workspace_context(world.a.workspace):
+        SalesLine.objects.all().delete()  # a new workspace: no sales anywhere yet
+    batch = importer.run("customers", "customers.csv", CUSTOMERS_CSV)
+    assert batch.status == ImportStatus.APPLIED
+    with workspace_context(world.a.workspace):
+        scores_job = Job.objects.filter(kind="scores").order_by("-pk").first()
+        assert scores_job is not None
+        assert scores_job.status == "succeeded", scores_job.error
+        imported = Customer.objects.filter(external_id__in=["K-100", "K-200"])
+        assert not imported.filter(scores_dirty=True).exists()
+        scores = CustomerScore.objects.filter(customer__in=imported)
+        assert scores.count() == 2
+        # No sales yet: a lifetime value or margin share is unknown, not zero.
+        assert all(score.clv_contractual is None for score in scores)
+        assert all(score.margin_share is None for score in scores)
+
+    page = importer.client.get(reverse("selection"))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Recomputing" not in text
+    assert "Nordwerk GmbH" in text
+    assert 'aria-label="Not available: No sales history yet."' in text
