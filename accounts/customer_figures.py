@@ -8,7 +8,7 @@ dated exchange rates), so one change starts one job kind, not two.
 What stays here: the job people start by hand from the page to get the
 figures as a CSV download (``customer_figures_recompute`` recomputes them in
 chunks from the database and attaches ``figures_csv``), and
-``sales_lines_changed`` for code that wants exactly that job after a commit.
+``customer_figures_request`` for code that wants exactly that job after a commit.
 This job still leaves out lines in other currencies than the reporting one and
 says so in its message; the "scores" job converts them."""
 
@@ -52,8 +52,8 @@ CUSTOMER_FIGURES = register_job_kind(
 CHUNK_SIZE = 500
 
 
-def sales_lines_changed(*, workspace: Workspace, requested_by: User | None = None) -> None:
-    """Sales lines of ``workspace`` changed: recompute the figures after this commit.
+def customer_figures_request(*, workspace: Workspace, requested_by: User | None = None) -> None:
+    """Ask for a "customer figures" run of ``workspace`` once this transaction commits.
 
     Cheap to call on every write: the debouncer turns any number of calls into
     at most one run now and one after it.

@@ -3,11 +3,13 @@
 Everyone who changes what a score is computed from (sales lines, a customer's
 scorecard inputs or CLV overrides, the workspace's valuation settings, exchange
 rates, the UPV fed back from an Open Space) calls :func:`mark_customers_dirty`
-inside the transaction that makes the change. The flag is set in that same
-transaction, so it commits or rolls back with the change: a page never shows a
-score as fresh when its inputs have moved on, and a rolled-back edit leaves
-nothing marked. The recompute is requested only after the commit, so the run
-sees the change that asked for it.
+inside the transaction that makes the change. A change to the *sales inputs*
+(sales lines, exchange rates) goes through :func:`sales_inputs_changed`
+instead, which marks the same way and also tells the apps built on accounts.
+The flag is set in that same transaction, so it commits or rolls back with the
+change: a page never shows a score as fresh when its inputs have moved on, and
+a rolled-back edit leaves nothing marked. The recompute is requested only after
+the commit, so the run sees the change that asked for it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Customer
+from accounts.models import Customer, SalesLine
+from accounts.signals import sales_lines_changed
 from kam.jobs.debounce import request_run
 from kam.jobs.kinds import register_job_kind
 from kam.permissions import Capability
@@ -125,3 +128,28 @@ def mark_customers_dirty(
     # be invisible to it, and a change arriving mid-run would be lost.
     customers.update(scores_dirty=True, updated_at=timezone.now())
     request_scores_recompute_on_commit(workspace=workspace_id, requested_by=requested_by)
+
+
+@transaction.atomic
+def sales_inputs_changed(
+    *,
+    workspace: Workspace | int,
+    customer_ids: Iterable[int] | None,
+    requested_by: User | None = None,
+) -> None:
+    """Sales lines or exchange rates of ``customer_ids`` (``None``: anyone's) changed.
+
+    The one way every such change is announced (a sales line entered, edited or
+    deleted, an import of sales or rates, a rate added, edited or deleted, the
+    reporting currency changed): it marks the customers' scores stale as
+    :func:`mark_customers_dirty` does and sends
+    :data:`accounts.signals.sales_lines_changed`, on which planning refreshes
+    the Open Space UPV, in the caller's transaction. Call it inside the
+    transaction that made the change; an empty ``customer_ids`` does nothing.
+    """
+    workspace_id = workspace if isinstance(workspace, int) else workspace.pk
+    ids = None if customer_ids is None else {int(pk) for pk in customer_ids}
+    if ids is not None and not ids:
+        return
+    mark_customers_dirty(workspace=workspace_id, customer_ids=ids, requested_by=requested_by)
+    sales_lines_changed.send(sender=SalesLine, workspace_id=workspace_id, customer_ids=ids)

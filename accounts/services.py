@@ -15,9 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty
+from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty, sales_inputs_changed
 from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
-from accounts.signals import sales_lines_changed
 from accounts.valuation_settings import check_customer_inputs
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
@@ -200,10 +199,7 @@ def sales_line_create(*, workspace: Workspace, **fields: Any) -> SalesLine:
     line.save()
     # One debounced "scores" job per change: it also recomputes the yearly
     # customer figures, so no separate figures job is requested.
-    mark_customers_dirty(workspace=workspace, customer_ids=[line.customer_id])
-    sales_lines_changed.send(
-        sender=SalesLine, workspace_id=workspace.pk, customer_ids={line.customer_id}
-    )
+    sales_inputs_changed(workspace=workspace, customer_ids=[line.customer_id])
     return line
 
 
@@ -225,8 +221,7 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
     sales_line.save()
     # Moving a line to another customer changes both customers' numbers.
     affected = {previous_customer_id, sales_line.customer_id}
-    mark_customers_dirty(workspace=workspace, customer_ids=affected)
-    sales_lines_changed.send(sender=SalesLine, workspace_id=workspace.pk, customer_ids=affected)
+    sales_inputs_changed(workspace=workspace, customer_ids=affected)
     return sales_line
 
 
@@ -235,7 +230,4 @@ def sales_line_delete(*, workspace: Workspace, sales_line: SalesLine) -> None:
     _check_in_workspace(workspace, sales_line)
     customer_id = sales_line.customer_id
     sales_line.delete()
-    mark_customers_dirty(workspace=workspace, customer_ids=[customer_id])
-    sales_lines_changed.send(
-        sender=SalesLine, workspace_id=workspace.pk, customer_ids={customer_id}
-    )
+    sales_inputs_changed(workspace=workspace, customer_ids=[customer_id])

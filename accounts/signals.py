@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 #: Sent inside the transaction that created, changed or deleted sales lines
-#: (or exchange rates, which decide how foreign-currency lines count).
+#: (or exchange rates, which decide how foreign-currency lines count), by
+#: :func:`accounts.dirty.sales_inputs_changed` only: send it through that
+#: service, which also marks the scores stale, never by hand.
 #: Keyword arguments: ``workspace_id`` (int) and ``customer_ids`` (a set of
 #: customer ids, or ``None`` when any customer may be affected). Receivers run
 #: in the same transaction and workspace context, so whatever they change

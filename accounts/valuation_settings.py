@@ -4,8 +4,10 @@ Everything a score is computed from must be trustworthy, so every value is
 checked here (where the pages, the API and the demo all pass) and a mistake
 names the setting, its allowed range and what was entered. A change marks every
 affected customer's scores stale in the same transaction
-(:func:`accounts.dirty.mark_customers_dirty`), so no page shows a number
-computed from the old settings as if it were fresh.
+(:func:`accounts.dirty.mark_customers_dirty`; for rates and the reporting
+currency :func:`accounts.dirty.sales_inputs_changed`, which also refreshes the
+Open Space UPV), so no page shows a number computed from the old settings as if
+it were fresh.
 
 Exchange rates say how many reporting-currency units one unit of a currency was
 worth from ``valid_from`` until the currency's next rate (see
@@ -27,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min
 
-from accounts.dirty import mark_customers_dirty
+from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.models import ExchangeRate, SalesLine, ValuationSettings
 from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
@@ -246,7 +248,10 @@ def valuation_settings_update(
         _rebase_rates(workspace=workspace, new_currency=new_currency)
         workspace.reporting_currency = new_currency
         Workspace.objects.filter(pk=workspace.pk).update(reporting_currency=new_currency)
-    if currency_changed or SCORE_SETTINGS.intersection(cleaned):
+    if currency_changed:
+        # Every rate was rebased: every converted amount (scores, Open Space sales) moves.
+        sales_inputs_changed(workspace=workspace, customer_ids=None, requested_by=user)
+    elif SCORE_SETTINGS.intersection(cleaned):
         mark_customers_dirty(workspace=workspace, requested_by=user)
     return settings
 
@@ -361,15 +366,16 @@ def _plain_raw(raw: Any) -> str:
         return repr(raw)
 
 
-def _mark_currency_users_dirty(
+def _currency_rates_changed(
     *, workspace: Workspace, currencies: Iterable[str], user: User | None
 ) -> None:
+    """Rates of ``currencies`` changed: the customers with sales in them have new figures."""
     customer_ids = (
         SalesLine.objects.filter(workspace=workspace, currency__in=list(currencies))
         .values_list("customer_id", flat=True)
         .distinct()
     )
-    mark_customers_dirty(workspace=workspace, customer_ids=list(customer_ids), requested_by=user)
+    sales_inputs_changed(workspace=workspace, customer_ids=list(customer_ids), requested_by=user)
 
 
 @transaction.atomic
@@ -388,7 +394,7 @@ def exchange_rate_set(
     exchange_rate, _ = ExchangeRate.objects.update_or_create(
         workspace=workspace, currency=code, valid_from=day, defaults={"rate": value}
     )
-    _mark_currency_users_dirty(workspace=workspace, currencies=[code], user=user)
+    _currency_rates_changed(workspace=workspace, currencies=[code], user=user)
     return exchange_rate
 
 
@@ -416,7 +422,7 @@ def exchange_rate_update(
     previous = exchange_rate.currency
     exchange_rate.currency, exchange_rate.valid_from, exchange_rate.rate = code, day, value
     exchange_rate.save()
-    _mark_currency_users_dirty(workspace=workspace, currencies={previous, code}, user=user)
+    _currency_rates_changed(workspace=workspace, currencies={previous, code}, user=user)
     return exchange_rate
 
 
@@ -428,7 +434,7 @@ def exchange_rate_delete(
         raise ValueError(f"{exchange_rate!r} belongs to another workspace")
     currency = exchange_rate.currency
     exchange_rate.delete()
-    _mark_currency_users_dirty(workspace=workspace, currencies=[currency], user=user)
+    _currency_rates_changed(workspace=workspace, currencies=[currency], user=user)
 
 
 # -- conversion ----------------------------------------------------------------

@@ -22,13 +22,12 @@ from pathlib import Path
 
 from django.db import connection, connections
 
-from accounts.dirty import mark_customers_dirty
+from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.imports.apply import DataChanged, apply_staged
 from accounts.imports.reading import FileFormat, estimated_rows
 from accounts.imports.services import import_batch_finish, import_batch_run_check, work_files
 from accounts.imports.validation import MappingProblem
 from accounts.models import ImportBatch, ImportKind, ImportStatus
-from accounts.signals import sales_lines_changed
 from kam.jobs.models import Job
 from kam.jobs.runner import JobFailure, JobOutcome
 from kam.jobs.services import job_progress
@@ -36,6 +35,9 @@ from kam.tenancy.context import workspace_context
 from kam.tenancy.tasks import workspace_atomic
 
 PROGRESS_EVERY_SECONDS = 1.0
+
+#: Imports that change sales inputs (what the UPV and figures are computed from).
+SALES_INPUT_KINDS = frozenset({ImportKind.SALES_LINES, ImportKind.EXCHANGE_RATES})
 
 
 def _progress_reporter(
@@ -85,18 +87,11 @@ def import_apply_run(*, workspace_id: int, job: Job) -> JobOutcome:
                 mapped=set(batch.mapping),
                 progress=_progress_reporter(workspace_id, job, total),
             )
-            if result.all_customers:
-                mark_customers_dirty(workspace=workspace_id, customer_ids=None)
-            elif result.customer_ids:
-                mark_customers_dirty(workspace=workspace_id, customer_ids=result.customer_ids)
-            if batch.kind in (ImportKind.SALES_LINES, ImportKind.EXCHANGE_RATES) and (
-                result.all_customers or result.customer_ids
-            ):
-                sales_lines_changed.send(
-                    sender=ImportBatch,
-                    workspace_id=workspace_id,
-                    customer_ids=None if result.all_customers else set(result.customer_ids),
-                )
+            changed = None if result.all_customers else result.customer_ids
+            if batch.kind in SALES_INPUT_KINDS:
+                sales_inputs_changed(workspace=workspace_id, customer_ids=changed)
+            elif changed is None or changed:
+                mark_customers_dirty(workspace=workspace_id, customer_ids=changed)
     except DataChanged as error:
         with workspace_atomic():
             import_batch_finish(batch=batch, status=ImportStatus.FAILED, error=str(error))

@@ -9,7 +9,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
-from accounts.customer_figures import sales_lines_changed
+from accounts.customer_figures import customer_figures_request
 from accounts.models import Customer, CustomerYearFigures
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
@@ -29,7 +29,7 @@ def test_changed_sales_lines_recompute_the_figures(
         add_sale(customer, "a-usd", datetime.date(2024, 2, 1), "999.00", currency="USD")
         quiet = Customer.objects.create(external_id="a-C2", name="Quiet Customer")
         with django_capture_on_commit_callbacks(execute=True):
-            sales_lines_changed(workspace=workspace)
+            customer_figures_request(workspace=workspace)
 
     with workspace_context(workspace):
         job = new_jobs(world.a).get()
@@ -59,11 +59,11 @@ def test_recompute_replaces_old_figures(
     workspace = world.a.workspace
     with workspace_context(workspace):
         with django_capture_on_commit_callbacks(execute=True):
-            sales_lines_changed(workspace=workspace)
+            customer_figures_request(workspace=workspace)
         assert world.a.sales_line is not None
         world.a.sales_line.delete()
         with django_capture_on_commit_callbacks(execute=True):
-            sales_lines_changed(workspace=workspace)
+            customer_figures_request(workspace=workspace)
         assert list(new_jobs(world.a).values_list("status", flat=True)) == [
             "succeeded",
             "succeeded",
@@ -76,7 +76,7 @@ def test_the_result_csv_downloads_for_members_only(
 ) -> None:
     with workspace_context(world.a.workspace):
         with django_capture_on_commit_callbacks(execute=True):
-            sales_lines_changed(workspace=world.a.workspace)
+            customer_figures_request(workspace=world.a.workspace)
         job = new_jobs(world.a).get()
 
     response = signed_in(client, world.a).get(reverse("job-download", args=[job.pk]))

@@ -21,7 +21,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from accounts.customer_figures import sales_lines_changed
+from accounts.customer_figures import customer_figures_request
 from accounts.models import Customer, CustomerYearFigures
 from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
@@ -123,7 +123,7 @@ def test_a_real_worker_computes_customer_figures(worker: subprocess.Popen, tmp_p
         add_sale(customers[0], "w0-2", day, "-100.00", "-60.00", "20.00")  # a return
         add_sale(customers[1], "w1-1", datetime.date(2024, 1, 9), "250.00", "100.00", "25.00")
         # Committed by this block; the run is requested once it commits.
-        sales_lines_changed(workspace=workspace)
+        customer_figures_request(workspace=workspace)
 
     job = wait_until_finished(workspace, worker, tmp_path / "worker.log")
 
