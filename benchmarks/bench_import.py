@@ -74,9 +74,11 @@ def run(*, customers: int, lines: int, repeat: int) -> None:
     from django.db import connection
 
     from accounts.imports.apply import apply_staged
+    from accounts.imports.changes import count_changes
     from accounts.imports.fields import suggest_mapping
     from accounts.imports.reading import detect_format, read_headers
-    from accounts.imports.validation import WorkFiles, check_file
+    from accounts.imports.staged import WorkFiles
+    from accounts.imports.validation import check_file
     from accounts.models import Customer, SalesLine
     from kam.tenancy.context import workspace_context
     from kam.tenancy.tasks import workspace_atomic
@@ -131,6 +133,13 @@ def run(*, customers: int, lines: int, repeat: int) -> None:
                 mapping=mapping,
                 options={"date_format": "auto", "decimal_separator": "auto"},
                 work=work,
+            )
+            count_changes(
+                workspace=workspace,
+                kind="sales_lines",
+                staged=work.staged,
+                mapped={name for name, column in mapping.items() if column},
+                result=result,
             )
         assert result.errors == 0, result.first_errors[:3]
         assert result.valid == lines, result.valid

@@ -14,37 +14,19 @@ from __future__ import annotations
 import csv
 import datetime
 import itertools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import connection
 
-from accounts.imports.validation import staged_fields
+from accounts.imports.copy import copy_sales_lines
+from accounts.imports.staged import SALES_AMOUNTS, ApplyResult, DataChanged, Progress, staged_fields
 from accounts.models import Customer, ExchangeRate, ImportKind, Offering, SalesLine
 from kam.workspaces.models import Workspace
 
 BATCH_SIZE = 5000
-
-Progress = Callable[[int], None]
-
-
-class DataChanged(Exception):
-    """Rows the check accepted no longer fit (someone changed the workspace since)."""
-
-
-@dataclass
-class ApplyResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    customer_ids: set[int] = field(default_factory=set)
-    all_customers: bool = False
-
-    def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
 def staged_chunks(path: Path, size: int | None = None) -> Iterator[list[list[str]]]:
@@ -53,10 +35,6 @@ def staged_chunks(path: Path, size: int | None = None) -> Iterator[list[list[str
         reader = csv.reader(handle)
         while chunk := list(itertools.islice(reader, size)):
             yield chunk
-
-
-def after_chunk(done: int) -> None:
-    """Called after each batch is written. A seam for tests that inject a failure mid-way."""
 
 
 def _decimal(text: str, default: Decimal | None = None) -> Decimal | None:
@@ -104,7 +82,6 @@ def _apply_customers(
         result.customer_ids.update(c.pk for c in [*made, *update])
         done += len(chunk)
         progress(done)
-        after_chunk(done)
     return result
 
 
@@ -135,7 +112,6 @@ def _apply_offerings(
         result.updated += len(update)
         done += len(chunk)
         progress(done)
-        after_chunk(done)
     return result
 
 
@@ -161,22 +137,7 @@ def _apply_exchange_rates(workspace: Workspace, path: Path, progress: Progress) 
                 result.unchanged += 1
         done += len(chunk)
         progress(done)
-        after_chunk(done)
     return result
-
-
-SALES_AMOUNTS = (
-    "quantity",
-    "net_sales",
-    "cost_of_goods",
-    "cost_presale",
-    "cost_kam",
-    "cost_relationship",
-    "cost_admin",
-    "cost_trade_credit",
-    "cost_delivery",
-    "cost_service",
-)
 
 
 def _apply_sales_lines_orm(workspace: Workspace, path: Path, progress: Progress) -> ApplyResult:
@@ -229,14 +190,17 @@ def _apply_sales_lines_orm(workspace: Workspace, path: Path, progress: Progress)
         result.updated += len(update)
         done += len(chunk)
         progress(done)
-        after_chunk(done)
     return result
 
 
 def apply_staged(
     *, workspace: Workspace, kind: str, staged: Path, mapped: set[str], progress: Progress
 ) -> ApplyResult:
-    """Write every staged row; the caller's transaction makes it all or nothing."""
+    """Write every staged row; the caller's transaction makes it all or nothing.
+
+    ``progress(rows_written)`` is called after each batch (and on PostgreSQL
+    during and after the COPY); an exception raised from it stops the apply.
+    """
     if kind == ImportKind.CUSTOMERS:
         return _apply_customers(workspace, staged, mapped, progress)
     if kind == ImportKind.OFFERINGS:
@@ -244,7 +208,5 @@ def apply_staged(
     if kind == ImportKind.EXCHANGE_RATES:
         return _apply_exchange_rates(workspace, staged, progress)
     if connection.vendor == "postgresql":
-        from accounts.imports.copy import copy_sales_lines
-
         return copy_sales_lines(workspace=workspace, staged=staged, progress=progress)
     return _apply_sales_lines_orm(workspace, staged, progress)

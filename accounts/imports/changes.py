@@ -17,7 +17,8 @@ from typing import Any
 
 from django.db import connection
 
-from accounts.imports.validation import CheckResult, staged_fields
+from accounts.imports.copy import count_sales_line_changes
+from accounts.imports.staged import CheckResult, staged_fields
 from accounts.models import Customer, ExchangeRate, ImportKind, Offering, SalesLine
 from kam.workspaces.models import Workspace
 
@@ -103,8 +104,6 @@ def count_changes(
         result.new = result.valid
         return
     if kind == ImportKind.SALES_LINES and connection.vendor == "postgresql":
-        from accounts.imports.copy import count_sales_line_changes
-
         counts = count_sales_line_changes(workspace=workspace, staged=staged)
         result.new, result.changed, result.unchanged = counts
         return

@@ -17,15 +17,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection, connections
 
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
-from accounts.imports.apply import DataChanged, apply_staged
+from accounts.imports.apply import apply_staged
 from accounts.imports.reading import FileFormat, estimated_rows
 from accounts.imports.services import import_batch_finish, import_batch_run_check, work_files
+from accounts.imports.staged import DataChanged, Progress
 from accounts.imports.validation import MappingProblem
 from accounts.models import ImportBatch, ImportKind, ImportStatus
 from kam.jobs.models import Job
@@ -42,7 +42,7 @@ SALES_INPUT_KINDS = frozenset({ImportKind.SALES_LINES, ImportKind.EXCHANGE_RATES
 
 def _progress_reporter(
     workspace_id: int, job: Job, total: int, *, what: str = "rows written"
-) -> Callable[[int], None]:
+) -> Progress:
     if connection.vendor != "postgresql":
         return lambda done: None
     last = 0.0
@@ -73,11 +73,20 @@ def _progress_reporter(
     return report
 
 
-def import_apply_run(*, workspace_id: int, job: Job) -> JobOutcome:
+def import_apply_run(
+    *, workspace_id: int, job: Job, progress: Progress | None = None
+) -> JobOutcome:
+    """Apply the batch of ``job``; ``progress`` (default: the job's progress bar) hears how far.
+
+    An exception raised from ``progress`` fails the import like any other: all
+    of it is rolled back.
+    """
     with workspace_atomic():
         batch = ImportBatch.objects.select_related("workspace").get(job_id=job.pk)
     total = int(batch.summary.get("check", {}).get("valid", 0))
     job_progress(workspace=workspace_id, job=job, done=0, total=total, message="Applying.")
+    if progress is None:
+        progress = _progress_reporter(workspace_id, job, total)
     try:
         with workspace_atomic():
             result = apply_staged(
@@ -85,7 +94,7 @@ def import_apply_run(*, workspace_id: int, job: Job) -> JobOutcome:
                 kind=batch.kind,
                 staged=work_files(batch).staged,
                 mapped=set(batch.mapping),
-                progress=_progress_reporter(workspace_id, job, total),
+                progress=progress,
             )
             changed = None if result.all_customers else result.customer_ids
             if batch.kind in SALES_INPUT_KINDS:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from charset_normalizer import from_bytes
+from openpyxl import load_workbook
 
 #: How much of a file the encoding and delimiter guesses look at.
 SAMPLE_BYTES = 256 * 1024
@@ -156,8 +157,6 @@ def _csv_rows(path: Path, file_format: FileFormat) -> Iterator[list[Cell]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[Cell]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -191,8 +190,6 @@ def estimated_rows(path: Path, file_format: FileFormat) -> int:
     if file_format.file_type == "csv":
         with path.open("rb") as handle:
             return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.imports.changes import count_changes
 from accounts.imports.fields import fields_for, normalise_header, suggest_mapping
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
 from accounts.imports.reading import (
@@ -28,14 +29,9 @@ from accounts.imports.reading import (
     file_type_of,
     read_headers,
 )
+from accounts.imports.staged import CheckResult, Progress, WorkFiles
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
-from accounts.imports.validation import (
-    CheckResult,
-    MappingProblem,
-    Progress,
-    WorkFiles,
-    check_file,
-)
+from accounts.imports.validation import MappingProblem, check_file
 from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
 from kam.jobs.dispatch import send_job_on_commit
 from kam.jobs.kinds import register_job_kind
@@ -236,7 +232,12 @@ def import_batch_check(
 def import_batch_run_check(
     *, workspace: Workspace, batch: ImportBatch, progress: Progress | None = None
 ) -> CheckResult:
-    """Check every row with the batch's saved mapping and record the outcome on the batch."""
+    """Check every row with the batch's saved mapping and record the outcome on the batch.
+
+    Two steps: the check proper (which writes the staged rows and nothing in the
+    workspace), then counting what those rows would change.
+    """
+    work = work_files(batch)
     try:
         result = check_file(
             workspace=workspace,
@@ -246,7 +247,7 @@ def import_batch_run_check(
             headers=batch.headers,
             mapping=batch.mapping,
             options=batch.options,
-            work=work_files(batch),
+            work=work,
             progress=progress,
         )
     except UnreadableFile as error:
@@ -255,6 +256,13 @@ def import_batch_run_check(
     except MappingProblem:
         batch.save()
         raise
+    count_changes(
+        workspace=workspace,
+        kind=batch.kind,
+        staged=work.staged,
+        mapped={name for name, column in batch.mapping.items() if column},
+        result=result,
+    )
     ColumnMapping.objects.update_or_create(
         workspace=workspace,
         kind=batch.kind,

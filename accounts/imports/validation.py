@@ -8,8 +8,9 @@ rate, ...) and writes
   which the apply step loads (COPY on PostgreSQL) without parsing anything again;
 * ``errors.csv``: every error (line, column, reason), offered as a download.
 
-A second pass over the staged rows (``changes.py``) compares them with what the
-workspace already holds, to count new, changed and unchanged rows.
+A second pass over the staged rows (``changes.py``, called by the service after
+this one) compares them with what the workspace already holds, to count new,
+changed and unchanged rows.
 
 Natural keys, so that importing the same file twice adds nothing: customer
 number, offering code, (currency, valid from) for exchange rates, and for sales
@@ -27,8 +28,8 @@ import csv
 import datetime
 import hashlib
 import itertools
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
 from pathlib import Path
@@ -45,21 +46,13 @@ from accounts.imports.parsing import (
 )
 from accounts.imports.reading import Cell, FileFormat, iter_rows
 from accounts.imports.rows import CellError, converter_for
+from accounts.imports.staged import CheckResult, Progress, WorkFiles, staged_fields
 from accounts.models import Customer, ImportKind, Offering
 from kam.workspaces.models import Workspace
-
-#: Called with the number of rows read so far.
-Progress = Callable[[int], None]
 
 MAX_STORED_ERRORS = 200
 PREVIEW_ROWS = 10
 SAMPLE_ROWS = 2000
-
-
-def staged_fields(kind: str) -> tuple[str, ...]:
-    """Column order of ``staged.csv``; sales lines start with their source key."""
-    names = tuple(spec.name for spec in fields_for(kind) if spec.name != "line_id")
-    return ("source_key", *names) if kind == ImportKind.SALES_LINES else names
 
 
 class MappingProblem(ValueError):
@@ -68,37 +61,6 @@ class MappingProblem(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors.values()))
         self.errors = errors
-
-
-@dataclass
-class CheckResult:
-    rows: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    errors: int = 0
-    valid: int = 0
-    first_errors: list[dict[str, Any]] = field(default_factory=list)
-    preview: list[dict[str, str]] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    date_format: str = "auto"
-    decimal_separator: str = "."
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class WorkFiles:
-    directory: Path
-
-    @property
-    def staged(self) -> Path:
-        return self.directory / "staged.csv"
-
-    @property
-    def errors(self) -> Path:
-        return self.directory / "errors.csv"
 
 
 # -- options ------------------------------------------------------------------
@@ -424,7 +386,9 @@ def check_file(
     work: WorkFiles,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """Check every row; write ``staged.csv`` and ``errors.csv``; count the changes.
+    """Check every row; write ``staged.csv`` and ``errors.csv``. Writes nothing else.
+
+    Counting what the rows would change is the next step (``changes.count_changes``).
 
     ``progress(rows_read)`` is called after each chunk (for the background check).
     """
@@ -510,11 +474,6 @@ def check_file(
                 progress(result.rows)
     if result.rows == 0:
         raise MappingProblem({"file": "The file has a header row but no data."})
-    from accounts.imports.changes import count_changes  # it builds on this module
-
-    count_changes(
-        workspace=workspace, kind=kind, staged=work.staged, mapped=set(columns), result=result
-    )
     return result
 
 

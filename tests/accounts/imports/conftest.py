@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -11,7 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from accounts.imports.job import import_apply_run
+from accounts.imports.staged import Progress
 from accounts.models import ImportBatch
+from kam.jobs.runner import run_job
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
 
@@ -56,6 +60,28 @@ class Importer:
         # The job is sent when the request's transaction commits; run it here.
         with self.capture(execute=True):
             return self.client.post(reverse("imports:apply", args=[batch.pk]))
+
+    def apply_watching(self, batch: ImportBatch, progress: Progress) -> Any:
+        """Apply as the page does, with ``progress`` hearing how far the job got.
+
+        The job the page queues is run here (as its task would) with this
+        progress callback; raising from it is how a test fails an apply half-way.
+        """
+        with self.capture(execute=False):
+            response = self.client.post(reverse("imports:apply", args=[batch.pk]))
+        queued = self.batch()
+        assert queued.job is not None
+        workspace_id = self.world.a.workspace.pk
+        with workspace_context(workspace_id):
+            run_job(
+                SimpleNamespace(request=SimpleNamespace(retries=0), max_retries=0),
+                workspace_id=workspace_id,
+                job_id=queued.job.pk,
+                work=lambda job: import_apply_run(
+                    workspace_id=workspace_id, job=job, progress=progress
+                ),
+            )
+        return response
 
     def run(self, kind: str, name: str, content: bytes, **post: str) -> ImportBatch:
         """Upload, check with the suggested mapping, apply; return the batch afterwards."""
