@@ -28,24 +28,16 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from accounts.figures import SaleAmounts, customer_year_figures
+from accounts.job_kinds import CUSTOMER_FIGURES
 from accounts.models import Customer, CustomerYearFigures, SalesLine
 from kam.jobs.debounce import request_run
-from kam.jobs.kinds import register_job_kind
 from kam.jobs.models import Job
 from kam.jobs.runner import JobOutcome
 from kam.jobs.services import job_progress
-from kam.permissions import Capability
 from kam.spreadsheets import spreadsheet_safe
 from kam.tenancy.context import require_workspace_id
 from kam.tenancy.tasks import workspace_atomic
 from kam.workspaces.models import Workspace
-
-CUSTOMER_FIGURES = register_job_kind(
-    "customer_figures",
-    task="accounts.tasks.recompute_customer_figures",
-    label="Computing customer figures",
-    start_capability=Capability.MANAGE_DATA,
-)
 
 #: Customers per transaction: small enough that progress moves every second or
 #: so on a large workspace, large enough that the per-chunk overhead is noise.

@@ -21,23 +21,11 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.job_kinds import SCORES
 from accounts.models import Customer, SalesLine
 from accounts.signals import sales_lines_changed
 from kam.jobs.debounce import request_run
-from kam.jobs.kinds import register_job_kind
-from kam.permissions import Capability
 from kam.workspaces.models import Workspace
-
-#: The debounced "scores" job: one run per workspace at a time, one follow-up
-#: collecting every change that arrives meanwhile (see kam.jobs.debounce).
-#: It also recomputes the per-year customer figures, so a sales-line change
-#: needs this one job kind only.
-SCORES = register_job_kind(
-    "scores",
-    task="accounts.tasks.recompute_scores",
-    label="Recomputing customer scores",
-    start_capability=Capability.MANAGE_DATA,
-)
 
 #: Customer fields a score is computed from: a change to any of them makes the
 #: customer's score stale. (Size is a percentile among all customers, so a new

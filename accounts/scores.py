@@ -35,7 +35,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.currency import load_rate_table
-from accounts.dirty import SCORES
+from accounts.job_kinds import SCORES
 from accounts.models import Customer, CustomerScore, ValuationSettings
 from accounts.score_inputs import load_customers, load_sales_lines
 from accounts.score_store import RunFacts, store_chunk

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.customer_figures import CUSTOMER_FIGURES, customer_figures_recompute
-from accounts.dirty import SCORES
+from accounts.customer_figures import customer_figures_recompute
+from accounts.job_kinds import CUSTOMER_FIGURES, SCORES
 from accounts.scores import scores_recompute
 from kam.jobs.debounce import request_run
 from kam.jobs.runner import run_job

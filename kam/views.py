@@ -1,4 +1,8 @@
-"""Pages of the project package: home and health."""
+"""Pages of the project package: home and health.
+
+The composition root of the pages: the one module of ``kam`` (with settings,
+urls and management commands) that may call the domain apps.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import my_key_accounts, portfolio_counts
 from kam.permissions import Capability, role_can
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
-from kam.ui.selectors import my_key_accounts, portfolio_counts
 
 
 @workspace_view(Capability.VIEW)

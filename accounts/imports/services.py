@@ -32,22 +32,12 @@ from accounts.imports.reading import (
 from accounts.imports.staged import CheckResult, Progress, WorkFiles
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
 from accounts.imports.validation import MappingProblem, check_file
+from accounts.job_kinds import CHECK, IMPORT
 from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
 from kam.jobs.dispatch import send_job_on_commit
-from kam.jobs.kinds import register_job_kind
 from kam.jobs.models import Job
 from kam.jobs.services import job_create
 from kam.workspaces.models import Workspace
-
-#: The apply step. Not debounced: every import is its own job, started by the
-#: person who checked the file (so no start button on the jobs page).
-IMPORT = register_job_kind(
-    "import", task="accounts.imports.tasks.apply_import", label="Importing a file"
-)
-#: The check of a large file, started from the mapping page (which then follows it).
-CHECK = register_job_kind(
-    "import_check", task="accounts.imports.tasks.check_import", label="Checking a file"
-)
 
 #: Files with more rows than this are checked in the background: a million
 #: lines take several seconds, too long for a page to wait on.

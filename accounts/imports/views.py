@@ -17,8 +17,6 @@ from accounts.imports.fields import fields_for
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
 from accounts.imports.selectors import import_batch_get, import_batch_list
 from accounts.imports.services import (
-    CHECK,
-    IMPORT,
     ImportRefused,
     import_batch_apply,
     import_batch_check,
@@ -33,6 +31,7 @@ from accounts.imports.uploads import (
     upload_was_too_large,
 )
 from accounts.imports.validation import MappingProblem, read_errors
+from accounts.job_kinds import CHECK, IMPORT
 from accounts.models import ImportBatch, ImportKind, ImportStatus
 from kam.jobs.kinds import job_kind_label
 from kam.permissions import Capability

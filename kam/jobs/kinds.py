@@ -1,19 +1,24 @@
 """The kinds of background job, and which task carries each out.
 
-An app declares its kinds once, at import time of its ``tasks`` module::
+An app declares its kinds as :class:`JobKind` constants and registers them
+from its ``AppConfig.ready()``::
 
-    CUSTOMER_FIGURES = register_job_kind(
-        "customer_figures", task="accounts.tasks.recompute_customer_figures",
-        label="Recomputing customer figures",
-    )
+    SCORES = JobKind(name="scores", task="accounts.tasks.recompute_scores",
+                     label="Recomputing customer scores")
 
-Every job task takes ``(workspace_id, job_id)``. The registry is what lets the
-debouncer and the periodic re-dispatch send a job knowing only its row.
+    class AccountsConfig(AppConfig):
+        def ready(self) -> None:
+            register_job_kind(SCORES)
+
+``ready()`` runs in every process Django starts (web, Celery worker and beat,
+management commands), so a lookup finds every kind without this module
+knowing any app. Every job task takes ``(workspace_id, job_id)``. The registry
+is what lets the debouncer and the periodic re-dispatch send a job knowing
+only its row.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
@@ -33,26 +38,22 @@ class JobKind:
 
 _KINDS: dict[str, JobKind] = {}
 
-#: Modules that declare job kinds; imported on first lookup so that a web
-#: process which never imported them can still dispatch their jobs.
-KIND_MODULES = ("accounts.tasks", "accounts.imports.tasks")
 
-
-def register_job_kind(
-    name: str, *, task: str, label: str, start_capability: str | None = None
-) -> JobKind:
-    kind = JobKind(name=name, task=task, label=label, start_capability=start_capability)
-    existing = _KINDS.get(name)
+def register_job_kind(kind: JobKind) -> JobKind:
+    """Make ``kind`` known by its name; registering the same kind again is harmless."""
+    existing = _KINDS.get(kind.name)
     if existing is not None and existing != kind:
-        raise ValueError(f"job kind {name!r} is already registered for {existing.task}")
-    _KINDS[name] = kind
+        raise ValueError(f"job kind {kind.name!r} is already registered for {existing.task}")
+    _KINDS[kind.name] = kind
     return kind
 
 
+def registered_job_kinds() -> list[JobKind]:
+    """Every registered kind, by name."""
+    return sorted(_KINDS.values(), key=lambda kind: kind.name)
+
+
 def job_kind(name: str) -> JobKind:
-    if name not in _KINDS:
-        for module in KIND_MODULES:
-            importlib.import_module(module)
     try:
         return _KINDS[name]
     except KeyError:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from accounts.dirty import SCORES, mark_customers_dirty
+from accounts.dirty import mark_customers_dirty
+from accounts.job_kinds import SCORES
 from accounts.models import Customer
 from accounts.services import customer_update, sales_line_create
 from accounts.upv import account_upv_set

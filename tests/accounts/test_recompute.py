@@ -11,7 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.dirty import SCORES, mark_customers_dirty
+from accounts.dirty import mark_customers_dirty
+from accounts.job_kinds import SCORES
 from accounts.models import Customer, CustomerScore, CustomerYearFigures, ExchangeRate, SalesLine
 from accounts.scores import score_freshness, scores_recompute
 from accounts.services import sales_line_create

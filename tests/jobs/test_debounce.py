@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kam.jobs.debounce import request_run
-from kam.jobs.kinds import register_job_kind
+from kam.jobs.kinds import JobKind, register_job_kind
 from kam.jobs.models import Job, JobStatus
 from kam.jobs.runner import run_job
 from kam.jobs.services import job_progress
@@ -33,7 +33,7 @@ def counting_task(task: Any, workspace_id: int, job_id: int) -> None:
     run_job(task, workspace_id=workspace_id, job_id=job_id, work=work)
 
 
-register_job_kind(KIND, task=f"{__name__}.counting_task", label="Counting")
+register_job_kind(JobKind(name=KIND, task=f"{__name__}.counting_task", label="Counting"))
 
 
 @pytest.fixture(autouse=True)

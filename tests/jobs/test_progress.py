@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from kam.jobs.kinds import register_job_kind
+from kam.jobs.kinds import JobKind, register_job_kind
 from kam.jobs.models import Job
 from kam.jobs.runner import run_job
 from kam.jobs.services import job_create, job_progress
@@ -51,7 +51,7 @@ def three_steps(task: Any, workspace_id: int, job_id: int) -> None:
     run_job(task, workspace_id=workspace_id, job_id=job_id, work=work)
 
 
-register_job_kind(KIND, task=f"{__name__}.three_steps", label="Three steps")
+register_job_kind(JobKind(name=KIND, task=f"{__name__}.three_steps", label="Three steps"))
 
 
 def test_progress_is_visible_to_pollers_while_the_job_runs(committed_db: None) -> None:

@@ -1,4 +1,8 @@
-"""Reads for the home page: a person's key accounts and the workspace at a glance."""
+"""Reads for the home page: a person's key accounts and the workspace at a glance.
+
+They read accounts' customers, so they live here; the home page (``kam.views``,
+the composition root) calls them, and ``kam``'s foundation imports no domain app.
+"""
 
 from __future__ import annotations
 
