@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.dirty import mark_customers_dirty
 from accounts.models import (
     Customer,
     CustomerScore,
@@ -31,14 +32,6 @@ from accounts.selection_selectors import selection_snapshot
 from accounts.valuation_settings import valuation_settings_get
 from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
-
-try:
-    from accounts.dirty import mark_customers_dirty
-except ImportError:  # pragma: no cover - the recompute helper's module is not there yet
-
-    def mark_customers_dirty(**_: Any) -> None:
-        return None
-
 
 #: Where a demotion leads from each status a demotion is possible from.
 DEMOTE_TO: dict[str, str] = {
