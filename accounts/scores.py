@@ -41,7 +41,7 @@ from accounts.score_inputs import load_customers, load_sales_lines
 from accounts.score_store import RunFacts, store_chunk
 from accounts.score_table import ScoreSettings, compute_scores
 from accounts.scoring.scorecard import ScoreWeights
-from kam.jobs.models import ACTIVE_STATUSES, Job
+from kam.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 from kam.jobs.runner import JobOutcome
 from kam.jobs.services import job_progress
 from kam.tenancy.tasks import workspace_atomic
@@ -130,16 +130,26 @@ def score_freshness(*, workspace: Workspace) -> dict[str, Any]:
 
     ``dirty``: customers whose inputs changed since their score was computed
     (show "recomputing", never their old number as if fresh); ``running_job``:
-    the queued or running "scores" job, if any; ``last_computed_at``: when the
+    the queued or running "scores" job, if any; ``failed_job``: the last "scores"
+    job when it failed and none runs for the dirty customers since (the page
+    says so instead of "recomputing"); ``last_computed_at``: when the
     newest score was stored (``None`` before the first run).
     """
     dirty = Customer.objects.filter(workspace=workspace, scores_dirty=True).count()
-    running = (
-        Job.objects.filter(workspace=workspace, kind=SCORES.name, status__in=ACTIVE_STATUSES)
-        .order_by("created_at", "pk")
-        .first()
-    )
+    scores_jobs = Job.objects.filter(workspace=workspace, kind=SCORES.name)
+    running = scores_jobs.filter(status__in=ACTIVE_STATUSES).order_by("created_at", "pk").first()
+    failed = None
+    if dirty and running is None:
+        # Nothing is running for the dirty customers: if the last run failed,
+        # say so, rather than "recomputing" until the next change.
+        latest = scores_jobs.order_by("-created_at", "-pk").first()
+        failed = latest if latest is not None and latest.status == JobStatus.FAILED else None
     last = CustomerScore.objects.filter(workspace=workspace).aggregate(last=Max("computed_at"))[
         "last"
     ]
-    return {"dirty_count": dirty, "running_job": running, "last_computed_at": last}
+    return {
+        "dirty_count": dirty,
+        "running_job": running,
+        "failed_job": failed,
+        "last_computed_at": last,
+    }

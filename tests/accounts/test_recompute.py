@@ -184,7 +184,12 @@ def test_scores_refresh_after_a_new_sales_line(
 def test_freshness_counts_dirty_customers(hand: Workspace) -> None:
     with workspace_context(hand):
         freshness = score_freshness(workspace=hand)
-    assert freshness == {"dirty_count": 3, "running_job": None, "last_computed_at": None}
+    assert freshness == {
+        "dirty_count": 3,
+        "running_job": None,
+        "failed_job": None,
+        "last_computed_at": None,
+    }
 
 
 def _workspace_with(customers: int, slug: str) -> Workspace:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from accounts.models import Customer, CustomerScore, ImportStatus, SalesLine
@@ -38,3 +39,21 @@ def test_customers_only_import_finishes_the_scores_recompute(
     assert "Recomputing" not in text
     assert "Nordwerk GmbH" in text
     assert 'aria-label="Not available: No sales history yet."' in text
+
+
+def test_a_failed_recompute_says_so_instead_of_recomputing_forever(
+    importer: Importer, world: WorkspaceWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accounts.scores as scores_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("scoring broke")
+
+    monkeypatch.setattr(scores_module, "compute_scores", broken)
+    importer.run("customers", "customers.csv", CUSTOMERS_CSV)
+    text = importer.client.get(reverse("selection")).content.decode()
+    assert "Recomputing" not in text
+    assert "Recompute failed" in text
+    assert "Something went wrong while recomputing customer scores." in text
+    # Still polled: the next change starts a new run, and the line follows it.
+    assert 'hx-trigger="every 3s"' in text
