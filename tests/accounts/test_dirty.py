@@ -9,11 +9,22 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from accounts.dirty import mark_customers_dirty
+from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.job_kinds import SCORES
 from accounts.models import Customer
-from accounts.services import customer_update, sales_line_create
+from accounts.services import (
+    customer_update,
+    sales_line_create,
+    sales_line_delete,
+    sales_line_update,
+)
+from accounts.signals import sales_lines_changed
 from accounts.upv import account_upv_set
+from accounts.valuation_settings import (
+    exchange_rate_delete,
+    exchange_rate_set,
+    exchange_rate_update,
+)
 from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
@@ -171,3 +182,60 @@ def test_upv_of_another_workspaces_customer_is_refused(calm: WorkspaceWorld) -> 
     assert calm.b.customer
     with workspace_context(calm.a.workspace), pytest.raises(ValueError):
         account_upv_set(workspace=calm.a.workspace, customer=calm.b.customer, upv=1)
+
+
+# -- sales inputs: one service marks the scores and tells the apps built on accounts --
+
+
+@pytest.fixture
+def notices() -> Any:
+    """Every ``sales_lines_changed`` notice sent while the test runs, as (workspace, ids)."""
+    received: list[tuple[int, set[int] | None]] = []
+
+    def listen(sender: Any, *, workspace_id: int, customer_ids: set[int] | None, **_: Any) -> None:
+        received.append((workspace_id, customer_ids))
+
+    sales_lines_changed.connect(listen, dispatch_uid="test-notices")
+    yield received
+    sales_lines_changed.disconnect(dispatch_uid="test-notices")
+
+
+def test_sales_inputs_changed_marks_and_notifies_in_one_call(
+    calm: WorkspaceWorld, notices: list[Any]
+) -> None:
+    assert calm.a.customer
+    with workspace_context(calm.a.workspace):
+        sales_inputs_changed(workspace=calm.a.workspace, customer_ids=[calm.a.customer.pk])
+        sales_inputs_changed(workspace=calm.a.workspace, customer_ids=[])  # nothing changed
+    assert _dirty(calm.a) == {"a-C1"}
+    assert _dirty(calm.b) == set()
+    assert notices == [(calm.a.workspace.pk, {calm.a.customer.pk})]
+
+
+def test_every_sales_line_and_rate_write_sends_the_notice(
+    calm: WorkspaceWorld, notices: list[Any]
+) -> None:
+    workspace, customer = calm.a.workspace, calm.a.customer
+    assert customer
+    with workspace_context(workspace):
+        line = sales_line_create(
+            workspace=workspace,
+            customer=customer,
+            date=datetime.date(2024, 5, 1),
+            net_sales=Decimal("10"),
+            currency="USD",
+        )
+        sales_line_update(workspace=workspace, sales_line=line, net_sales=Decimal("12"))
+        rate = exchange_rate_set(
+            workspace=workspace, currency="USD", valid_from="2024-01-01", rate="0.9"
+        )
+        exchange_rate_update(
+            workspace=workspace,
+            exchange_rate=rate,
+            currency="USD",
+            valid_from=rate.valid_from,
+            rate="0.8",
+        )
+        exchange_rate_delete(workspace=workspace, exchange_rate=rate)
+        sales_line_delete(workspace=workspace, sales_line=line)
+    assert notices == [(workspace.pk, {customer.pk})] * 6
