@@ -39,6 +39,13 @@ def test_customers_only_import_finishes_the_scores_recompute(
     assert "Recomputing" not in text
     assert "Nordwerk GmbH" in text
     assert 'aria-label="Not available: No sales history yet."' in text
+    # The other pages a new user opens next draw from the same scores.
+    assert importer.client.get(reverse("selection-pareto")).status_code == 200
+    with workspace_context(world.a.workspace):
+        nordwerk = Customer.objects.get(external_id="K-100")
+    candidate = importer.client.get(reverse("selection-candidate", args=[nordwerk.pk]))
+    assert candidate.status_code == 200
+    assert "Recomputing" not in candidate.content.decode()
 
 
 def test_a_failed_recompute_says_so_instead_of_recomputing_forever(
