@@ -25,6 +25,8 @@ from django.db import transaction
 
 from accounts.models import Customer
 from buying_center.models import AnalysisGrid, Attitude, BuyingRole, RoleGroup, Stakeholder
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
 
@@ -172,7 +174,19 @@ def analysis_grid_update(
     """
     assert analysis_grid.workspace_id == workspace.pk
     cleaned = _check_changes(changes)
+    before = change_log_values(analysis_grid, cleaned)
     update_if_version(analysis_grid, expected_version=expected_version, changes=cleaned)
+    changed = change_log_diff(analysis_grid, before)
+    for change in changed:
+        change["label"] = GRID_LABELS[change["field"]].lower()
+    change_log_record(
+        workspace=workspace,
+        obj=analysis_grid,
+        action=ChangeAction.CHANGED,
+        account_id=analysis_grid.customer_id,
+        changes=changed,
+        label=f"the {analysis_grid.get_role_group_display().lower()} analysis grid",
+    )
     return analysis_grid
 
 

@@ -30,6 +30,8 @@ from buying_center.models import (
     Zone,
 )
 from buying_center.org_chart import first_name, path_to
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
 from selling_center.models import SellingCenterMember
@@ -279,6 +281,27 @@ def _record(
     )
 
 
+# -- change log -------------------------------------------------------------------
+
+#: How the log shows a score: the scale's signs, as people say them.
+_SCORE_DISPLAY = {"relationship_score": lambda score: RELATIONSHIP_SCORES.get(score, str(score))}
+
+
+def _score_summary(stakeholder: Stakeholder, changes: list[dict[str, str]]) -> str | None:
+    """ "raised Ingrid Ortega's relationship from 0 to +" when only the score moved."""
+    if [change["field"] for change in changes] != ["relationship_score"]:
+        return None
+    change = changes[0]
+    scale = list(RELATIONSHIP_SCORES.values())
+    old, new = change["from"], change["to"]
+    if not old:
+        return f"rated {stakeholder.name}'s relationship {new}"
+    if not new:
+        return f"cleared {stakeholder.name}'s relationship (was {old})"
+    verb = "raised" if scale.index(new) > scale.index(old) else "lowered"
+    return f"{verb} {stakeholder.name}'s relationship from {old} to {new}"
+
+
 # -- stakeholders -----------------------------------------------------------------
 
 
@@ -297,6 +320,13 @@ def stakeholder_create(
         stakeholder.assessed_at = timezone.now()
     stakeholder.save()
     _record(workspace=workspace, stakeholder=stakeholder, changes=changes, changed_by=changed_by)
+    change_log_record(
+        workspace=workspace,
+        obj=stakeholder,
+        action=ChangeAction.CREATED,
+        account_id=customer.pk,
+        summary=f"added {stakeholder.name} to the buying center",
+    )
     return stakeholder
 
 
@@ -335,8 +365,18 @@ def stakeholder_update(
     assessed = _assessed_changes(current, to_write)
     if assessed:
         to_write["assessed_at"] = timezone.now()
+    before = change_log_values(current, to_write)
     update_if_version(current, expected_version=expected_version, changes=to_write)
     _record(workspace=workspace, stakeholder=current, changes=assessed, changed_by=changed_by)
+    logged = change_log_diff(current, before, display=_SCORE_DISPLAY)
+    change_log_record(
+        workspace=workspace,
+        obj=current,
+        action=ChangeAction.CHANGED,
+        account_id=current.customer_id,
+        changes=logged,
+        summary=_score_summary(current, logged),
+    )
     return current
 
 
@@ -349,6 +389,13 @@ def stakeholder_confirm_assessment(
     update_if_version(
         stakeholder, expected_version=expected_version, changes={"assessed_at": timezone.now()}
     )
+    change_log_record(
+        workspace=workspace,
+        obj=stakeholder,
+        action=ChangeAction.CONFIRMED,
+        account_id=stakeholder.customer_id,
+        summary=f"confirmed the assessment of {stakeholder.name} is current",
+    )
     return stakeholder
 
 
@@ -358,6 +405,14 @@ def stakeholder_delete(
 ) -> None:
     """Remove the person; people reporting to them keep their place without a manager."""
     _check_workspace(workspace, stakeholder, "Stakeholder", "stakeholder")
+    # Logged first, while the stakeholder still has its id (same transaction).
+    change_log_record(
+        workspace=workspace,
+        obj=stakeholder,
+        action=ChangeAction.DELETED,
+        account_id=stakeholder.customer_id,
+        summary=f"removed {stakeholder.name} from the buying center",
+    )
     delete_if_version(stakeholder, expected_version=expected_version)
 
 
@@ -407,6 +462,14 @@ def influence_link_create(
         workspace=workspace, source=source, target=target, strength=strength, notes=notes
     )
     link.save()
+    change_log_record(
+        workspace=workspace,
+        obj=link,
+        action=ChangeAction.CREATED,
+        account_id=source.customer_id,
+        label=_link_label(link),
+        summary=f"noted that {source.name} influences {target.name} (strength {strength})",
+    )
     return link
 
 
@@ -420,13 +483,34 @@ def influence_link_update(
     _check_workspace(workspace, link, "Influence link", "link")
     strength = changes.get("strength", link.strength)
     _check_link(workspace=workspace, source=link.source, target=link.target, strength=strength)
+    before = change_log_values(link, changes)
     for field, value in changes.items():
         setattr(link, field, value)
     link.save()
+    change_log_record(
+        workspace=workspace,
+        obj=link,
+        action=ChangeAction.CHANGED,
+        account_id=link.source.customer_id,
+        changes=change_log_diff(link, before),
+        label=_link_label(link),
+    )
     return link
 
 
 @transaction.atomic
 def influence_link_delete(*, workspace: Workspace, link: InfluenceLink) -> None:
     _check_workspace(workspace, link, "Influence link", "link")
+    change_log_record(
+        workspace=workspace,
+        obj=link,
+        action=ChangeAction.DELETED,
+        account_id=link.source.customer_id,
+        label=_link_label(link),
+        summary=f"removed the influence of {_link_label(link)}",
+    )
     link.delete()
+
+
+def _link_label(link: InfluenceLink) -> str:
+    return f"{link.source.name} on {link.target.name}"

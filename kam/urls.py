@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from buying_center.activity_views import account_activity
 from kam import views
 
 urlpatterns = [
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/", include("planning.opportunity_urls")),
     path("accounts/", include("planning.analysis_urls")),
     path("", include("planning.pipeline_urls")),
+    path("accounts/<int:customer_id>/activity/", account_activity, name="account-activity"),
+    path("history/", include("kam.changelog.urls")),
     path("api/v1/", include("kam.api.urls")),
     path("ui/", include("kam.ui.urls")),
 ]

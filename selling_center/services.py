@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Membership, Workspace
 from selling_center.models import (
@@ -119,7 +121,7 @@ def selling_center_member_create(
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    return SellingCenterMember.objects.create(
+    member = SellingCenterMember.objects.create(
         workspace=workspace,
         customer=customer,
         user=user,
@@ -133,6 +135,14 @@ def selling_center_member_create(
         ends_on=ends_on,
         notes=notes,
     )
+    change_log_record(
+        workspace=workspace,
+        obj=member,
+        action=ChangeAction.CREATED,
+        account_id=customer.pk,
+        summary=f"added {member} to the selling center",
+    )
+    return member
 
 
 @transaction.atomic
@@ -152,10 +162,16 @@ def selling_center_member_update(
         changes["name"] = ""
     allowed = {"user", "name", "title", "email", "role", "permanent", "starts_on", "ends_on"}
     allowed |= {"notes"}
-    update_if_version(
-        member,
-        expected_version=expected_version,
-        changes={key: value for key, value in changes.items() if key in allowed},
+    to_write = {key: value for key, value in changes.items() if key in allowed}
+    before = change_log_values(member, to_write)
+    update_if_version(member, expected_version=expected_version, changes=to_write)
+    change_log_record(
+        workspace=workspace,
+        obj=member,
+        action=ChangeAction.CHANGED,
+        account_id=member.customer_id,
+        changes=change_log_diff(member, before),
+        label=member.display_name,
     )
     return member
 
@@ -164,6 +180,13 @@ def selling_center_member_update(
 def selling_center_member_delete(
     *, workspace: Workspace, member: SellingCenterMember, expected_version: int | None = None
 ) -> None:
+    change_log_record(
+        workspace=workspace,
+        obj=member,
+        action=ChangeAction.DELETED,
+        account_id=member.customer_id,
+        summary=f"removed {member} from the selling center",
+    )
     delete_if_version(member, expected_version=expected_version)
 
 
@@ -200,7 +223,7 @@ def interface_alignment_create(
     if errors:
         raise ValidationError(errors)
     _check_member_of_account(workspace=workspace, customer=customer, member=owner, field="owner")
-    return InterfaceAlignment.objects.create(
+    interface = InterfaceAlignment.objects.create(
         workspace=workspace,
         customer=customer,
         supplier_function=supplier_function.strip(),
@@ -209,6 +232,14 @@ def interface_alignment_create(
         owner=owner,
         notes=notes,
     )
+    change_log_record(
+        workspace=workspace,
+        obj=interface,
+        action=ChangeAction.CREATED,
+        account_id=customer.pk,
+        summary=f"added the interface {interface} ({interface.get_status_display().lower()})",
+    )
+    return interface
 
 
 @transaction.atomic
@@ -258,10 +289,16 @@ def interface_alignment_update(
             field="owner",
         )
     allowed = {"supplier_function", "customer_function", "status", "owner", "notes"}
-    update_if_version(
-        interface_alignment,
-        expected_version=expected_version,
-        changes={key: value for key, value in changes.items() if key in allowed},
+    to_write = {key: value for key, value in changes.items() if key in allowed}
+    before = change_log_values(interface_alignment, to_write)
+    update_if_version(interface_alignment, expected_version=expected_version, changes=to_write)
+    change_log_record(
+        workspace=workspace,
+        obj=interface_alignment,
+        action=ChangeAction.CHANGED,
+        account_id=interface_alignment.customer_id,
+        changes=change_log_diff(interface_alignment, before),
+        label=f"the interface {interface_alignment}",
     )
     return interface_alignment
 
@@ -273,6 +310,13 @@ def interface_alignment_delete(
     interface_alignment: InterfaceAlignment,
     expected_version: int | None = None,
 ) -> None:
+    change_log_record(
+        workspace=workspace,
+        obj=interface_alignment,
+        action=ChangeAction.DELETED,
+        account_id=interface_alignment.customer_id,
+        summary=f"removed the interface {interface_alignment}",
+    )
     delete_if_version(interface_alignment, expected_version=expected_version)
 
 
@@ -309,7 +353,7 @@ def connection_create(
         )
     try:
         with transaction.atomic():
-            return Connection.objects.create(
+            connection = Connection.objects.create(
                 workspace=workspace,
                 stakeholder=stakeholder,
                 member=member,
@@ -320,22 +364,56 @@ def connection_create(
         raise ValidationError(
             f"{member.display_name} is already connected to {stakeholder.name}."
         ) from None
+    change_log_record(
+        workspace=workspace,
+        obj=connection,
+        action=ChangeAction.CREATED,
+        account_id=stakeholder.customer_id,
+        label=_connection_label(connection),
+        summary=f"connected {member.display_name} with {stakeholder.name}",
+    )
+    return connection
+
+
+def _connection_label(connection: Connection) -> str:
+    return f"{connection.member.display_name} with {connection.stakeholder.name}"
 
 
 @transaction.atomic
 def connection_update(
     *, workspace: Workspace, connection: Connection, **changes: Any
 ) -> Connection:
+    before = change_log_values(connection, [k for k in ("executive_pair", "notes") if k in changes])
     for key in ("executive_pair", "notes"):
         if key in changes:
             setattr(connection, key, changes[key])
     connection.save(update_fields=[key for key in ("executive_pair", "notes") if key in changes])
+    change_log_record(
+        workspace=workspace,
+        obj=connection,
+        action=ChangeAction.CHANGED,
+        account_id=connection.stakeholder.customer_id,
+        changes=change_log_diff(connection, before),
+        label=f"the connection {_connection_label(connection)}",
+    )
     return connection
 
 
 @transaction.atomic
 def connection_delete(*, workspace: Workspace, connection: Connection) -> None:
+    _log_disconnect(workspace=workspace, connection=connection)
     connection.delete()
+
+
+def _log_disconnect(*, workspace: Workspace, connection: Connection) -> None:
+    change_log_record(
+        workspace=workspace,
+        obj=connection,
+        action=ChangeAction.DELETED,
+        account_id=connection.stakeholder.customer_id,
+        label=_connection_label(connection),
+        summary=f"disconnected {connection.member.display_name} from {connection.stakeholder.name}",
+    )
 
 
 @transaction.atomic
@@ -350,6 +428,7 @@ def connection_toggle(
         .first()
     )
     if existing is not None:
+        _log_disconnect(workspace=workspace, connection=existing)
         existing.delete()
         return None
     return connection_create(workspace=workspace, stakeholder=stakeholder, member=member)
@@ -384,7 +463,7 @@ def engagement_plan_create(
     next_step_due: datetime.date | None = None,
 ) -> EngagementPlan:
     _check_plan(stakeholder=stakeholder, owner=owner, objective=objective)
-    return EngagementPlan.objects.create(
+    plan = EngagementPlan.objects.create(
         workspace=workspace,
         stakeholder=stakeholder,
         owner=owner,
@@ -393,6 +472,19 @@ def engagement_plan_create(
         next_step=next_step,
         next_step_due=next_step_due,
     )
+    change_log_record(
+        workspace=workspace,
+        obj=plan,
+        action=ChangeAction.CREATED,
+        account_id=stakeholder.customer_id,
+        label=_plan_label(plan),
+        summary=f"planned the engagement of {stakeholder.name}: {plan.objective[:120]}",
+    )
+    return plan
+
+
+def _plan_label(plan: EngagementPlan) -> str:
+    return f"the engagement plan for {plan.stakeholder.name}"
 
 
 @transaction.atomic
@@ -412,10 +504,16 @@ def engagement_plan_update(
         objective=changes.get("objective", engagement_plan.objective),
     )
     allowed = {"owner", "objective", "cadence", "next_step", "next_step_due"}
-    update_if_version(
-        engagement_plan,
-        expected_version=expected_version,
-        changes={key: value for key, value in changes.items() if key in allowed},
+    to_write = {key: value for key, value in changes.items() if key in allowed}
+    before = change_log_values(engagement_plan, to_write)
+    update_if_version(engagement_plan, expected_version=expected_version, changes=to_write)
+    change_log_record(
+        workspace=workspace,
+        obj=engagement_plan,
+        action=ChangeAction.CHANGED,
+        account_id=stakeholder.customer_id,
+        changes=change_log_diff(engagement_plan, before),
+        label=_plan_label(engagement_plan),
     )
     return engagement_plan
 
@@ -424,6 +522,13 @@ def engagement_plan_update(
 def engagement_plan_delete(
     *, workspace: Workspace, engagement_plan: EngagementPlan, expected_version: int | None = None
 ) -> None:
+    change_log_record(
+        workspace=workspace,
+        obj=engagement_plan,
+        action=ChangeAction.DELETED,
+        account_id=engagement_plan.stakeholder.customer_id,
+        label=_plan_label(engagement_plan),
+    )
     delete_if_version(engagement_plan, expected_version=expected_version)
 
 
@@ -444,7 +549,7 @@ def stage_resource_add(
     _check_member_of_account(workspace=workspace, customer=customer, member=member, field="member")
     try:
         with transaction.atomic():
-            return StageResource.objects.create(
+            resource = StageResource.objects.create(
                 workspace=workspace, customer=customer, stage=stage, member=member, notes=notes
             )
     except IntegrityError:
@@ -454,19 +559,50 @@ def stage_resource_add(
                 f" {BuyingStage(stage).label.lower()}."
             }
         ) from None
+    change_log_record(
+        workspace=workspace,
+        obj=resource,
+        action=ChangeAction.CREATED,
+        account_id=customer.pk,
+        label=_resource_label(resource),
+        summary=f"assigned {member.display_name} to {BuyingStage(stage).label.lower()}",
+    )
+    return resource
+
+
+def _resource_label(resource: StageResource) -> str:
+    return f"{resource.member.display_name} at {resource.get_stage_display().lower()}"
 
 
 @transaction.atomic
 def stage_resource_update(
     *, workspace: Workspace, stage_resource: StageResource, notes: str
 ) -> StageResource:
+    before = change_log_values(stage_resource, ["notes"])
     stage_resource.notes = notes
     stage_resource.save(update_fields=["notes"])
+    change_log_record(
+        workspace=workspace,
+        obj=stage_resource,
+        action=ChangeAction.CHANGED,
+        account_id=stage_resource.customer_id,
+        changes=change_log_diff(stage_resource, before),
+        label=_resource_label(stage_resource),
+    )
     return stage_resource
 
 
 @transaction.atomic
 def stage_resource_remove(*, workspace: Workspace, stage_resource: StageResource) -> None:
+    change_log_record(
+        workspace=workspace,
+        obj=stage_resource,
+        action=ChangeAction.DELETED,
+        account_id=stage_resource.customer_id,
+        label=_resource_label(stage_resource),
+        summary=f"took {stage_resource.member.display_name} off"
+        f" {stage_resource.get_stage_display().lower()}",
+    )
     stage_resource.delete()
 
 
@@ -495,7 +631,7 @@ def connection_level_decide(
                 " say why you choose another level."
             }
         )
-    return ConnectionLevelDecision.objects.create(
+    decision = ConnectionLevelDecision.objects.create(
         workspace=workspace,
         customer=customer,
         suggested_level=suggested,
@@ -503,3 +639,18 @@ def connection_level_decide(
         reason=reason.strip(),
         decided_by=decided_by,
     )
+    change_log_record(
+        workspace=workspace,
+        obj=decision,
+        action=ChangeAction.DECIDED,
+        account_id=customer.pk,
+        label=f"the connection level of {customer.name}",
+        summary=f"set the connection level of {customer.name} to"
+        f" {decision.get_level_display().lower()}"
+        + (
+            f" (suggested: {decision.get_suggested_level_display().lower()})"
+            if level != suggested
+            else ""
+        ),
+    )
+    return decision

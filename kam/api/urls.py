@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kam.api.routes")),
     path("", include("kam.jobs.api_urls")),
+    path("", include("kam.changelog.api_urls")),
     path("", include("accounts.api_urls")),
     path("", include("accounts.imports.api_urls")),
     path("", include("selling_center.api_urls")),

@@ -27,7 +27,7 @@ from kam.jobs import debounce
 from kam.jobs.kinds import job_kind_label
 from kam.jobs.models import Job
 from kam.jobs.services import job_fail, job_requeue, job_start, job_succeed
-from kam.tenancy.context import require_workspace_id
+from kam.tenancy.context import actor_context, require_workspace_id
 from kam.tenancy.tasks import TRANSIENT_ERRORS, workspace_atomic
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,9 @@ def run_job(task: Any, *, workspace_id: int, job_id: int, work: Callable[[Job], 
 
     label = job_kind_label(job.kind).lower()
     try:
-        outcome = work(job)
+        # The change log names the person who asked for the job as the one acting.
+        with actor_context(job.requested_by):
+            outcome = work(job)
     except JobFailure as failure:
         finish_job(job, error=str(failure))
     except SoftTimeLimitExceeded:

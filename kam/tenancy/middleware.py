@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
-from kam.tenancy.context import workspace_context
+from kam.tenancy.context import actor_context, workspace_context
 from kam.tenancy.resolve import resolve_request_workspace
 
 
@@ -25,10 +25,15 @@ class WorkspaceMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        workspace = resolve_request_workspace(request).workspace
+        resolved = resolve_request_workspace(request)
+        workspace = resolved.workspace
         if workspace is None:
             return self.get_response(request)
-        with transaction.atomic(), workspace_context(workspace):
+        # Who acts, for the change log: the token's person, or the signed-in one
+        # (both already loaded, so this costs no query).
+        token = resolved.access_token
+        actor = token.user if token is not None else resolved.user
+        with transaction.atomic(), workspace_context(workspace), actor_context(actor):
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)

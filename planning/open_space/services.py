@@ -25,6 +25,13 @@ from django.utils import timezone
 from accounts.models import Customer, Offering, SalesLine
 from accounts.upv import account_upv_set
 from buying_center.models import Stakeholder
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import (
+    change_log_diff,
+    change_log_record,
+    change_log_values,
+    value_text,
+)
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from planning.models import (
     CSF_RECOMMENDED_RANGE,
@@ -79,6 +86,30 @@ class PasteConflict(VersionConflict):
 def _author(user: AbstractBaseUser | AnonymousUser | None) -> Any:
     """The user to record as ``updated_by``: nobody for anonymous callers."""
     return user if isinstance(user, AbstractBaseUser) else None
+
+
+def _log(
+    open_space: OpenSpace,
+    obj: Any,
+    action: str,
+    *,
+    label: str | None = None,
+    summary: str | None = None,
+    changes: list[dict[str, str]] | None = None,
+) -> None:
+    """One change-log entry about ``obj`` of this Open Space's account."""
+    change_log_record(
+        workspace=open_space.workspace_id,
+        obj=obj,
+        action=action,
+        account_id=open_space.customer_id,
+        label=label,
+        summary=summary,
+        changes=changes,
+    )
+
+
+OPEN_SPACE_LABEL = "the Open Space"
 
 
 def _cell_name(segment: OpenSpaceSegment, column: OpenSpaceColumn) -> str:
@@ -302,10 +333,18 @@ def update_open_space_notes(
     open_space: OpenSpace, *, notes: str, expected_version: int
 ) -> OpenSpace:
     """Change the notes of the matrix (its version guards them like its layout)."""
+    before = change_log_values(open_space, ["notes"])
     try:
         update_if_version(open_space, expected_version=expected_version, changes={"notes": notes})
     except VersionConflict:
         raise VersionConflict(OpenSpace.objects.get(pk=open_space.pk), expected_version) from None
+    _log(
+        open_space,
+        open_space,
+        ChangeAction.CHANGED,
+        label=OPEN_SPACE_LABEL,
+        changes=change_log_diff(open_space, before),
+    )
     return open_space
 
 
@@ -315,6 +354,7 @@ def delete_open_space(open_space: OpenSpace, *, expected_version: int | None = N
     warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(open_space_id=open_space.pk))
     customer = open_space.customer
     workspace = open_space.workspace
+    _log(open_space, open_space, ChangeAction.DELETED, label=OPEN_SPACE_LABEL)
     try:
         delete_if_version(open_space, expected_version=expected_version)
     except VersionConflict:
@@ -422,6 +462,7 @@ def _save_cell(
     segment = _segment(open_space, segment_id)
     column = _column(open_space, column_id)
     values = _cell_changes(open_space, changes, where=_cell_name(segment, column))
+    before: dict[str, Any] = dict.fromkeys(values)
     values["updated_by"] = _author(user)
     if expected_version == 0:
         try:
@@ -441,12 +482,20 @@ def _save_cell(
         cell = _current_cell(open_space, segment_id, column_id)
         if cell.pk is None:
             raise VersionConflict(cell, expected_version)
+        before = change_log_values(cell, before)
         try:
             update_if_version(cell, expected_version=expected_version, changes=values)
         except VersionConflict:
             raise VersionConflict(
                 _current_cell(open_space, segment_id, column_id), expected_version
             ) from None
+    _log(
+        open_space,
+        cell,
+        ChangeAction.CHANGED,
+        label=f"the cell {_cell_name(segment, column)}",
+        changes=change_log_diff(cell, before),
+    )
     if NUMBER_FIELDS & set(changes):
         return cell, _feed_upv_matrix(open_space)
     return cell, None
@@ -460,6 +509,13 @@ def clear_cell(
     if cell.open_space_id != open_space.pk:
         raise ValidationError({"cell": "That cell is not in this Open Space."})
     warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(pk=cell.pk))
+    _log(
+        open_space,
+        cell,
+        ChangeAction.DELETED,
+        label=f"the cell {_cell_name(cell.segment, cell.column)}",
+        summary=f"cleared the cell {_cell_name(cell.segment, cell.column)}",
+    )
     try:
         delete_if_version(cell, expected_version=expected_version)
     except VersionConflict:
@@ -565,8 +621,23 @@ def paste_block(
         raise PasteConflict(stale, 0)
     to_update, to_create = [], []
     now = timezone.now()  # bulk_update skips auto_now: keep "updated at" truthful by hand
+    # One log entry for the whole paste, listing its cells (no query per cell).
+    segment_of = {segment.pk: segment for segment in segments}
+    column_of = {column.pk: column for column in columns}
+    model_field = OpenSpaceCell._meta.get_field(field)
+    pasted: list[dict[str, str]] = []
     for key, value in values.items():
         cell = existing.get(key)
+        old = getattr(cell, field) if cell is not None else None
+        if old != value:
+            pasted.append(
+                {
+                    "field": f"{key[0]}:{key[1]}",
+                    "label": _cell_name(segment_of[key[0]], column_of[key[1]]),
+                    "from": value_text(model_field, old),
+                    "to": value_text(model_field, value),
+                }
+            )
         if cell is None:
             cell = OpenSpaceCell(
                 workspace_id=open_space.workspace_id,
@@ -595,6 +666,15 @@ def paste_block(
         OpenSpaceCell.objects.bulk_update(
             to_update, [field, "version", "updated_by", "updated_at"], batch_size=500
         )
+    _log(
+        open_space,
+        open_space,
+        ChangeAction.PASTED,
+        label=OPEN_SPACE_LABEL,
+        summary=f"pasted {height} x {width} values of {label} into the Open Space"
+        f" at {_cell_name(segments[top], columns[left])} ({len(pasted)} changed)",
+        changes=pasted,
+    )
     if field in NUMBER_FIELDS:
         feed_upv(open_space)
     return to_create + to_update
@@ -666,6 +746,12 @@ def add_segment(
         position=_next_position(OpenSpaceSegment, open_space),
         **fields,
     )
+    _log(
+        open_space,
+        segment,
+        ChangeAction.CREATED,
+        summary=f"added the row {segment} to the Open Space",
+    )
     feed_upv(open_space)
     return segment
 
@@ -691,9 +777,17 @@ def update_segment(
         sales_segment=segment.sales_segment if sales_segment is None else sales_segment,
         exclude=segment.pk,
     )
+    before = change_log_values(segment, fields)
     for key, value in fields.items():
         setattr(segment, key, value)
     segment.save(update_fields=list(fields))
+    _log(
+        open_space,
+        segment,
+        ChangeAction.CHANGED,
+        label=f"the row {segment}",
+        changes=change_log_diff(segment, before),
+    )
     # A new group goes where the row was: keep the display order in the positions.
     _renumber(order_segments(OpenSpaceSegment.objects.filter(open_space_id=open_space.pk)))
     feed_upv(open_space)
@@ -730,6 +824,7 @@ def move_segment(
     segment = _segment(open_space, segment_id)
     ordered = order_segments(OpenSpaceSegment.objects.filter(open_space_id=open_space.pk))
     _renumber(_move(ordered, segment.pk, direction, group_of=lambda s: s.group, noun="row"))
+    _log(open_space, segment, ChangeAction.MOVED, summary=f"moved the row {segment} {direction}")
     return segment
 
 
@@ -742,6 +837,12 @@ def remove_segment(
     _lock_open_space(open_space, expected_open_space_version)
     segment = _segment(open_space, segment_id)
     warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(segment_id=segment.pk))
+    _log(
+        open_space,
+        segment,
+        ChangeAction.DELETED,
+        summary=f"removed the row {segment} (and its cells) from the Open Space",
+    )
     segment.delete()
     feed_upv(open_space)
     return warnings
@@ -801,6 +902,17 @@ def add_catalog_columns(
         )
         position += 1
     OpenSpaceColumn.objects.bulk_create(created)
+    if created:
+        _log(
+            open_space,
+            open_space,
+            ChangeAction.CHANGED,
+            label=OPEN_SPACE_LABEL,
+            summary="added the column"
+            + ("s " if len(created) > 1 else " ")
+            + ", ".join(column.label for column in created)
+            + " to the Open Space",
+        )
     feed_upv(open_space)
     return created
 
@@ -833,6 +945,12 @@ def add_co_creation_column(
         position=_next_position(OpenSpaceColumn, open_space),
         **fields,
     )
+    _log(
+        open_space,
+        column,
+        ChangeAction.CREATED,
+        summary=f"added the co-creation column {column} to the Open Space",
+    )
     feed_upv(open_space)
     return column
 
@@ -855,9 +973,17 @@ def update_column(
         group=column.group if group is None else group,
         co_creation=column.is_co_creation,
     )
+    before = change_log_values(column, fields)
     for key, value in fields.items():
         setattr(column, key, value)
     column.save(update_fields=list(fields))
+    _log(
+        open_space,
+        column,
+        ChangeAction.CHANGED,
+        label=f"the column {column}",
+        changes=change_log_diff(column, before),
+    )
     _renumber(
         order_columns(
             OpenSpaceColumn.objects.filter(open_space_id=open_space.pk).select_related("offering")
@@ -884,6 +1010,8 @@ def move_column(
         OpenSpaceColumn.objects.filter(open_space_id=open_space.pk).select_related("offering")
     )
     _renumber(_move(ordered, column.pk, direction, group_of=column_group, noun="column"))
+    side = "left" if direction == "up" else "right"
+    _log(open_space, column, ChangeAction.MOVED, summary=f"moved the column {column} {side}")
     return column
 
 
@@ -896,6 +1024,12 @@ def remove_column(
     _lock_open_space(open_space, expected_open_space_version)
     column = _column(open_space, column_id)
     warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(column_id=column.pk))
+    _log(
+        open_space,
+        column,
+        ChangeAction.DELETED,
+        summary=f"removed the column {column} (and its cells) from the Open Space",
+    )
     column.delete()
     feed_upv(open_space)
     return warnings
@@ -967,11 +1101,23 @@ def add_success_factor(
     top = CriticalSuccessFactor.objects.filter(customer_id=customer.pk).aggregate(
         top=Max("position")
     )["top"]
-    return CriticalSuccessFactor.objects.create(
+    factor = CriticalSuccessFactor.objects.create(
         workspace_id=customer.workspace_id,
         customer=customer,
         position=0 if top is None else top + 1,
         **fields,
+    )
+    _log_factor(factor, ChangeAction.CREATED, summary=f"added the critical success factor {factor}")
+    return factor
+
+
+def _log_factor(factor: CriticalSuccessFactor, action: str, **more: Any) -> None:
+    change_log_record(
+        workspace=factor.workspace_id,
+        obj=factor,
+        action=action,
+        account_id=factor.customer_id,
+        **more,
     )
 
 
@@ -992,6 +1138,7 @@ def update_success_factor(
         description=current.description if description is None else description,
         owner=current.owner if owner is False else owner,
     )
+    before = change_log_values(current, fields)
     try:
         update_if_version(current, expected_version=expected_version, changes=fields)
     except VersionConflict:
@@ -999,6 +1146,7 @@ def update_success_factor(
             CriticalSuccessFactor.objects.select_related("owner").get(pk=factor.pk),
             expected_version,
         ) from None
+    _log_factor(current, ChangeAction.CHANGED, changes=change_log_diff(current, before))
     return current
 
 
@@ -1007,6 +1155,9 @@ def remove_success_factor(
     factor: CriticalSuccessFactor, *, expected_version: int | None = None
 ) -> None:
     """Delete a CSF; the cells aligned with it lose their alignment (not their values)."""
+    _log_factor(
+        factor, ChangeAction.DELETED, summary=f"removed the critical success factor {factor}"
+    )
     try:
         delete_if_version(factor, expected_version=expected_version)
     except VersionConflict:
@@ -1033,7 +1184,13 @@ def move_success_factor(
             changed.append(item)
     # Reordering is not an edit of the factor's content: no version bump, no conflict.
     CriticalSuccessFactor.objects.bulk_update(changed, ["position"])
-    return next(item for item in ordered if item.pk == factor.pk)
+    moved = next(item for item in ordered if item.pk == factor.pk)
+    _log_factor(
+        moved,
+        ChangeAction.MOVED,
+        summary=f"moved the critical success factor {moved} {direction}",
+    )
+    return moved
 
 
 __all__ = [
