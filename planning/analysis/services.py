@@ -19,6 +19,8 @@ from django.db.models import Max, Model, TextChoices
 from django.utils import timezone
 
 from buying_center.models import BuyingRole, Stakeholder
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_record, change_log_values
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from kam.workspaces.models import Membership, Workspace
 from planning.analysis.scoring import CHALLENGE_SCALE, CRITERION_SCALE
@@ -38,6 +40,7 @@ from planning.models import (
     StakeholderNeedKind,
     VulnerabilityStrategy,
 )
+from planning.opportunities.services import opportunity_row_log
 
 NEED_FIELDS = frozenset(
     {
@@ -221,7 +224,14 @@ def stakeholder_need_create(
     fields = _validate_need(workspace=workspace, opportunity=opportunity, fields=fields)
     need = StakeholderNeed(workspace=workspace, opportunity=opportunity, **fields)
     need.save()
+    opportunity_row_log(
+        workspace=workspace, row=need, action=ChangeAction.CREATED, label=_need_label(need)
+    )
     return need
+
+
+def _need_label(need: StakeholderNeed) -> str:
+    return f"{need.stakeholder.name}: {need.description[:80]}"
 
 
 def _locked(model: type[Model], workspace: Workspace, pk: int, expected_version: int) -> Any:
@@ -257,7 +267,15 @@ def stakeholder_need_update(
     merged = _validate_need(workspace=workspace, opportunity=opportunity, fields=merged)
     # Write every field that changed after normalising (a new kind can clear the severity).
     to_write = {field: merged[field] for field in NEED_FIELDS if field in changes}
+    before = change_log_values(current, to_write)
     update_if_version(current, expected_version=expected_version, changes=to_write)
+    opportunity_row_log(
+        workspace=workspace,
+        row=current,
+        action=ChangeAction.CHANGED,
+        label=_need_label(current),
+        before=before,
+    )
     return current
 
 
@@ -266,6 +284,9 @@ def stakeholder_need_delete(
     *, workspace: Workspace, need: StakeholderNeed, expected_version: int | None = None
 ) -> None:
     _check_workspace(workspace, need, "Expectation or concern", "need")
+    opportunity_row_log(
+        workspace=workspace, row=need, action=ChangeAction.DELETED, label=_need_label(need)
+    )
     delete_if_version(need, expected_version=expected_version)
 
 
@@ -311,6 +332,9 @@ def decision_criterion_create(
     criterion.save()
     # Relevance is computed by the database; read it back so callers show the real value.
     criterion.refresh_from_db(fields=["relevance"])
+    opportunity_row_log(
+        workspace=workspace, row=criterion, action=ChangeAction.CREATED, label=criterion.name
+    )
     return criterion
 
 
@@ -333,8 +357,16 @@ def decision_criterion_update(
     merged.update(changes)
     merged = _validate_criterion(workspace=workspace, opportunity=opportunity, fields=merged)
     to_write = {field: merged[field] for field in changes}
+    before = change_log_values(current, to_write)
     update_if_version(current, expected_version=expected_version, changes=to_write)
     current.refresh_from_db(fields=["relevance"])
+    opportunity_row_log(
+        workspace=workspace,
+        row=current,
+        action=ChangeAction.CHANGED,
+        label=current.name,
+        before=before,
+    )
     return current
 
 
@@ -343,6 +375,9 @@ def decision_criterion_delete(
     *, workspace: Workspace, criterion: DecisionCriterion, expected_version: int | None = None
 ) -> None:
     _check_workspace(workspace, criterion, "Decision criterion", "criterion")
+    opportunity_row_log(
+        workspace=workspace, row=criterion, action=ChangeAction.DELETED, label=criterion.name
+    )
     delete_if_version(criterion, expected_version=expected_version)
 
 
@@ -398,6 +433,9 @@ def challenge_question_create(
         fields["position"] = _next_position(workspace, opportunity)
     question = ChallengeQuestion(workspace=workspace, opportunity=opportunity, **fields)
     question.save()
+    opportunity_row_log(
+        workspace=workspace, row=question, action=ChangeAction.CREATED, label=question.question
+    )
     return question
 
 
@@ -420,7 +458,15 @@ def challenge_question_update(
     if merged.get("position") is None:
         merged["position"] = current.position
     to_write = {field: merged[field] for field in changes}
+    before = change_log_values(current, to_write)
     update_if_version(current, expected_version=expected_version, changes=to_write)
+    opportunity_row_log(
+        workspace=workspace,
+        row=current,
+        action=ChangeAction.CHANGED,
+        label=current.question,
+        before=before,
+    )
     return current
 
 
@@ -432,6 +478,12 @@ def challenge_question_delete(
     expected_version: int | None = None,
 ) -> None:
     _check_workspace(workspace, challenge_question, "Challenge question", "challenge_question")
+    opportunity_row_log(
+        workspace=workspace,
+        row=challenge_question,
+        action=ChangeAction.DELETED,
+        label=challenge_question.question,
+    )
     delete_if_version(challenge_question, expected_version=expected_version)
 
 
@@ -465,4 +517,17 @@ def challenge_questions_add_standard(
     for question in new:
         # save() (not bulk_create) so the workspace-reference check runs on each row.
         question.save()
+    if new:
+        # One entry for the batch, like a paste: the questions are listed in it.
+        change_log_record(
+            workspace=workspace,
+            obj=opportunity,
+            action=ChangeAction.CHANGED,
+            account_id=opportunity.customer_id,
+            summary=f"added {len(new)} standard challenge questions to {opportunity.title}",
+            changes=[
+                {"field": "question", "label": "challenge question", "from": "", "to": q.question}
+                for q in new
+            ],
+        )
     return new

@@ -23,6 +23,8 @@ from django.utils import timezone
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from kam.workspaces.models import Membership, Workspace
 from planning.models import (
@@ -308,6 +310,49 @@ def opportunity_warnings(
     return warnings
 
 
+# -- change log -------------------------------------------------------------------------
+
+#: Fields whose change reads as the deal moving on ("Erik moved X to proposal evaluation").
+_PROGRESS_FIELDS = ("buying_stage", "state", "phase")
+
+
+def _opportunity_summary(opportunity: Opportunity, changes: list[dict[str, str]]) -> str | None:
+    if len(changes) == 1 and changes[0]["field"] in _PROGRESS_FIELDS and changes[0]["to"]:
+        return f"moved {opportunity.title} to {changes[0]['to'].lower()}"
+    return None
+
+
+def opportunity_row_log(
+    *,
+    workspace: Workspace,
+    row: Model,
+    action: str,
+    label: str,
+    before: Mapping[str, Any] | None = None,
+) -> None:
+    """Log a change of a row under an opportunity, named "<row> (<opportunity>)".
+
+    Shared by the analyses of ``planning.analysis``, whose rows hang off opportunities too.
+    """
+    opportunity: Opportunity = row.opportunity  # type: ignore[attr-defined]
+    noun = row._meta.verbose_name
+    change_log_record(
+        workspace=workspace,
+        obj=row,
+        action=action,
+        account_id=opportunity.customer_id,
+        label=f"{label} ({opportunity.title})",
+        changes=change_log_diff(row, before) if before is not None else None,
+        summary=(
+            f"added the {noun} {label} to {opportunity.title}"
+            if action == ChangeAction.CREATED
+            else f"removed the {noun} {label} from {opportunity.title}"
+            if action == ChangeAction.DELETED
+            else None
+        ),
+    )
+
+
 # -- opportunities --------------------------------------------------------------------
 
 
@@ -326,6 +371,13 @@ def opportunity_create(*, workspace: Workspace, customer: Customer, **fields: An
     clean = _clean_opportunity(workspace, customer, state)
     opportunity = Opportunity(workspace=workspace, customer=customer, **clean)
     opportunity.save()
+    change_log_record(
+        workspace=workspace,
+        obj=opportunity,
+        action=ChangeAction.CREATED,
+        account_id=customer.pk,
+        summary=f"added the opportunity {opportunity.title}",
+    )
     return opportunity
 
 
@@ -338,7 +390,17 @@ def opportunity_update(
     state = {**_opportunity_state(opportunity), **changes}
     clean = _clean_opportunity(workspace, opportunity.customer, state)
     written = {name: clean[name] for name in OPPORTUNITY_FIELDS}
+    before = change_log_values(opportunity, written)
     update_if_version(opportunity, expected_version=expected_version, changes=written)
+    changed = change_log_diff(opportunity, before)
+    change_log_record(
+        workspace=workspace,
+        obj=opportunity,
+        action=ChangeAction.CHANGED,
+        account_id=opportunity.customer_id,
+        changes=changed,
+        summary=_opportunity_summary(opportunity, changed),
+    )
     return opportunity
 
 
@@ -347,6 +409,13 @@ def opportunity_delete(
 ) -> None:
     _check_workspace(workspace, opportunity, "Opportunity", "opportunity")
     with transaction.atomic():
+        change_log_record(
+            workspace=workspace,
+            obj=opportunity,
+            action=ChangeAction.DELETED,
+            account_id=opportunity.customer_id,
+            summary=f"deleted the opportunity {opportunity.title}",
+        )
         delete_if_version(opportunity, expected_version=expected_version)
 
 
@@ -453,6 +522,7 @@ def value_driver_create(
     clean = _clean_driver(workspace, opportunity, {"metric_owner": None, **changes})
     row = ValueDriver(workspace=workspace, opportunity=opportunity, **clean)
     row.save()
+    opportunity_row_log(workspace=workspace, row=row, action=ChangeAction.CREATED, label=row.driver)
     return row
 
 
@@ -464,7 +534,15 @@ def value_driver_update(
     _check_workspace(workspace, value_driver, "Value driver", "value_driver")
     current = {name: getattr(value_driver, name) for name in VALUE_DRIVER_FIELDS}
     clean = _clean_driver(workspace, value_driver.opportunity, {**current, **changes})
+    before = change_log_values(value_driver, clean)
     update_if_version(value_driver, expected_version=expected_version, changes=clean)
+    opportunity_row_log(
+        workspace=workspace,
+        row=value_driver,
+        action=ChangeAction.CHANGED,
+        label=value_driver.driver,
+        before=before,
+    )
     return value_driver
 
 
@@ -473,6 +551,12 @@ def value_driver_delete(
 ) -> None:
     _check_workspace(workspace, value_driver, "Value driver", "value_driver")
     with transaction.atomic():
+        opportunity_row_log(
+            workspace=workspace,
+            row=value_driver,
+            action=ChangeAction.DELETED,
+            label=value_driver.driver,
+        )
         delete_if_version(value_driver, expected_version=expected_version)
 
 
@@ -513,6 +597,12 @@ def contributor_create(
     clean = _clean_contributor(workspace, opportunity, changes)
     row = OpportunityContributor(workspace=workspace, opportunity=opportunity, **clean)
     row.save()
+    opportunity_row_log(
+        workspace=workspace,
+        row=row,
+        action=ChangeAction.CREATED,
+        label=str(row.member.display_name),
+    )
     return row
 
 
@@ -548,10 +638,18 @@ def contributor_update(
     clean = _clean_contributor(
         workspace, contributor.opportunity, {**current, **changes}, exclude_pk=contributor.pk
     )
+    before = change_log_values(locked, clean)
     for name, value in clean.items():
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
+    opportunity_row_log(
+        workspace=workspace,
+        row=locked,
+        action=ChangeAction.CHANGED,
+        label=locked.member.display_name,
+        before=before,
+    )
     return locked
 
 
@@ -580,6 +678,12 @@ def contributor_delete(
 ) -> None:
     _check_workspace(workspace, contributor, "Contributor", "opportunity_contributor")
     with transaction.atomic():
+        opportunity_row_log(
+            workspace=workspace,
+            row=contributor,
+            action=ChangeAction.DELETED,
+            label=contributor.member.display_name,
+        )
         delete_if_version(contributor, expected_version=expected_version)
 
 
@@ -619,6 +723,7 @@ def task_create(
     clean = _clean_task(workspace, {"owner": None, "due_date": None, **changes})
     row = OpportunityTask(workspace=workspace, opportunity=opportunity, **clean)
     row.save()
+    opportunity_row_log(workspace=workspace, row=row, action=ChangeAction.CREATED, label=row.title)
     return row
 
 
@@ -630,7 +735,11 @@ def task_update(
     _check_workspace(workspace, task, "Task", "opportunity_task")
     current = {name: getattr(task, name) for name in TASK_FIELDS}
     clean = _clean_task(workspace, {**current, **changes})
+    before = change_log_values(task, clean)
     update_if_version(task, expected_version=expected_version, changes=clean)
+    opportunity_row_log(
+        workspace=workspace, row=task, action=ChangeAction.CHANGED, label=task.title, before=before
+    )
     return task
 
 
@@ -639,4 +748,7 @@ def task_delete(
 ) -> None:
     _check_workspace(workspace, task, "Task", "opportunity_task")
     with transaction.atomic():
+        opportunity_row_log(
+            workspace=workspace, row=task, action=ChangeAction.DELETED, label=task.title
+        )
         delete_if_version(task, expected_version=expected_version)
