@@ -30,6 +30,8 @@ from accounts.models import (
 )
 from accounts.selection_selectors import selection_snapshot
 from accounts.valuation_settings import valuation_settings_get
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
 
@@ -153,8 +155,19 @@ def _decide(
             {"acknowledge_warnings": "Tick “I have read the warnings” to go ahead."}
         )
     from_status = locked.status
+    before = change_log_values(locked, ["status"])
     update_if_version(locked, expected_version=version, changes={"status": to_status})
     customer.status, customer.version = locked.status, locked.version
+    promoted = to_status == CustomerStatus.KEY_ACCOUNT
+    change_log_record(
+        workspace=workspace,
+        obj=locked,
+        action=ChangeAction.PROMOTED if promoted else ChangeAction.DEMOTED,
+        account_id=locked.pk,
+        changes=change_log_diff(locked, before),
+        summary=f"{'promoted' if promoted else 'demoted'} {locked.name} to"
+        f" {locked.get_status_display().lower()}: {reason[:300]}",
+    )
     return SelectionDecision.objects.create(
         workspace=workspace,
         customer=locked,
@@ -285,7 +298,15 @@ def customer_judgement_update(
         )
     if errors:
         raise ValidationError(errors)
+    before = change_log_values(customer, values)
     update_if_version(customer, expected_version=expected_version, changes=values)
+    change_log_record(
+        workspace=workspace,
+        obj=customer,
+        action=ChangeAction.CHANGED,
+        account_id=customer.pk,
+        changes=change_log_diff(customer, before),
+    )
     mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk], requested_by=user)
     return customer
 
@@ -309,7 +330,7 @@ def selection_review_close(
         raise ValidationError({"period": f"The review of {period} is closed already."})
     try:
         with transaction.atomic():
-            return SelectionReview.objects.create(
+            review = SelectionReview.objects.create(
                 workspace=workspace,
                 period=period,
                 held_by=user,
@@ -318,3 +339,10 @@ def selection_review_close(
             )
     except IntegrityError:  # somebody closed it a moment ago
         raise ValidationError({"period": f"The review of {period} is closed already."}) from None
+    change_log_record(
+        workspace=workspace,
+        obj=review,
+        action=ChangeAction.CONFIRMED,
+        summary=f"closed the selection review of {period}",
+    )
+    return review

@@ -18,6 +18,8 @@ from django.db.models import Model
 from accounts.dirty import SCORE_INPUT_FIELDS, mark_customers_dirty, sales_inputs_changed
 from accounts.models import COST_TO_SERVE_KINDS, Customer, Offering, SalesLine
 from accounts.valuation_settings import check_customer_inputs
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
 
@@ -100,6 +102,9 @@ def customer_create(*, workspace: Workspace, **fields: Any) -> Customer:
     )
     customer = Customer(workspace=workspace, **fields)
     customer.save()
+    change_log_record(
+        workspace=workspace, obj=customer, action=ChangeAction.CREATED, account_id=customer.pk
+    )
     # A new customer starts dirty (model default); ask for the run that scores it.
     mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk])
     return customer
@@ -121,7 +126,15 @@ def customer_update(
             message="Another customer of this workspace already has this external id.",
             exclude_pk=customer.pk,
         )
+    before = change_log_values(customer, changes)
     update_if_version(customer, expected_version=expected_version, changes=changes)
+    change_log_record(
+        workspace=workspace,
+        obj=customer,
+        action=ChangeAction.CHANGED,
+        account_id=customer.pk,
+        changes=change_log_diff(customer, before),
+    )
     if SCORE_INPUT_FIELDS.intersection(changes):
         mark_customers_dirty(workspace=workspace, customer_ids=[customer.pk])
         customer.scores_dirty = True  # the mark is an UPDATE; keep the instance truthful
@@ -134,6 +147,9 @@ def customer_delete(
 ) -> None:
     """Delete the customer and its sales lines (their history goes with it)."""
     _check_in_workspace(workspace, customer)
+    change_log_record(
+        workspace=workspace, obj=customer, action=ChangeAction.DELETED, account_id=customer.pk
+    )
     delete_if_version(customer, expected_version=expected_version)
 
 
@@ -151,6 +167,7 @@ def offering_create(*, workspace: Workspace, **fields: Any) -> Offering:
     )
     offering = Offering(workspace=workspace, **fields)
     offering.save()
+    change_log_record(workspace=workspace, obj=offering, action=ChangeAction.CREATED)
     return offering
 
 
@@ -166,9 +183,16 @@ def offering_update(*, workspace: Workspace, offering: Offering, **changes: Any)
             message="Another offering of this workspace already has this code.",
             exclude_pk=offering.pk,
         )
+    before = change_log_values(offering, changes)
     for name, value in changes.items():
         setattr(offering, name, value)
     offering.save()
+    change_log_record(
+        workspace=workspace,
+        obj=offering,
+        action=ChangeAction.CHANGED,
+        changes=change_log_diff(offering, before),
+    )
     return offering
 
 
@@ -176,6 +200,7 @@ def offering_update(*, workspace: Workspace, offering: Offering, **changes: Any)
 def offering_delete(*, workspace: Workspace, offering: Offering) -> None:
     """Delete an offering; refused (ProtectedError, 409 in the API) while sales use it."""
     _check_in_workspace(workspace, offering)
+    change_log_record(workspace=workspace, obj=offering, action=ChangeAction.DELETED)
     offering.delete()
 
 
@@ -197,6 +222,13 @@ def sales_line_create(*, workspace: Workspace, **fields: Any) -> SalesLine:
     )
     line = SalesLine(workspace=workspace, **fields)
     line.save()
+    change_log_record(
+        workspace=workspace,
+        obj=line,
+        action=ChangeAction.CREATED,
+        account_id=line.customer_id,
+        label=_sales_line_label(line),
+    )
     # One debounced "scores" job per change: it also recomputes the yearly
     # customer figures, so no separate figures job is requested.
     sales_inputs_changed(workspace=workspace, customer_ids=[line.customer_id])
@@ -216,9 +248,18 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
             exclude_pk=sales_line.pk,
         )
     previous_customer_id = sales_line.customer_id
+    before = change_log_values(sales_line, changes)
     for name, value in changes.items():
         setattr(sales_line, name, value)
     sales_line.save()
+    change_log_record(
+        workspace=workspace,
+        obj=sales_line,
+        action=ChangeAction.CHANGED,
+        account_id=sales_line.customer_id,
+        changes=change_log_diff(sales_line, before),
+        label=_sales_line_label(sales_line),
+    )
     # Moving a line to another customer changes both customers' numbers.
     affected = {previous_customer_id, sales_line.customer_id}
     sales_inputs_changed(workspace=workspace, customer_ids=affected)
@@ -229,5 +270,16 @@ def sales_line_update(*, workspace: Workspace, sales_line: SalesLine, **changes:
 def sales_line_delete(*, workspace: Workspace, sales_line: SalesLine) -> None:
     _check_in_workspace(workspace, sales_line)
     customer_id = sales_line.customer_id
+    change_log_record(
+        workspace=workspace,
+        obj=sales_line,
+        action=ChangeAction.DELETED,
+        account_id=customer_id,
+        label=_sales_line_label(sales_line),
+    )
     sales_line.delete()
     sales_inputs_changed(workspace=workspace, customer_ids=[customer_id])
+
+
+def _sales_line_label(line: SalesLine) -> str:
+    return f"the sales line of {line.date} ({line.net_sales} {line.currency})"

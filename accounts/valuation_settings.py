@@ -31,6 +31,8 @@ from django.db.models import Count, Max, Min
 
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.models import ExchangeRate, SalesLine, ValuationSettings
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
 
@@ -243,7 +245,25 @@ def valuation_settings_update(
         _check_rebase_possible(workspace=workspace, new_currency=new_currency)
     # The version bumps even for a currency-only change: the settings' version
     # guards the reporting currency too (a workspace row has no version).
+    before = change_log_values(settings, cleaned)
     update_if_version(settings, expected_version=expected_version, changes=cleaned)
+    logged = change_log_diff(settings, before)
+    if currency_changed:
+        logged.append(
+            {
+                "field": REPORTING_CURRENCY,
+                "label": "reporting currency",
+                "from": workspace.reporting_currency,
+                "to": new_currency,
+            }
+        )
+    change_log_record(
+        workspace=workspace,
+        obj=settings,
+        action=ChangeAction.CHANGED,
+        changes=logged,
+        label="the valuation settings",
+    )
     if currency_changed:
         _rebase_rates(workspace=workspace, new_currency=new_currency)
         workspace.reporting_currency = new_currency
@@ -394,6 +414,12 @@ def exchange_rate_set(
     exchange_rate, _ = ExchangeRate.objects.update_or_create(
         workspace=workspace, currency=code, valid_from=day, defaults={"rate": value}
     )
+    change_log_record(
+        workspace=workspace,
+        obj=exchange_rate,
+        action=ChangeAction.CHANGED,
+        summary=f"set the exchange rate {exchange_rate}",
+    )
     _currency_rates_changed(workspace=workspace, currencies=[code], user=user)
     return exchange_rate
 
@@ -420,8 +446,16 @@ def exchange_rate_update(
             {"valid_from": f"There is already a {code} rate from {day}; change that one instead."}
         )
     previous = exchange_rate.currency
+    before = change_log_values(exchange_rate, ["currency", "valid_from", "rate"])
     exchange_rate.currency, exchange_rate.valid_from, exchange_rate.rate = code, day, value
     exchange_rate.save()
+    change_log_record(
+        workspace=workspace,
+        obj=exchange_rate,
+        action=ChangeAction.CHANGED,
+        changes=change_log_diff(exchange_rate, before),
+        label=f"the exchange rate of {code}",
+    )
     _currency_rates_changed(workspace=workspace, currencies={previous, code}, user=user)
     return exchange_rate
 
@@ -433,6 +467,12 @@ def exchange_rate_delete(
     if exchange_rate.workspace_id != workspace.pk:
         raise ValueError(f"{exchange_rate!r} belongs to another workspace")
     currency = exchange_rate.currency
+    change_log_record(
+        workspace=workspace,
+        obj=exchange_rate,
+        action=ChangeAction.DELETED,
+        label=f"the exchange rate {exchange_rate}",
+    )
     exchange_rate.delete()
     _currency_rates_changed(workspace=workspace, currencies=[currency], user=user)
 

@@ -74,6 +74,7 @@ def make_tenant(slug: str) -> Tenant:
         )
         tenant.job = Job.objects.create(kind="customer_figures", requested_by=tenant.user())
         _one_of_each_model(tenant, slug)
+        _change_log_rows(tenant)
     # One row of every model that URLs address by id, so the isolation sweep
     # (tests/kam/test_isolation_sweep.py) can try this workspace's ids elsewhere.
     tenant.invitation = Invitation.objects.create(
@@ -230,3 +231,18 @@ def _one_of_each_planning_model(tenant: Tenant, slug: str, *, decider: Any, kam:
         inputs={"hours": 100, "rate": 900},
     )
     OpportunityTask.objects.create(opportunity=opportunity, title="Site visit")
+
+
+def _change_log_rows(tenant: Tenant) -> None:
+    """A change-log entry about the tenant's customer (History page, change-log API)."""
+    from kam.changelog.models import ChangeAction
+    from kam.changelog.services import change_log_record
+
+    assert tenant.customer is not None
+    change_log_record(
+        workspace=tenant.workspace,
+        obj=tenant.customer,
+        action=ChangeAction.CREATED,
+        account_id=tenant.customer.pk,
+        actor=tenant.user(),
+    )

@@ -28,6 +28,8 @@ from accounts.imports.services import import_batch_finish, import_batch_run_chec
 from accounts.imports.staged import DataChanged, Progress
 from accounts.imports.validation import MappingProblem
 from accounts.models import ImportBatch, ImportKind, ImportStatus
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_record
 from kam.jobs.models import Job
 from kam.jobs.runner import JobFailure, JobOutcome
 from kam.jobs.services import job_progress
@@ -101,6 +103,17 @@ def import_apply_run(
                 sales_inputs_changed(workspace=workspace_id, customer_ids=changed)
             elif changed is None or changed:
                 mark_customers_dirty(workspace=workspace_id, customer_ids=changed)
+            # One change-log entry for the whole batch, in the apply's transaction.
+            single = list(result.customer_ids) if len(result.customer_ids) == 1 else [None]
+            change_log_record(
+                workspace=workspace_id,
+                obj=batch,
+                action=ChangeAction.IMPORTED,
+                account_id=None if result.all_customers else single[0],
+                summary=f"imported {batch.original_name} ({batch.get_kind_display().lower()}):"
+                f" {result.created:,} new, {result.updated:,} changed,"
+                f" {result.unchanged:,} unchanged",
+            )
     except DataChanged as error:
         with workspace_atomic():
             import_batch_finish(batch=batch, status=ImportStatus.FAILED, error=str(error))

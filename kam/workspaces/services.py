@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.api.tokens import hash_token
+from kam.changelog.models import ChangeAction
+from kam.changelog.services import change_log_record
 from kam.permissions import ROLE_SUMMARIES
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Invitation, Membership, MembershipChange, Role, Workspace
@@ -55,7 +57,7 @@ def _record(
 ) -> MembershipChange:
     # Also called from the invitation link, where no workspace is selected yet.
     with workspace_context(workspace):
-        return MembershipChange.objects.create(
+        change = MembershipChange.objects.create(
             action=action,
             actor=actor,
             member=member,
@@ -63,6 +65,38 @@ def _record(
             old_role=old_role,
             new_role=new_role,
         )
+        _log_membership_change(workspace=workspace, change=change)
+        return change
+
+
+def _log_membership_change(*, workspace: Workspace, change: MembershipChange) -> None:
+    """The change log names the membership change itself (memberships are global rows).
+
+    The actor is the one ``MembershipChange`` names, passed explicitly: someone
+    joining through an invitation link acts outside any workspace request.
+    """
+    label, action = change.member_label, MembershipChange.Action
+    old = Role(change.old_role).label if change.old_role else ""
+    new = Role(change.new_role).label if change.new_role else ""
+    summaries = {
+        action.INVITED: (ChangeAction.CREATED, f"invited {label} as {new}"),
+        action.INVITATION_REVOKED: (ChangeAction.DELETED, f"revoked the invitation of {label}"),
+        action.JOINED: (ChangeAction.CREATED, f"joined the workspace as {new}"),
+        action.ROLE_CHANGED: (
+            ChangeAction.CHANGED,
+            f"changed {label}'s role from {old} to {new}",
+        ),
+        action.REMOVED: (ChangeAction.DELETED, f"removed {label} from the workspace"),
+    }
+    verb, summary = summaries[action(change.action)]
+    change_log_record(
+        workspace=workspace,
+        obj=change,
+        action=verb,
+        label=f"the membership of {label}",
+        summary=summary,
+        actor=change.member if change.action == action.JOINED else change.actor,
+    )
 
 
 def invitation_url(raw_token: str) -> str:

@@ -28,6 +28,11 @@ NOT_OBJECT_ARGUMENTS = {"uidb64", "token", "format", "kind"}
 #: Argument names that differ from their model's name.
 ARGUMENT_MODELS: dict[str, str] = {}
 
+#: A generic reference (``<type_label>/<object_id>``, the History page): filled with
+#: workspace B's customer, which has a change-log entry in B.
+GENERIC_OBJECT_ARGUMENTS = ("type_label", "object_id")
+GENERIC_OBJECT_MODEL = "accounts.Customer"
+
 
 @dataclass(frozen=True)
 class Route:
@@ -85,7 +90,13 @@ def _object_routes() -> list[Route]:
 def _fill(route: Route, world: WorkspaceWorld) -> str:
     assert route.name, f"{route.pattern}: give the route a name so the sweep can reverse it"
     kwargs: dict[str, str] = {}
+    if set(GENERIC_OBJECT_ARGUMENTS) <= set(route.arguments):
+        model = apps.get_model(GENERIC_OBJECT_MODEL)
+        kwargs["type_label"] = f"{model._meta.app_label}.{model._meta.model_name}"
+        kwargs["object_id"] = str(_object_of_b(world, model).pk)
     for argument in route.arguments:
+        if argument in kwargs:
+            continue
         if argument == "format":
             kwargs[argument] = "json"
         elif argument in NOT_OBJECT_ARGUMENTS:
