@@ -93,6 +93,14 @@ class ChangeLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspa
             content_type = selectors.history_content_type(object_type)
             if content_type is None:
                 raise NotFound(f"{object_type!r} is not a kind of object with a history.")
+            # Like the History page: an id that never was in this workspace is not found.
+            if (
+                selectors.history_subject(
+                    workspace=self.workspace, content_type=content_type, object_id=int(object_id)
+                )
+                is None
+            ):
+                raise NotFound("No such object in this workspace.")
             queryset = queryset.filter(content_type=content_type, object_id=int(object_id))
         account = params.get("account")
         if account is not None:

@@ -85,7 +85,11 @@ def change_log_values(
     chosen = (
         _loggable_fields(type(instance))
         if fields is None
-        else [f for f in (_field(type(instance), name) for name in fields) if f is not None]
+        else [
+            f
+            for f in (_field(type(instance), name) for name in fields)
+            if f is not None and f.name not in UNLOGGED_FIELDS
+        ]
     )
     values: dict[str, Any] = {}
     for field in chosen:
