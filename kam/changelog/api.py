@@ -14,14 +14,18 @@ from kam.changelog import selectors
 from kam.changelog.models import ChangeLogEntry
 
 
-class ChangeOutput(serializers.Serializer):
-    field = serializers.CharField()
-    label = serializers.CharField()
-    # "from" is a Python keyword, so it is declared after the class.
-    to = serializers.CharField()
-
-
-ChangeOutput._declared_fields["from"] = serializers.CharField()
+# One changed field. Built with type(): "from" is a Python keyword, and "label"
+# would shadow the attribute every DRF field has.
+ChangeOutput = type(
+    "ChangeOutput",
+    (serializers.Serializer,),
+    {
+        "field": serializers.CharField(help_text="The field's name."),
+        "label": serializers.CharField(help_text="The field as people call it."),
+        "from": serializers.CharField(help_text="The value before, as shown ('' for none)."),
+        "to": serializers.CharField(help_text="The value after, as shown ('' for none)."),
+    },
+)
 
 
 class ChangeLogEntryOutput(serializers.ModelSerializer):

@@ -117,8 +117,8 @@ def _related_label(field: models.Field[Any, Any], instance: models.Model | None,
     return str(getattr(related, "display_name", None) or related)
 
 
-def value_text(field: models.Field[Any, Any] | None, value: Any) -> str:
-    """How one stored value reads for a person ('' for nothing)."""
+def value_text(field: Any, value: Any) -> str:
+    """How one stored value reads for a person ('' for nothing); ``field``: its model field."""
     if value is None or value == "" or value == []:
         return ""
     choices = dict(field.flatchoices) if field is not None and field.choices else {}
@@ -238,7 +238,7 @@ def change_log_record(
     workspace_id = workspace if isinstance(workspace, int) else workspace.pk
     entry = ChangeLogEntry(
         workspace_id=workspace_id,
-        actor=person if person is not None and person.pk else None,
+        actor_id=person.pk if person is not None else None,
         actor_name=_clip(name, 200),
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

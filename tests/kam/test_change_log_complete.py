@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import Client
@@ -940,7 +941,7 @@ def _accept(ctx: Ctx) -> Expect:
     invitation, _ = services.invitation_create(
         workspace=ctx.workspace, invited_by=ctx.actor, email="joiner@example.com", role="viewer"
     )
-    services.invitation_accept(invitation=invitation, user=make_user("joiner"))
+    services.invitation_accept(invitation=invitation, user=cast(User, make_user("joiner")))
     return _last_membership_change(ctx)
 
 
@@ -962,7 +963,8 @@ def _memberships(ctx: Ctx) -> Expect:
     from kam.workspaces import services
     from kam.workspaces.models import Membership
 
-    membership = Membership.objects.get(workspace=ctx.workspace, user=ctx.world.a.user("viewer"))
+    viewer = ctx.world.a.user("viewer")
+    membership = Membership.objects.get(workspace=ctx.workspace, user_id=viewer.pk)
     services.membership_change_role(
         workspace=ctx.workspace, membership=membership, role="member", changed_by=ctx.actor
     )
@@ -1041,7 +1043,7 @@ def test_every_writing_service_leaves_a_change_log_row(
 
     monkeypatch.setattr(module, function_name, counted)
     client = Client()
-    client.force_login(world.a.user("admin"))
+    client.force_login(cast(User, world.a.user("admin")))
     ctx = Ctx(world=world, client=client, capture=django_capture_on_commit_callbacks)
     with workspace_context(world.a.workspace):
         before = ChangeLogEntry.objects.aggregate(models.Max("pk"))["pk__max"] or 0
