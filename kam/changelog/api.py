@@ -13,7 +13,6 @@ from kam.api.base import WorkspaceViewSet
 from kam.changelog import selectors
 from kam.changelog.models import ChangeLogEntry
 
-
 # One changed field. Built with type(): "from" is a Python keyword, and "label"
 # would shadow the attribute every DRF field has.
 ChangeOutput = type(

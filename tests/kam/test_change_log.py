@@ -343,3 +343,18 @@ def test_api_refuses_unknown_types_other_workspaces_and_edits(world: WorkspaceWo
         )
         assert response.status_code == 405, method
     assert client.post("/api/v1/change-log/", {}).status_code == 405
+
+
+def test_the_isolation_sweep_covers_the_new_routes() -> None:
+    """tests/kam/test_isolation_sweep.py tries B's ids on these; make sure it sees them."""
+    from tests.kam.test_isolation_sweep import _object_routes
+
+    names = {route.name for route in _object_routes()}
+    assert {"object-history", "account-activity", "api-change-log-detail"} <= names
+
+
+def test_the_log_is_a_workspace_table_with_row_level_security() -> None:
+    """It inherits WorkspaceOwned, so migrate gives it the isolation policy (kam.tenancy.rls)."""
+    from kam.tenancy.rls import workspace_tables
+
+    assert ChangeLogEntry._meta.db_table in workspace_tables()
