@@ -1,0 +1,80 @@
+"""Scenarios of the change-log completeness test (tests/kam/test_change_log_complete.py).
+
+One scenario per writing service (several services may share one): it calls the
+service in workspace A of the test world and returns the entry it expects.
+Scenarios live here, split by domain, so each file stays readable.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.test import Client
+
+from tests.factories import WorkspaceWorld
+
+
+@dataclass
+class Ctx:
+    """Workspace A of the test world, with the acting person and lookups."""
+
+    world: WorkspaceWorld
+    client: Client
+    capture: Any
+
+    @property
+    def workspace(self) -> Any:
+        return self.world.a.workspace
+
+    @property
+    def customer(self) -> Any:
+        return self.world.a.customer
+
+    @property
+    def actor(self) -> Any:
+        return self.world.a.user("kam")
+
+    def first(self, model: type[models.Model], **lookup: Any) -> Any:
+        return model.objects.filter(**lookup).order_by("pk").first()  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Expect:
+    """The entry a scenario must leave: about this object, of this account."""
+
+    model: type[models.Model]
+    object_id: int
+    account_id: int | None
+
+
+def expected(obj: models.Model, account_id: int | None) -> Expect:
+    assert obj.pk is not None
+    return Expect(type(obj), obj.pk, account_id)
+
+
+Scenario = Callable[[Ctx], Expect]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(*names: str) -> Callable[[Scenario], Scenario]:
+    def register(func: Scenario) -> Scenario:
+        for name in names:
+            assert name not in SCENARIOS, name
+            SCENARIOS[name] = func
+        return func
+
+    return register
+
+
+DOMAINS = ("accounts", "centers", "planning", "people")
+
+
+def all_scenarios() -> dict[str, Scenario]:
+    """Every registered scenario (importing the domain modules registers them)."""
+    for domain in DOMAINS:
+        importlib.import_module(f"{__name__}.{domain}")
+    return SCENARIOS

@@ -1,0 +1,224 @@
+"""Scenarios: the buying center and the selling center."""
+
+from __future__ import annotations
+
+from tests.kam.change_log_scenarios import Ctx, Expect, expected, scenario
+
+# buying center ------------------------------------------------------------------------------
+
+BC = "buying_center.services"
+
+
+@scenario(f"{BC}.stakeholder_create")
+def _stakeholder_create(ctx: Ctx) -> Expect:
+    from buying_center import services
+
+    person = services.stakeholder_create(
+        workspace=ctx.workspace, customer=ctx.customer, name="Ingrid Ortega", relationship_score=0
+    )
+    return expected(person, ctx.customer.pk)
+
+
+@scenario(f"{BC}.stakeholder_update", f"{BC}.stakeholder_confirm_assessment")
+def _stakeholder_update(ctx: Ctx) -> Expect:
+    from buying_center import services
+    from buying_center.models import Stakeholder
+
+    person = ctx.first(Stakeholder)
+    person = services.stakeholder_update(
+        workspace=ctx.workspace,
+        stakeholder=person,
+        expected_version=person.version,
+        relationship_score=1,
+    )
+    services.stakeholder_confirm_assessment(
+        workspace=ctx.workspace, stakeholder=person, expected_version=person.version
+    )
+    return expected(person, ctx.customer.pk)
+
+
+@scenario(f"{BC}.stakeholder_delete")
+def _stakeholder_delete(ctx: Ctx) -> Expect:
+    from buying_center import services
+
+    person = services.stakeholder_create(
+        workspace=ctx.workspace, customer=ctx.customer, name="Short Stay"
+    )
+    expect = expected(person, ctx.customer.pk)
+    services.stakeholder_delete(workspace=ctx.workspace, stakeholder=person)
+    return expect
+
+
+@scenario(
+    f"{BC}.influence_link_create", f"{BC}.influence_link_update", f"{BC}.influence_link_delete"
+)
+def _influence_links(ctx: Ctx) -> Expect:
+    from buying_center import services
+    from buying_center.models import Stakeholder
+
+    source, target = list(Stakeholder.objects.order_by("pk"))[:2]
+    link = services.influence_link_create(
+        workspace=ctx.workspace, source=target, target=source, strength=1
+    )
+    link = services.influence_link_update(workspace=ctx.workspace, link=link, strength=3)
+    expect = expected(link, ctx.customer.pk)
+    services.influence_link_delete(workspace=ctx.workspace, link=link)
+    return expect
+
+
+@scenario("buying_center.grids.analysis_grid_update")
+def _analysis_grid(ctx: Ctx) -> Expect:
+    from buying_center import grids
+    from buying_center.models import AnalysisGrid
+
+    grid = ctx.first(AnalysisGrid)
+    grids.analysis_grid_update(
+        workspace=ctx.workspace,
+        analysis_grid=grid,
+        expected_version=grid.version,
+        changes={"assessment": "They fear downtime."},
+    )
+    return expected(grid, ctx.customer.pk)
+
+
+# selling center ----------------------------------------------------------------------------
+
+SC = "selling_center.services"
+
+
+@scenario(
+    f"{SC}.selling_center_member_create",
+    f"{SC}.selling_center_member_update",
+    f"{SC}.selling_center_member_delete",
+)
+def _members(ctx: Ctx) -> Expect:
+    from selling_center import services
+
+    member = services.selling_center_member_create(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        role="subject_matter_leader",
+        name="Erik Berg",
+    )
+    member = services.selling_center_member_update(
+        workspace=ctx.workspace, member=member, expected_version=member.version, title="Engineer"
+    )
+    expect = expected(member, ctx.customer.pk)
+    services.selling_center_member_delete(workspace=ctx.workspace, member=member)
+    return expect
+
+
+@scenario(
+    f"{SC}.interface_alignment_create",
+    f"{SC}.interface_alignment_update",
+    f"{SC}.interface_alignment_delete",
+)
+def _interfaces(ctx: Ctx) -> Expect:
+    from selling_center import services
+
+    interface = services.interface_alignment_create(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        supplier_function="Logistics",
+        customer_function="Receiving",
+    )
+    interface = services.interface_alignment_update(
+        workspace=ctx.workspace,
+        interface_alignment=interface,
+        expected_version=interface.version,
+        status="issue",
+    )
+    expect = expected(interface, ctx.customer.pk)
+    services.interface_alignment_delete(workspace=ctx.workspace, interface_alignment=interface)
+    return expect
+
+
+@scenario(f"{SC}.interface_alignment_add_common")
+def _interface_common(ctx: Ctx) -> Expect:
+    from selling_center import services
+
+    interface = services.interface_alignment_add_common(
+        workspace=ctx.workspace, customer=ctx.customer, pair_index=2
+    )
+    return expected(interface, ctx.customer.pk)
+
+
+@scenario(
+    f"{SC}.connection_create",
+    f"{SC}.connection_update",
+    f"{SC}.connection_delete",
+    f"{SC}.connection_toggle",
+)
+def _connections(ctx: Ctx) -> Expect:
+    from buying_center.models import Stakeholder
+    from selling_center import services
+    from selling_center.models import SellingCenterMember
+
+    decider = ctx.first(Stakeholder)
+    member = ctx.first(SellingCenterMember)
+    connection = services.connection_create(
+        workspace=ctx.workspace, stakeholder=decider, member=member
+    )
+    connection = services.connection_update(
+        workspace=ctx.workspace, connection=connection, notes="Monthly call"
+    )
+    services.connection_delete(workspace=ctx.workspace, connection=connection)
+    toggled = services.connection_toggle(
+        workspace=ctx.workspace, stakeholder=decider, member=member
+    )
+    assert toggled is not None
+    return expected(toggled, ctx.customer.pk)
+
+
+@scenario(
+    f"{SC}.engagement_plan_create", f"{SC}.engagement_plan_update", f"{SC}.engagement_plan_delete"
+)
+def _engagement_plans(ctx: Ctx) -> Expect:
+    from buying_center.models import Stakeholder
+    from selling_center import services
+
+    plan = services.engagement_plan_create(
+        workspace=ctx.workspace, stakeholder=ctx.first(Stakeholder), objective="Meet the board"
+    )
+    plan = services.engagement_plan_update(
+        workspace=ctx.workspace,
+        engagement_plan=plan,
+        expected_version=plan.version,
+        cadence="quarterly",
+    )
+    expect = expected(plan, ctx.customer.pk)
+    services.engagement_plan_delete(workspace=ctx.workspace, engagement_plan=plan)
+    return expect
+
+
+@scenario(f"{SC}.stage_resource_add", f"{SC}.stage_resource_update", f"{SC}.stage_resource_remove")
+def _stage_resources(ctx: Ctx) -> Expect:
+    from selling_center import services
+    from selling_center.models import SellingCenterMember
+
+    resource = services.stage_resource_add(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        stage="proposal_evaluation",
+        member=ctx.first(SellingCenterMember),
+    )
+    resource = services.stage_resource_update(
+        workspace=ctx.workspace, stage_resource=resource, notes="Leads the demo"
+    )
+    expect = expected(resource, ctx.customer.pk)
+    services.stage_resource_remove(workspace=ctx.workspace, stage_resource=resource)
+    return expect
+
+
+@scenario(f"{SC}.connection_level_decide")
+def _connection_level(ctx: Ctx) -> Expect:
+    from selling_center import services
+
+    decision = services.connection_level_decide(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        level="transformative",
+        reason="Joint roadmap agreed",
+        decided_by=ctx.actor,
+    )
+    return expected(decision, ctx.customer.pk)

@@ -1,0 +1,344 @@
+"""Scenarios: the Open Space, opportunities and their analyses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.kam.change_log_scenarios import Ctx, Expect, expected, scenario
+
+# Open Space ------------------------------------------------------------------------------
+
+OS = "planning.open_space.services"
+
+
+def _open_space(ctx: Ctx) -> Any:
+    from planning.models import OpenSpace
+
+    return OpenSpace.objects.select_related("customer", "workspace").get(customer=ctx.customer)
+
+
+@scenario(f"{OS}.update_open_space_notes")
+def _notes(ctx: Ctx) -> Expect:
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    services.update_open_space_notes(space, notes="Focus on Africa", expected_version=space.version)
+    return expected(space, ctx.customer.pk)
+
+
+@scenario(f"{OS}.delete_open_space")
+def _delete_open_space(ctx: Ctx) -> Expect:
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    expect = expected(space, ctx.customer.pk)
+    services.delete_open_space(space)
+    return expect
+
+
+@scenario(f"{OS}.save_cell", f"{OS}.save_cell_for_page", f"{OS}.clear_cell")
+def _cells(ctx: Ctx) -> Expect:
+    from planning.models import OpenSpaceCell
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    cell = ctx.first(OpenSpaceCell)
+    cell = services.save_cell(
+        open_space=space,
+        segment_id=cell.segment_id,
+        column_id=cell.column_id,
+        changes={"competitor": "Rival AB"},
+        expected_version=cell.version,
+        user=ctx.actor,
+    )
+    cell, _ = services.save_cell_for_page(
+        open_space=space,
+        segment_id=cell.segment_id,
+        column_id=cell.column_id,
+        changes={"potential": "600000"},
+        expected_version=cell.version,
+        user=ctx.actor,
+    )
+    expect = expected(cell, ctx.customer.pk)
+    services.clear_cell(open_space=space, cell=cell, expected_version=cell.version)
+    return expect
+
+
+@scenario(f"{OS}.paste_block")
+def _paste(ctx: Ctx) -> Expect:
+    from planning.models import OpenSpaceCell
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    cell = ctx.first(OpenSpaceCell)
+    services.paste_block(
+        open_space=space,
+        top_segment_id=cell.segment_id,
+        left_column_id=cell.column_id,
+        field="potential",
+        rows=[["700000", "1000"]],
+        expected_versions={f"{cell.segment_id}:{cell.column_id}": cell.version},
+        user=ctx.actor,
+    )
+    return expected(space, ctx.customer.pk)
+
+
+@scenario(f"{OS}.add_segment", f"{OS}.update_segment", f"{OS}.move_segment", f"{OS}.remove_segment")
+def _segments(ctx: Ctx) -> Expect:
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    segment = services.add_segment(
+        space, name="Mining", group="Africa", expected_open_space_version=space.version
+    )
+    services.update_segment(
+        space, segment.pk, name="Mining ops", expected_open_space_version=space.version
+    )
+    services.move_segment(
+        space, segment.pk, direction="up", expected_open_space_version=space.version
+    )
+    expect = expected(segment, ctx.customer.pk)
+    services.remove_segment(space, segment.pk, expected_open_space_version=space.version)
+    return expect
+
+
+@scenario(
+    f"{OS}.add_co_creation_column",
+    f"{OS}.update_column",
+    f"{OS}.move_column",
+    f"{OS}.remove_column",
+)
+def _columns(ctx: Ctx) -> Expect:
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    column = services.add_co_creation_column(
+        space, name="Drone survey", expected_open_space_version=space.version
+    )
+    services.update_column(
+        space, column.pk, name="Drone surveys", expected_open_space_version=space.version
+    )
+    services.move_column(
+        space, column.pk, direction="up", expected_open_space_version=space.version
+    )
+    expect = expected(column, ctx.customer.pk)
+    services.remove_column(space, column.pk, expected_open_space_version=space.version)
+    return expect
+
+
+@scenario(f"{OS}.add_catalog_columns")
+def _catalog_columns(ctx: Ctx) -> Expect:
+    from accounts.models import Offering
+    from planning.open_space import services
+
+    space = _open_space(ctx)
+    offering = Offering.objects.create(code="SEAL", name="Seals")
+    services.add_catalog_columns(
+        space, offering_ids=[offering.pk], expected_open_space_version=space.version
+    )
+    return expected(space, ctx.customer.pk)
+
+
+@scenario(
+    f"{OS}.add_success_factor",
+    f"{OS}.update_success_factor",
+    f"{OS}.move_success_factor",
+    f"{OS}.remove_success_factor",
+)
+def _success_factors(ctx: Ctx) -> Expect:
+    from planning.open_space import services
+
+    factor = services.add_success_factor(customer=ctx.customer, title="Cut energy use")
+    factor = services.update_success_factor(
+        factor, expected_version=factor.version, title="Cut energy use by 10 %"
+    )
+    services.move_success_factor(factor, direction="up")
+    expect = expected(factor, ctx.customer.pk)
+    services.remove_success_factor(factor)
+    return expect
+
+
+# opportunities and analyses ------------------------------------------------------------
+
+OPP = "planning.opportunities.services"
+
+
+def _opportunity(ctx: Ctx) -> Any:
+    from planning.models import Opportunity
+
+    return Opportunity.objects.select_related("customer").order_by("pk").first()
+
+
+@scenario(f"{OPP}.opportunity_create", f"{OPP}.opportunity_update", f"{OPP}.opportunity_delete")
+def _opportunities(ctx: Ctx) -> Expect:
+    from planning.opportunities import services
+
+    opportunity = services.opportunity_create(
+        workspace=ctx.workspace, customer=ctx.customer, title="Relining", probability=40
+    )
+    opportunity = services.opportunity_update(
+        workspace=ctx.workspace,
+        opportunity=opportunity,
+        expected_version=opportunity.version,
+        buying_stage="proposal_evaluation",
+    )
+    expect = expected(opportunity, ctx.customer.pk)
+    services.opportunity_delete(
+        workspace=ctx.workspace, opportunity=opportunity, expected_version=opportunity.version
+    )
+    return expect
+
+
+@scenario(f"{OPP}.value_driver_create", f"{OPP}.value_driver_update", f"{OPP}.value_driver_delete")
+def _value_drivers(ctx: Ctx) -> Expect:
+    from planning.opportunities import services
+
+    row = services.value_driver_create(
+        workspace=ctx.workspace, opportunity=_opportunity(ctx), driver="Yield", formula="1 + 1"
+    )
+    row = services.value_driver_update(
+        workspace=ctx.workspace, value_driver=row, expected_version=row.version, unit="%"
+    )
+    expect = expected(row, ctx.customer.pk)
+    services.value_driver_delete(
+        workspace=ctx.workspace, value_driver=row, expected_version=row.version
+    )
+    return expect
+
+
+@scenario(f"{OPP}.contributor_create", f"{OPP}.contributor_update", f"{OPP}.contributor_delete")
+def _contributors(ctx: Ctx) -> Expect:
+    from planning.opportunities import services
+    from selling_center import services as selling
+
+    member = selling.selling_center_member_create(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        role="subject_matter_leader",
+        name="Ada Lund",
+    )
+    row = services.contributor_create(
+        workspace=ctx.workspace, opportunity=_opportunity(ctx), member=member
+    )
+    row = services.contributor_update(
+        workspace=ctx.workspace, contributor=row, contribution="Pricing"
+    )
+    expect = expected(row, ctx.customer.pk)
+    services.contributor_delete(workspace=ctx.workspace, contributor=row)
+    return expect
+
+
+@scenario(f"{OPP}.task_create", f"{OPP}.task_update", f"{OPP}.task_delete")
+def _tasks(ctx: Ctx) -> Expect:
+    from planning.opportunities import services
+
+    row = services.task_create(
+        workspace=ctx.workspace, opportunity=_opportunity(ctx), title="Send references"
+    )
+    row = services.task_update(
+        workspace=ctx.workspace, task=row, expected_version=row.version, status="done"
+    )
+    expect = expected(row, ctx.customer.pk)
+    services.task_delete(workspace=ctx.workspace, task=row, expected_version=row.version)
+    return expect
+
+
+@scenario(f"{OPP}.create_from_cell")
+def _from_cell(ctx: Ctx) -> Expect:
+    from planning.models import OpenSpaceCell
+    from planning.opportunities import services
+
+    opportunity = services.create_from_cell(
+        customer=ctx.customer, cell=ctx.first(OpenSpaceCell), user=ctx.actor
+    )
+    return expected(opportunity, ctx.customer.pk)
+
+
+AN = "planning.analysis.services"
+
+
+@scenario(
+    f"{AN}.stakeholder_need_create",
+    f"{AN}.stakeholder_need_update",
+    f"{AN}.stakeholder_need_delete",
+)
+def _needs(ctx: Ctx) -> Expect:
+    from buying_center.models import Stakeholder
+    from planning.analysis import services
+
+    need = services.stakeholder_need_create(
+        workspace=ctx.workspace,
+        opportunity=_opportunity(ctx),
+        stakeholder=ctx.first(Stakeholder),
+        kind="expectation",
+        nature="solution",
+        description="Faster delivery",
+    )
+    need = services.stakeholder_need_update(
+        workspace=ctx.workspace, need=need, expected_version=need.version, status="addressed"
+    )
+    expect = expected(need, ctx.customer.pk)
+    services.stakeholder_need_delete(workspace=ctx.workspace, need=need)
+    return expect
+
+
+@scenario(
+    f"{AN}.decision_criterion_create",
+    f"{AN}.decision_criterion_update",
+    f"{AN}.decision_criterion_delete",
+)
+def _criteria(ctx: Ctx) -> Expect:
+    from planning.analysis import services
+
+    criterion = services.decision_criterion_create(
+        workspace=ctx.workspace,
+        opportunity=_opportunity(ctx),
+        role="buyer",
+        group="service",
+        name="Total cost",
+        importance=5,
+        difference=3,
+    )
+    criterion = services.decision_criterion_update(
+        workspace=ctx.workspace,
+        criterion=criterion,
+        expected_version=criterion.version,
+        importance=7,
+    )
+    expect = expected(criterion, ctx.customer.pk)
+    services.decision_criterion_delete(workspace=ctx.workspace, criterion=criterion)
+    return expect
+
+
+@scenario(
+    f"{AN}.challenge_question_create",
+    f"{AN}.challenge_question_update",
+    f"{AN}.challenge_question_delete",
+)
+def _questions(ctx: Ctx) -> Expect:
+    from planning.analysis import services
+
+    question = services.challenge_question_create(
+        workspace=ctx.workspace,
+        opportunity=_opportunity(ctx),
+        category="customer_issues",
+        question="Who signs?",
+    )
+    question = services.challenge_question_update(
+        workspace=ctx.workspace,
+        challenge_question=question,
+        expected_version=question.version,
+        note="Ask the buyer",
+    )
+    expect = expected(question, ctx.customer.pk)
+    services.challenge_question_delete(workspace=ctx.workspace, challenge_question=question)
+    return expect
+
+
+@scenario(f"{AN}.challenge_questions_add_standard")
+def _standard_questions(ctx: Ctx) -> Expect:
+    from planning.analysis import services
+
+    opportunity = _opportunity(ctx)
+    services.challenge_questions_add_standard(workspace=ctx.workspace, opportunity=opportunity)
+    return expected(opportunity, ctx.customer.pk)
