@@ -273,6 +273,7 @@ def test_activity_timeline_is_newest_first_grouped_by_day_and_paginated(
     assert 'aria-current="page">Activity</a>' in first
     assert first.index("(note 54)") < first.index("(note 53)")  # newest first
     assert "did something elsewhere" not in first
+    assert f'href="{_history_url(customer)}">History of {customer.name}</a>' in first
     assert "Page 1 of 2" in first
     last = client.get(url, {"page": 2}).content.decode()
     days = [line for line in last.splitlines() if line.strip().startswith('<h3 id="day-')]
