@@ -33,6 +33,7 @@ from buying_center.models import (
     Zone,
 )
 from buying_center.org_chart import cycle_text, find_cycles, first_name
+from kam.changelog.services import change_log_batch
 from kam.workspaces.models import Workspace
 
 #: Above this many rows, an org export is probably something else.
@@ -339,6 +340,7 @@ def _check_people(*, workspace: Workspace, customer: Customer, check: Stakeholde
 
 
 @transaction.atomic
+@change_log_batch()  # one INSERT for the file's entries, inside its transaction
 def apply_stakeholder_file(
     *,
     workspace: Workspace,

@@ -359,3 +359,17 @@ def test_the_log_is_a_workspace_table_with_row_level_security() -> None:
     from kam.tenancy.rls import workspace_tables
 
     assert ChangeLogEntry._meta.db_table in workspace_tables()
+
+
+def test_a_stakeholder_file_logs_every_person_in_one_insert(world: WorkspaceWorld) -> None:
+    from tests.buying_center.test_import import ORG, _post_step, _upload
+
+    client = _client(world.a.user("kam"))
+    url, html = _upload(client, _account(world), "org.csv", ORG.encode())
+    with CaptureQueriesContext(connection) as queries:
+        assert _post_step(client, url, html, "apply") == "REDIRECT"
+    inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "kam_changelogentry"')]
+    assert len(inserts) == 1
+    with workspace_context(world.a.workspace):
+        added = ChangeLogEntry.objects.filter(sentence__endswith="to the buying center")
+        assert {entry.object_label for entry in added} >= {"Anna Berg", "Mia Holm", "Tom Li"}
