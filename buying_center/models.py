@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 
 
 class BuyingRole(models.TextChoices):
@@ -54,7 +54,7 @@ RELATIONSHIP_SCORES: dict[int, str] = {-2: "--", -1: "-", 0: "0", 1: "+", 2: "++
 STALE_AFTER_DAYS = 183
 
 
-class Stakeholder(WorkspaceOwned):
+class Stakeholder(Versioned):
     """A person in the key account's buying center."""
 
     customer = models.ForeignKey(
@@ -102,7 +102,6 @@ class Stakeholder(WorkspaceOwned):
     assessed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the scores were last assessed."
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,7 +164,7 @@ class RoleGroup(models.TextChoices):
     PROMOTERS = "promoters", "Promoters"
 
 
-class AnalysisGrid(WorkspaceOwned):
+class AnalysisGrid(Versioned):
     """What a role group worries about, risks and expects, with our assessment and actions."""
 
     customer = models.ForeignKey(
@@ -180,7 +179,6 @@ class AnalysisGrid(WorkspaceOwned):
     expectations_possible = models.TextField(blank=True)
     assessment = models.TextField(blank=True)
     actions = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):

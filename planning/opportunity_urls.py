@@ -2,72 +2,72 @@
 
 from django.urls import URLPattern, path
 
-from planning.opportunities import views
+from planning.opportunities import page_views, row_views, section_views
 
 _LIST = "<int:customer_id>/opportunities"
 _ONE = f"{_LIST}/<int:opportunity_id>"
 
 urlpatterns: list[URLPattern] = [
-    path(f"{_LIST}/", views.opportunity_list, name="account-opportunities"),
-    path(f"{_LIST}/new/", views.opportunity_add, name="account-opportunity-add"),
+    path(f"{_LIST}/", page_views.opportunity_list, name="account-opportunities"),
+    path(f"{_LIST}/new/", page_views.opportunity_add, name="account-opportunity-add"),
     path(
         f"{_LIST}/from-cell/<int:open_space_cell_id>/",
-        views.opportunity_from_cell,
+        page_views.opportunity_from_cell,
         name="account-opportunity-from-cell",
     ),
-    path(f"{_ONE}/", views.opportunity_detail, name="account-opportunity"),
-    path(f"{_ONE}/edit/", views.opportunity_edit, name="account-opportunity-edit"),
-    path(f"{_ONE}/delete/", views.opportunity_delete, name="account-opportunity-delete"),
-    path(f"{_ONE}/cabs/", views.cabs_edit, name="account-opportunity-cabs"),
+    path(f"{_ONE}/", page_views.opportunity_detail, name="account-opportunity"),
+    path(f"{_ONE}/edit/", page_views.opportunity_edit, name="account-opportunity-edit"),
+    path(f"{_ONE}/delete/", page_views.opportunity_delete, name="account-opportunity-delete"),
+    path(f"{_ONE}/cabs/", section_views.cabs_edit, name="account-opportunity-cabs"),
     path(
         f"{_ONE}/value-proposition/",
-        views.value_proposition_edit,
+        section_views.value_proposition_edit,
         name="account-opportunity-value-proposition",
     ),
     path(
         f"{_ONE}/value-drivers/new/",
-        views.value_driver_add,
+        row_views.value_driver_add,
         name="opportunity-value-driver-add",
     ),
     path(
         f"{_ONE}/value-drivers/<int:value_driver_id>/edit/",
-        views.value_driver_edit,
+        row_views.value_driver_edit,
         name="opportunity-value-driver-edit",
     ),
     path(
         f"{_ONE}/value-drivers/<int:value_driver_id>/delete/",
-        views.value_driver_delete,
+        row_views.value_driver_delete,
         name="opportunity-value-driver-delete",
     ),
     path(
         f"{_ONE}/contributors/new/",
-        views.contributor_add,
+        row_views.contributor_add,
         name="opportunity-contributor-add",
     ),
     path(
         f"{_ONE}/contributors/<int:opportunity_contributor_id>/edit/",
-        views.contributor_edit,
+        row_views.contributor_edit,
         name="opportunity-contributor-edit",
     ),
     path(
         f"{_ONE}/contributors/<int:opportunity_contributor_id>/delete/",
-        views.contributor_delete,
+        row_views.contributor_delete,
         name="opportunity-contributor-delete",
     ),
-    path(f"{_ONE}/tasks/new/", views.task_add, name="opportunity-task-add"),
+    path(f"{_ONE}/tasks/new/", row_views.task_add, name="opportunity-task-add"),
     path(
         f"{_ONE}/tasks/<int:opportunity_task_id>/edit/",
-        views.task_edit,
+        row_views.task_edit,
         name="opportunity-task-edit",
     ),
     path(
         f"{_ONE}/tasks/<int:opportunity_task_id>/status/",
-        views.task_status,
+        row_views.task_status,
         name="opportunity-task-status",
     ),
     path(
         f"{_ONE}/tasks/<int:opportunity_task_id>/delete/",
-        views.task_delete,
+        row_views.task_delete,
         name="opportunity-task-delete",
     ),
 ]

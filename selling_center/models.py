@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 
 
 class SellingRole(models.TextChoices):
@@ -39,7 +39,7 @@ class BuyingStage(models.TextChoices):
     POST_PURCHASE_EVALUATION = "post_purchase_evaluation", "Post-purchase evaluation"
 
 
-class SellingCenterMember(WorkspaceOwned):
+class SellingCenterMember(Versioned):
     """One of our people on a key account's team: a workspace user or a named outsider."""
 
     customer = models.ForeignKey(
@@ -65,7 +65,6 @@ class SellingCenterMember(WorkspaceOwned):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -95,7 +94,7 @@ class AlignmentStatus(models.TextChoices):
     OPPORTUNITY = "opportunity", "Opportunity"
 
 
-class InterfaceAlignment(WorkspaceOwned):
+class InterfaceAlignment(Versioned):
     """A pair of functions that work together, e.g. our invoicing and their payables."""
 
     customer = models.ForeignKey(
@@ -110,7 +109,6 @@ class InterfaceAlignment(WorkspaceOwned):
         SellingCenterMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     notes = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):
@@ -149,7 +147,7 @@ class Connection(WorkspaceOwned):
         return f"{self.member_id} - {self.stakeholder_id}"
 
 
-class EngagementPlan(WorkspaceOwned):
+class EngagementPlan(Versioned):
     """How we will engage one customer executive: objective, cadence, next step."""
 
     stakeholder = models.ForeignKey(
@@ -162,7 +160,6 @@ class EngagementPlan(WorkspaceOwned):
     cadence = models.CharField(max_length=60, blank=True, help_text="e.g. quarterly meeting")
     next_step = models.CharField(max_length=300, blank=True)
     next_step_due = models.DateField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F
 
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 
 
 class CustomerStatus(models.TextChoices):
@@ -17,7 +17,7 @@ class CustomerStatus(models.TextChoices):
     FORMER_KEY_ACCOUNT = "former_key_account", "Former key account"
 
 
-class Customer(WorkspaceOwned):
+class Customer(Versioned):
     external_id = models.CharField(
         max_length=64, help_text="The customer's number in your ERP or CRM."
     )
@@ -92,7 +92,6 @@ class Customer(WorkspaceOwned):
     # Set in the same transaction as any change to this customer's inputs; the
     # debounced recompute clears it once fresh scores are stored.
     scores_dirty = models.BooleanField(default=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

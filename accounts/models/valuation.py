@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from accounts.models.customers import Customer
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 
 
 class ExchangeRate(WorkspaceOwned):
@@ -39,7 +39,7 @@ class ExchangeRate(WorkspaceOwned):
         return f"1 {self.currency} = {self.rate} from {self.valid_from}"
 
 
-class ValuationSettings(WorkspaceOwned):
+class ValuationSettings(Versioned):
     """One row per workspace: CLV parameters, quadrant thresholds, scorecard weights."""
 
     discount_rate = models.DecimalField(
@@ -96,7 +96,6 @@ class ValuationSettings(WorkspaceOwned):
     max_accounts_per_kam = models.PositiveSmallIntegerField(
         default=5, help_text="Warn when a key account manager would hold more accounts."
     )
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):

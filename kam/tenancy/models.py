@@ -105,3 +105,17 @@ class WorkspaceOwned(models.Model):
     @classmethod
     def scoped(cls) -> WorkspaceQuerySet:
         return cls._default_manager.all()  # type: ignore[return-value]
+
+
+class Versioned(WorkspaceOwned):
+    """A workspace-owned row edited by several people: saves name the version they read.
+
+    The column is written only through :func:`kam.concurrency.update_if_version`
+    and :func:`kam.concurrency.delete_if_version`; pages show a stale save with
+    :mod:`kam.editing`.
+    """
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta(WorkspaceOwned.Meta):
+        abstract = True

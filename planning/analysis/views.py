@@ -16,8 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +27,10 @@ from accounts.models import Customer
 from buying_center.models import Stakeholder
 from buying_center.selectors import account_for_page
 from kam.concurrency import VersionConflict
+from kam.editing import EditPage, RowKind, posted_version, row_delete, row_edit
 from kam.permissions import Capability
-from kam.tenancy.views import workspace_get_object_or_404, workspace_view
+from kam.tenancy.request import WorkspaceRequest
+from kam.tenancy.views import workspace_view
 from planning.analysis import selectors, services
 from planning.analysis.forms import (
     ChallengeQuestionForm,
@@ -47,9 +48,9 @@ from selling_center.models import SellingCenterMember
 
 
 def _account_and_opportunity(
-    request: HttpRequest, customer_id: int, opportunity_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int
 ) -> tuple[Customer, Opportunity]:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     customer = account_for_page(workspace=workspace, customer_id=customer_id)
     if customer is None:
         raise Http404("No such account in this workspace.")
@@ -61,20 +62,20 @@ def _account_and_opportunity(
     return customer, opportunity
 
 
-def _stakeholders(request: HttpRequest, customer: Customer) -> list[Stakeholder]:
+def _stakeholders(request: WorkspaceRequest, customer: Customer) -> list[Stakeholder]:
     return list(
-        Stakeholder.objects.filter(workspace=request.workspace, customer=customer).order_by(  # type: ignore[attr-defined]
+        Stakeholder.objects.filter(workspace=request.workspace, customer=customer).order_by(
             "name", "pk"
         )
     )
 
 
-def _find_stakeholder(request: HttpRequest) -> Callable[[int], Stakeholder | None]:
+def _find_stakeholder(request: WorkspaceRequest) -> Callable[[int], Stakeholder | None]:
     """Any stakeholder of the workspace by id: the services say when it is another account's."""
 
     def find(pk: int) -> Stakeholder | None:
         return (
-            Stakeholder.objects.filter(workspace=request.workspace, pk=pk)  # type: ignore[attr-defined]
+            Stakeholder.objects.filter(workspace=request.workspace, pk=pk)
             .select_related("customer")
             .first()
         )
@@ -82,7 +83,7 @@ def _find_stakeholder(request: HttpRequest) -> Callable[[int], Stakeholder | Non
     return find
 
 
-def _back(request: HttpRequest, default: str) -> str:
+def _back(request: WorkspaceRequest, default: str) -> str:
     """``next`` when it is a path of this site, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -106,7 +107,7 @@ _SECTIONS: dict[str, tuple[str, str]] = {
 
 
 def _section_page(
-    request: HttpRequest, customer_id: int, opportunity_id: int, section: str
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, section: str
 ) -> HttpResponse:
     customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
     title, fragment = _SECTIONS[section]
@@ -124,17 +125,19 @@ def _section_page(
 
 
 @workspace_view(Capability.VIEW)
-def needs_page(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def needs_page(request: WorkspaceRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
     return _section_page(request, customer_id, opportunity_id, "needs")
 
 
 @workspace_view(Capability.VIEW)
-def criteria_page(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def criteria_page(request: WorkspaceRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
     return _section_page(request, customer_id, opportunity_id, "criteria")
 
 
 @workspace_view(Capability.VIEW)
-def challenge_page(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def challenge_page(
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int
+) -> HttpResponse:
     return _section_page(request, customer_id, opportunity_id, "challenge")
 
 
@@ -142,153 +145,119 @@ def challenge_page(request: HttpRequest, customer_id: int, opportunity_id: int) 
 
 
 @dataclass(frozen=True)
-class RowKind:
-    """How to edit one kind of analysis row: its model, form, services and wording."""
+class AnalysisRow:
+    """One kind of analysis row: how to edit it (the toolkit's kind) and where it lives."""
 
-    model: type[Model]
-    noun: str
+    kind: RowKind
     section_url: str
     anchor: str
-    build_form: Callable[[HttpRequest, Customer, Any, dict[str, Any]], forms.Form]
-    initial: Callable[[Any], dict[str, Any]]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., None]
     argument: str
-    label: Callable[[Any], str]
     delete_url: str
+
+    def section(self, opportunity: Opportunity, anchor: str = "") -> str:
+        url = reverse(
+            self.section_url,
+            kwargs={"customer_id": opportunity.customer_id, "opportunity_id": opportunity.pk},
+        )
+        return f"{url}#{anchor or self.anchor}"
 
 
 def _need_form(
-    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+    request: WorkspaceRequest, opportunity: Opportunity, data: Any, **kwargs: Any
 ) -> forms.Form:
     return StakeholderNeedForm(
         data,
-        stakeholders=_stakeholders(request, customer),
-        members=selectors.member_choices(workspace=request.workspace),  # type: ignore[attr-defined]
+        stakeholders=_stakeholders(request, opportunity.customer),
+        members=selectors.member_choices(workspace=request.workspace),
         find_stakeholder=_find_stakeholder(request),
         **kwargs,
     )
 
 
 def _criterion_form(
-    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+    request: WorkspaceRequest, opportunity: Opportunity, data: Any, **kwargs: Any
 ) -> forms.Form:
     return DecisionCriterionForm(
         data,
-        stakeholders=_stakeholders(request, customer),
+        stakeholders=_stakeholders(request, opportunity.customer),
         find_stakeholder=_find_stakeholder(request),
         **kwargs,
     )
 
 
 def _question_form(
-    request: HttpRequest, customer: Customer, data: Any, kwargs: dict[str, Any]
+    request: WorkspaceRequest, opportunity: Opportunity, data: Any, **kwargs: Any
 ) -> forms.Form:
     return ChallengeQuestionForm(
-        data,
-        members=selectors.member_choices(workspace=request.workspace),  # type: ignore[attr-defined]
-        **kwargs,
+        data, members=selectors.member_choices(workspace=request.workspace), **kwargs
     )
 
 
-NEED = RowKind(
-    model=StakeholderNeed,
-    noun="expectation or concern",
+NEED = AnalysisRow(
+    kind=RowKind(
+        model=StakeholderNeed,
+        noun="expectation or concern",
+        parent_field="opportunity",
+        build_form=_need_form,
+        initial=need_initial,
+        create=services.stakeholder_need_create,
+        update=lambda **kw: services.stakeholder_need_update(need=kw.pop("row"), **kw),
+        delete=lambda **kw: services.stakeholder_need_delete(need=kw.pop("row"), **kw),
+        label=lambda need: f"The {need.get_kind_display().lower()} of {need.stakeholder.name}",
+        prefill_from_query=True,
+    ),
     section_url="account-opportunity-needs",
     anchor="needs",
-    build_form=_need_form,
-    initial=need_initial,
-    create=services.stakeholder_need_create,
-    update=lambda **kw: services.stakeholder_need_update(need=kw.pop("row"), **kw),
-    delete=lambda **kw: services.stakeholder_need_delete(need=kw.pop("row"), **kw),
     argument="stakeholder_need_id",
     delete_url="opportunity-need-delete",
-    label=lambda need: f"The {need.get_kind_display().lower()} of {need.stakeholder.name}",
 )
-CRITERION = RowKind(
-    model=DecisionCriterion,
-    noun="decision criterion",
+CRITERION = AnalysisRow(
+    kind=RowKind(
+        model=DecisionCriterion,
+        noun="decision criterion",
+        parent_field="opportunity",
+        build_form=_criterion_form,
+        initial=criterion_initial,
+        create=services.decision_criterion_create,
+        update=lambda **kw: services.decision_criterion_update(criterion=kw.pop("row"), **kw),
+        delete=lambda **kw: services.decision_criterion_delete(criterion=kw.pop("row"), **kw),
+        label=lambda criterion: f"The criterion “{criterion.name}”",
+        prefill_from_query=True,
+    ),
     section_url="account-opportunity-criteria",
     anchor="criteria",
-    build_form=_criterion_form,
-    initial=criterion_initial,
-    create=services.decision_criterion_create,
-    update=lambda **kw: services.decision_criterion_update(criterion=kw.pop("row"), **kw),
-    delete=lambda **kw: services.decision_criterion_delete(criterion=kw.pop("row"), **kw),
     argument="decision_criterion_id",
     delete_url="opportunity-criterion-delete",
-    label=lambda criterion: f"The criterion “{criterion.name}”",
 )
-QUESTION = RowKind(
-    model=ChallengeQuestion,
-    noun="challenge question",
+QUESTION = AnalysisRow(
+    kind=RowKind(
+        model=ChallengeQuestion,
+        noun="challenge question",
+        parent_field="opportunity",
+        build_form=_question_form,
+        initial=question_initial,
+        create=services.challenge_question_create,
+        update=lambda **kw: services.challenge_question_update(
+            challenge_question=kw.pop("row"), **kw
+        ),
+        delete=lambda **kw: services.challenge_question_delete(
+            challenge_question=kw.pop("row"), **kw
+        ),
+        label=lambda question: f"The question “{question.question}”",
+        prefill_from_query=True,
+    ),
     section_url="account-opportunity-challenge",
     anchor="challenge",
-    build_form=_question_form,
-    initial=question_initial,
-    create=services.challenge_question_create,
-    update=lambda **kw: services.challenge_question_update(challenge_question=kw.pop("row"), **kw),
-    delete=lambda **kw: services.challenge_question_delete(challenge_question=kw.pop("row"), **kw),
     argument="challenge_question_id",
     delete_url="opportunity-question-delete",
-    label=lambda question: f"The question “{question.question}”",
 )
 
 
-def _row(request: HttpRequest, kind: RowKind, opportunity: Opportunity, row_id: int) -> Any:
-    return workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
-        kind.model._default_manager.all(),
-        pk=row_id,
-        opportunity=opportunity,
-    )
-
-
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, found in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, found)
-
-
-def _shown(field: forms.Field, value: Any) -> str:
-    choices = {str(k): str(v) for k, v in getattr(field, "choices", []) or []}
-    if isinstance(value, list | tuple):
-        return ", ".join(choices.get(str(v), str(v)) for v in value) or "—"
-    if value in (None, ""):
-        return "—"
-    return choices.get(str(value), str(value))
-
-
-def _conflict_rows(
-    form: forms.Form, saved: dict[str, Any], yours: dict[str, Any]
-) -> list[dict[str, str]]:
-    """Fields where the saved row differs from what this person tried to save."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or name not in yours:
-            continue
-        shown_saved, shown_yours = _shown(field, saved.get(name)), _shown(field, yours.get(name))
-        if shown_saved != shown_yours:
-            rows.append(
-                {
-                    "label": str(field.label or name.replace("_", " ").capitalize()),
-                    "saved": shown_saved,
-                    "yours": shown_yours,
-                }
-            )
-    return rows
-
-
-def _reviewer_warning(request: HttpRequest, customer: Customer, row: Any) -> None:
+def _reviewer_warning(request: WorkspaceRequest, customer: Customer, row: Any) -> None:
     if not isinstance(row, ChallengeQuestion) or row.reviewer_id is None:
         return
     on_team = SellingCenterMember.objects.filter(
-        workspace=request.workspace,  # type: ignore[attr-defined]
-        customer=customer,
-        user_id=row.reviewer_id,
+        workspace=request.workspace, customer=customer, user_id=row.reviewer_id
     ).exists()
     if on_team:
         messages.warning(
@@ -299,125 +268,76 @@ def _reviewer_warning(request: HttpRequest, customer: Customer, row: Any) -> Non
 
 
 def _edit(
-    request: HttpRequest,
-    kind: RowKind,
+    request: WorkspaceRequest,
+    row_kind: AnalysisRow,
     customer_id: int,
     opportunity_id: int,
     row_id: int | None = None,
 ) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
     customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
-    row = _row(request, kind, opportunity, row_id) if row_id is not None else None
-    section = reverse(
-        kind.section_url, kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk}
-    )
-    back = _back(request, f"{section}#{kind.anchor}")
-    initial: dict[str, Any] = {}
-    if row is not None:
-        initial = kind.initial(row)
-    else:
-        # Prefill from the link, e.g. "add a concern for this stakeholder" or "for this role".
-        initial = {key: value for key, value in request.GET.items() if key != "next"}
-    data = request.POST if request.method == "POST" else None
-    form = kind.build_form(request, customer, data, {"initial": initial})
-    conflict: dict[str, Any] | None = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            fields = form.service_fields()  # type: ignore[attr-defined]
-            if row is None:
-                saved = kind.create(workspace=workspace, opportunity=opportunity, **fields)
-            else:
-                saved = kind.update(
-                    workspace=workspace,
-                    row=row,
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    **fields,
-                )
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except VersionConflict:
-            current = _row(request, kind, opportunity, row.pk)  # type: ignore[union-attr]
-            conflict = {
-                "rows": _conflict_rows(form, kind.initial(current), form.cleaned_data),
-                "current": current,
-            }
-            # Keep what this person typed, based on the current version: saving again
-            # is then a deliberate choice made with both versions in view.
-            retry = request.POST.copy()
-            retry["version"] = str(current.version)
-            form = kind.build_form(request, customer, retry, {})
-            form.is_valid()
-            row = current
-        else:
-            messages.success(
-                request, f"{kind.label(saved)} was {'added' if row is None else 'saved'}."
-            )
-            _reviewer_warning(request, customer, saved)
-            return redirect(back)
-    return render(
-        request,
-        "planning/analysis/row_form.html",
-        {
-            **_page_context(customer, opportunity),
-            "form": form,
-            "row": row,
-            "kind": kind,
-            "conflict": conflict,
-            "next": back,
-            "cancel_url": back,
-            "delete_url": reverse(
-                kind.delete_url,
+    back = _back(request, row_kind.section(opportunity))
+
+    def page(edit: EditPage) -> HttpResponse:
+        delete_url = ""
+        if edit.row is not None:
+            delete_url = reverse(
+                row_kind.delete_url,
                 kwargs={
                     "customer_id": customer.pk,
                     "opportunity_id": opportunity.pk,
-                    kind.argument: row.pk,
+                    row_kind.argument: edit.row.pk,
                 },
             )
-            if row is not None
-            else "",
-        },
-        status=409 if conflict else 200,
+        return render(
+            request,
+            "planning/analysis/row_form.html",
+            {
+                **_page_context(customer, opportunity),
+                **edit.context(),
+                "kind": row_kind.kind,
+                "anchor": row_kind.anchor,
+                "next": back,
+                "cancel_url": back,
+                "delete_url": delete_url,
+            },
+            status=edit.status(),
+        )
+
+    return row_edit(
+        request,
+        row_kind.kind,
+        parent=opportunity,
+        row_id=row_id,
+        back=back,
+        page=page,
+        form_id="analysis-form",
+        on_saved=lambda saved: _reviewer_warning(request, customer, saved),
     )
 
 
 def _delete(
-    request: HttpRequest, kind: RowKind, customer_id: int, opportunity_id: int, row_id: int
+    request: WorkspaceRequest,
+    row_kind: AnalysisRow,
+    customer_id: int,
+    opportunity_id: int,
+    row_id: int,
 ) -> HttpResponse:
-    customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
-    row = _row(request, kind, opportunity, row_id)
-    section = reverse(
-        kind.section_url, kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk}
-    )
-    back = _back(request, f"{section}#{kind.anchor}")
-    version = request.POST.get("version", "")
-    try:
-        kind.delete(
-            workspace=request.workspace,  # type: ignore[attr-defined]
-            row=row,
-            expected_version=int(version) if version.isdigit() else None,
-        )
-    except VersionConflict:
-        messages.error(
-            request,
-            f"{kind.label(row)} was changed by someone else meanwhile; nothing was removed."
-            " Look at the current version and delete it again if you still want to.",
-        )
-    else:
-        messages.success(request, f"{kind.label(row)} was removed.")
-    return redirect(back)
+    _, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
+    back = _back(request, row_kind.section(opportunity))
+    return row_delete(request, row_kind.kind, parent=opportunity, row_id=row_id, back=back)
 
 
 # -- expectations and concerns ----------------------------------------------------------
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def need_create(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def need_create(request: WorkspaceRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
     return _edit(request, NEED, customer_id, opportunity_id)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def need_edit(
-    request: HttpRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
 ) -> HttpResponse:
     return _edit(request, NEED, customer_id, opportunity_id, stakeholder_need_id)
 
@@ -425,7 +345,7 @@ def need_edit(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def need_delete(
-    request: HttpRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
 ) -> HttpResponse:
     return _delete(request, NEED, customer_id, opportunity_id, stakeholder_need_id)
 
@@ -433,20 +353,16 @@ def need_delete(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def need_verified(
-    request: HttpRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
 ) -> HttpResponse:
     """ "Still true, confirmed today": moves the verified-on date to today."""
-    customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
-    need = _row(request, NEED, opportunity, stakeholder_need_id)
-    section = reverse(
-        NEED.section_url, kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk}
-    )
-    version = request.POST.get("version", "")
+    _customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
+    need = NEED.kind.row(request, opportunity, stakeholder_need_id)
     try:
         services.stakeholder_need_update(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             need=need,
-            expected_version=int(version) if version.isdigit() else 0,
+            expected_version=posted_version(request) or 0,
             verified_on=timezone.localdate(),
         )
     except VersionConflict:
@@ -454,21 +370,23 @@ def need_verified(
             request, "Someone else changed this meanwhile; look at it again before confirming."
         )
     else:
-        messages.success(request, f"{NEED.label(need)} is confirmed as of today.")
-    return redirect(_back(request, f"{section}#needs"))
+        messages.success(request, f"{NEED.kind.label(need)} is confirmed as of today.")
+    return redirect(_back(request, NEED.section(opportunity)))
 
 
 # -- decision criteria ---------------------------------------------------------------------
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def criterion_create(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def criterion_create(
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int
+) -> HttpResponse:
     return _edit(request, CRITERION, customer_id, opportunity_id)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def criterion_edit(
-    request: HttpRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
 ) -> HttpResponse:
     return _edit(request, CRITERION, customer_id, opportunity_id, decision_criterion_id)
 
@@ -476,7 +394,7 @@ def criterion_edit(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def criterion_delete(
-    request: HttpRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
 ) -> HttpResponse:
     return _delete(request, CRITERION, customer_id, opportunity_id, decision_criterion_id)
 
@@ -484,18 +402,17 @@ def criterion_delete(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def criterion_strategy(
-    request: HttpRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
 ) -> HttpResponse:
     """The vulnerability strategy chosen in the criteria table (htmx): answers the section."""
     customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
-    criterion = _row(request, CRITERION, opportunity, decision_criterion_id)
-    version = request.POST.get("version", "")
+    criterion = CRITERION.kind.row(request, opportunity, decision_criterion_id)
     notice = ""
     try:
         services.decision_criterion_update(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             criterion=criterion,
-            expected_version=int(version) if version.isdigit() else 0,
+            expected_version=posted_version(request) or 0,
             vulnerability_strategy=request.POST.get("vulnerability_strategy", ""),
         )
     except ValidationError as error:
@@ -505,14 +422,11 @@ def criterion_strategy(
             "Someone else changed this criterion meanwhile; what they saved is shown now."
             " Choose again to replace it."
         )
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not getattr(request, "htmx", False):
         if notice:
             messages.error(request, notice)
-        section = reverse(
-            CRITERION.section_url,
-            kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk},
-        )
-        return redirect(_back(request, f"{section}#criterion-{criterion.pk}"))
+        back = CRITERION.section(opportunity, f"criterion-{criterion.pk}")
+        return redirect(_back(request, back))
     context = selectors.opportunity_analysis_context(opportunity)
     for role in context["analysis"].criteria.by_role:
         for row in role.rows:
@@ -529,13 +443,15 @@ def criterion_strategy(
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def question_create(request: HttpRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
+def question_create(
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int
+) -> HttpResponse:
     return _edit(request, QUESTION, customer_id, opportunity_id)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def question_edit(
-    request: HttpRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
 ) -> HttpResponse:
     return _edit(request, QUESTION, customer_id, opportunity_id, challenge_question_id)
 
@@ -543,7 +459,7 @@ def question_edit(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def question_delete(
-    request: HttpRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
 ) -> HttpResponse:
     return _delete(request, QUESTION, customer_id, opportunity_id, challenge_question_id)
 
@@ -569,7 +485,7 @@ def _typed_scores(post: Any) -> tuple[dict[str, str], dict[str, int | None], lis
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def question_scores(
-    request: HttpRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
 ) -> HttpResponse:
     """Scores typed straight into the challenge table (htmx): answers the whole section.
 
@@ -579,9 +495,8 @@ def question_scores(
     person's scores and says so.
     """
     customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
-    question = _row(request, QUESTION, opportunity, challenge_question_id)
+    question = QUESTION.kind.row(request, opportunity, challenge_question_id)
     typed, numbers, unreadable = _typed_scores(request.POST)
-    version = request.POST.get("version", "")
     notice = ""
     keep_typed = False
     if unreadable:
@@ -589,9 +504,9 @@ def question_scores(
     else:
         try:
             services.challenge_question_update(
-                workspace=request.workspace,  # type: ignore[attr-defined]
+                workspace=request.workspace,
                 challenge_question=question,
-                expected_version=int(version) if version.isdigit() else 0,
+                expected_version=posted_version(request) or 0,
                 **numbers,
             )
         except ValidationError as error:
@@ -601,14 +516,11 @@ def question_scores(
                 "Someone else changed the scores of this question meanwhile; theirs are"
                 " shown now. Enter yours again to replace them."
             )
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not getattr(request, "htmx", False):
         if notice:
             messages.error(request, notice)
-        section = reverse(
-            QUESTION.section_url,
-            kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk},
-        )
-        return redirect(_back(request, f"{section}#question-{question.pk}"))
+        back = QUESTION.section(opportunity, f"question-{question.pk}")
+        return redirect(_back(request, back))
     context = selectors.opportunity_analysis_context(opportunity)
     for block in context["analysis"].challenge.categories:
         for row in block.rows:
@@ -625,11 +537,11 @@ def question_scores(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def questions_add_standard(
-    request: HttpRequest, customer_id: int, opportunity_id: int
+    request: WorkspaceRequest, customer_id: int, opportunity_id: int
 ) -> HttpResponse:
-    customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
+    _customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
     added = services.challenge_questions_add_standard(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         opportunity=opportunity,
     )
     if added:
@@ -640,8 +552,4 @@ def questions_add_standard(
         )
     else:
         messages.info(request, "This opportunity already has every standard question.")
-    section = reverse(
-        QUESTION.section_url,
-        kwargs={"customer_id": customer.pk, "opportunity_id": opportunity.pk},
-    )
-    return redirect(_back(request, f"{section}#challenge"))
+    return redirect(_back(request, QUESTION.section(opportunity)))

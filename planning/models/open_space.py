@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 
 #: domain.md: two to five CSFs per key account; outside this range we warn.
 CSF_RECOMMENDED_RANGE = (2, 5)
 
 
-class CriticalSuccessFactor(WorkspaceOwned):
+class CriticalSuccessFactor(Versioned):
     """Something the customer must get right to win in its own market."""
 
     customer = models.ForeignKey(
@@ -35,7 +35,6 @@ class CriticalSuccessFactor(WorkspaceOwned):
         help_text="The customer executive who owns this factor.",
     )
     position = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,7 +46,7 @@ class CriticalSuccessFactor(WorkspaceOwned):
         return self.title
 
 
-class OpenSpace(WorkspaceOwned):
+class OpenSpace(Versioned):
     """The matrix of one key account (one per customer); its version guards its layout."""
 
     customer = models.ForeignKey(
@@ -56,7 +55,6 @@ class OpenSpace(WorkspaceOwned):
     notes = models.TextField(blank=True)
     #: Bumped by every change of rows or columns (add, rename, reorder, remove);
     #: cells carry their own versions.
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -155,7 +153,7 @@ class OpenSpaceColumn(WorkspaceOwned):
         return self.name
 
 
-class OpenSpaceCell(WorkspaceOwned):
+class OpenSpaceCell(Versioned):
     """One segment x offering intersection. Absent row = empty cell."""
 
     open_space = models.ForeignKey(OpenSpace, on_delete=models.CASCADE, related_name="cells")
@@ -189,7 +187,6 @@ class OpenSpaceCell(WorkspaceOwned):
         help_text="Competitor holding this cell or favoured in it (competitor advantage).",
     )
     note = models.CharField(max_length=500, blank=True)
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from buying_center.models import BuyingRole
-from kam.tenancy.models import WorkspaceOwned
+from kam.tenancy.models import Versioned, WorkspaceOwned
 from selling_center.models import BuyingStage
 
 
@@ -58,7 +58,7 @@ PRIORITY_QUADRANTS: dict[str, str] = {
 OPEN_STATES = tuple(PRIORITY_QUADRANTS)
 
 
-class Opportunity(WorkspaceOwned):
+class Opportunity(Versioned):
     customer = models.ForeignKey(
         "accounts.Customer", on_delete=models.CASCADE, related_name="opportunities"
     )
@@ -133,7 +133,6 @@ class Opportunity(WorkspaceOwned):
     vp_more_expensive = models.BooleanField(
         null=True, blank=True, help_text="Are we more expensive than the competitors?"
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -178,7 +177,7 @@ class Opportunity(WorkspaceOwned):
         return PRIORITY_QUADRANTS.get(self.state)
 
 
-class OpportunityContributor(WorkspaceOwned):
+class OpportunityContributor(Versioned):
     """A selling-center member lent to this opportunity for a while."""
 
     opportunity = models.ForeignKey(
@@ -191,7 +190,6 @@ class OpportunityContributor(WorkspaceOwned):
     )
     contribution = models.CharField(max_length=200, blank=True)
     until = models.DateField(null=True, blank=True, help_text="When the help ends.")
-    version = models.PositiveIntegerField(default=1)
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["opportunity", "pk"]
@@ -241,7 +239,7 @@ class HighAnxiety(models.TextChoices):
     CREDIBILITY_QUESTIONED = "credibility_questioned", "Our credibility questioned"
 
 
-class StakeholderNeed(WorkspaceOwned):
+class StakeholderNeed(Versioned):
     """An expectation or a concern of one stakeholder about one opportunity."""
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="needs")
@@ -274,7 +272,6 @@ class StakeholderNeed(WorkspaceOwned):
         help_text="Warning signs ticked: " + ", ".join(HighAnxiety.values),
     )
     verified_on = models.DateField(null=True, blank=True, help_text="Last confirmed with them.")
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):
@@ -298,7 +295,7 @@ class VulnerabilityStrategy(models.TextChoices):
 _ONE_TO_SEVEN = [MinValueValidator(1), MaxValueValidator(7)]
 
 
-class DecisionCriterion(WorkspaceOwned):
+class DecisionCriterion(Versioned):
     """How one buying role chooses, and how we compare on it."""
 
     opportunity = models.ForeignKey(
@@ -333,7 +330,6 @@ class DecisionCriterion(WorkspaceOwned):
         max_length=24, choices=VulnerabilityStrategy.choices, blank=True
     )
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["opportunity", "-relevance", "pk"]
@@ -360,7 +356,7 @@ def _score() -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(null=True, blank=True, validators=_ONE_TO_FIVE)
 
 
-class ChallengeQuestion(WorkspaceOwned):
+class ChallengeQuestion(Versioned):
     """One question of the capture-plan challenge, scored by the team and by a reviewer."""
 
     opportunity = models.ForeignKey(
@@ -384,13 +380,12 @@ class ChallengeQuestion(WorkspaceOwned):
         help_text="The independent reviewer, not on the account team.",
     )
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["opportunity", "position", "pk"]
 
 
-class ValueDriver(WorkspaceOwned):
+class ValueDriver(Versioned):
     """Value quantification: a driver, who owns its metric, and a formula over named inputs."""
 
     opportunity = models.ForeignKey(
@@ -420,7 +415,6 @@ class ValueDriver(WorkspaceOwned):
         help_text="The formula evaluated with the inputs, stored on every save.",
     )
     unit = models.CharField(max_length=40, blank=True, help_text="e.g. EUR per year")
-    version = models.PositiveIntegerField(default=1)
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["opportunity", "pk"]
@@ -431,7 +425,7 @@ class TaskStatus(models.TextChoices):
     DONE = "done", "Done"
 
 
-class OpportunityTask(WorkspaceOwned):
+class OpportunityTask(Versioned):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(max_length=300)
     owner = models.ForeignKey(
@@ -443,7 +437,6 @@ class OpportunityTask(WorkspaceOwned):
     )
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(WorkspaceOwned.Meta):

@@ -1,0 +1,181 @@
+"""The generic add/edit/delete flow for one kind of versioned row under a parent.
+
+A :class:`RowKind` says how to edit the rows of one model (its form, services and
+wording); :func:`row_edit` and :func:`row_delete` are the views' bodies. The page
+around the form stays the caller's: ``page`` draws it from an :class:`EditPage`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from kam.concurrency import VersionConflict
+from kam.editing import sentences
+from kam.editing.conflict import StaleEdit, on_version, stale_edit
+from kam.editing.errors import apply_errors
+from kam.editing.lookups import row_or_404
+from kam.editing.versions import posted_version
+from kam.tenancy.request import in_workspace
+
+# build_form(request, parent, data, initial=...) -> a form with service_fields().
+FormBuilder = Callable[..., forms.Form]
+
+
+@dataclass(frozen=True)
+class RowKind:
+    """How to edit one kind of row: its model and parent, form, services and wording.
+
+    ``create(workspace=, <parent_field>=parent, **fields)``,
+    ``update(workspace=, row=, expected_version=, **fields)`` and
+    ``delete(workspace=, row=, expected_version=)`` are the services (adapted with a
+    lambda when their row argument has its own name).
+    """
+
+    model: type[Model]
+    noun: str
+    parent_field: str
+    build_form: FormBuilder
+    initial: Callable[[Any], dict[str, Any]]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., None]
+    label: Callable[[Any], str]
+    # The headline of a stale edit after "Someone else".
+    change: str = ""
+    # Adding prefills the form from the link's query ("add a concern for this person").
+    prefill_from_query: bool = False
+    select_related: tuple[str, ...] = ()
+
+    @property
+    def conflict_change(self) -> str:
+        return self.change or f"changed this {self.noun}"
+
+    def row(self, request: HttpRequest, parent: Model, row_id: int) -> Any:
+        queryset = self.model._default_manager.all()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return row_or_404(
+            in_workspace(request).workspace, queryset, pk=row_id, **{self.parent_field: parent}
+        )
+
+
+@dataclass
+class EditPage:
+    """What the page of one edit shows: the form, the row (None when adding), a stale edit."""
+
+    form: forms.Form
+    row: Any
+    conflict: StaleEdit | None
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.form.is_bound and self.form.errors)
+
+    def status(self, *, refused: int = 200) -> int:
+        """409 for a stale edit; ``refused`` (200 or 400, as the page always did) for errors."""
+        if self.conflict:
+            return 409
+        return refused if self.refused else 200
+
+    def context(self) -> dict[str, Any]:
+        return {"form": self.form, "row": self.row, "conflict": self.conflict}
+
+
+def row_edit(
+    request: HttpRequest,
+    kind: RowKind,
+    *,
+    parent: Model,
+    row_id: int | None,
+    back: str,
+    page: Callable[[EditPage], HttpResponse],
+    form_id: str = "",
+    on_saved: Callable[[Any], None] | None = None,
+) -> HttpResponse:
+    """Add (``row_id`` None) or edit one row under ``parent``; success returns to ``back``."""
+    workspace = in_workspace(request).workspace
+    row = kind.row(request, parent, row_id) if row_id is not None else None
+    initial: Mapping[str, Any] | None = None
+    if row is not None:
+        initial = kind.initial(row)
+    elif kind.prefill_from_query:
+        initial = {key: value for key, value in request.GET.items() if key != "next"}
+    posted = request.method == "POST"
+    form = kind.build_form(request, parent, request.POST if posted else None, initial=initial)
+    conflict: StaleEdit | None = None
+    if posted and form.is_valid():
+        try:
+            # service_fields() may refuse too (an id that is not this account's).
+            fields = form.service_fields()  # type: ignore[attr-defined]
+            if row is None:
+                saved = kind.create(workspace=workspace, **{kind.parent_field: parent}, **fields)
+            else:
+                saved = kind.update(
+                    workspace=workspace,
+                    row=row,
+                    expected_version=form.cleaned_data.get("version") or 0,
+                    **fields,
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        except VersionConflict:
+            assert row is not None  # only an update names a version
+            try:
+                current = kind.row(request, parent, row.pk)
+            except Http404:
+                messages.error(request, sentences.deleted_meanwhile(kind.label(row)))
+                return redirect(back)
+            conflict = stale_edit(
+                form,
+                current=current,
+                saved=kind.initial(current),
+                change=kind.conflict_change,
+                form_id=form_id,
+                reload_url=request.get_full_path(),
+            )
+            form = kind.build_form(request, parent, on_version(request.POST, current.version))
+            form.is_valid()
+            row = current
+        else:
+            what = kind.label(saved)
+            messages.success(
+                request, sentences.added(what) if row is None else sentences.saved(what)
+            )
+            if on_saved is not None:
+                on_saved(saved)
+            return redirect(back)
+    return page(EditPage(form=form, row=row, conflict=conflict))
+
+
+def row_delete(
+    request: HttpRequest,
+    kind: RowKind,
+    *,
+    parent: Model,
+    row_id: int,
+    back: str,
+    label: Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """Delete one row with the version the page posted; a stale one is kept and said so."""
+    row = kind.row(request, parent, row_id)
+    what = (label or kind.label)(row)
+    try:
+        kind.delete(
+            workspace=in_workspace(request).workspace,
+            row=row,
+            expected_version=posted_version(request),
+        )
+    except VersionConflict:
+        messages.error(request, sentences.not_removed(what))
+    else:
+        messages.success(request, sentences.removed(what))
+    return redirect(back)
