@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +15,17 @@ from django.views.decorators.http import require_POST
 from accounts.models import Customer
 from buying_center.models import Stakeholder
 from kam.concurrency import VersionConflict
+from kam.editing import (
+    EditPage,
+    RowKind,
+    StaleEdit,
+    apply_errors,
+    on_version,
+    row_edit,
+    stale_edit,
+)
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from kam.workspaces.models import Workspace
 from selling_center import selectors, services
@@ -39,11 +49,11 @@ INTERFACE_FIELDS = ("supplier_function", "customer_function", "status", "owner",
 PLAN_FIELDS = ("objective", "owner", "cadence", "next_step", "next_step_due")
 
 
-def _workspace(request: HttpRequest) -> Workspace:
-    return request.workspace  # type: ignore[attr-defined]
+def _workspace(request: WorkspaceRequest) -> Workspace:
+    return request.workspace
 
 
-def _account(request: HttpRequest, customer_id: int) -> Customer:
+def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
     return workspace_get_object_or_404(_workspace(request), Customer, pk=customer_id)
 
 
@@ -64,19 +74,11 @@ def _tabs(customer: Customer, current: str) -> list[dict[str, Any]]:
     return tabs
 
 
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 # -- selling center ---------------------------------------------------------------
 
 
 def _render_selling_center(
-    request: HttpRequest, customer: Customer, form: SellingCenterMemberForm, status: int = 200
+    request: WorkspaceRequest, customer: Customer, form: SellingCenterMemberForm, status: int = 200
 ) -> HttpResponse:
     workspace = _workspace(request)
     return render(
@@ -95,7 +97,7 @@ def _render_selling_center(
 
 
 @workspace_view(Capability.VIEW)
-def selling_center(request: HttpRequest, customer_id: int) -> HttpResponse:
+def selling_center(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
     form = SellingCenterMemberForm(people=selectors.workspace_people(workspace=_workspace(request)))
     return _render_selling_center(request, customer, form)
@@ -103,7 +105,7 @@ def selling_center(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def member_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+def member_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     form = SellingCenterMemberForm(
@@ -117,7 +119,7 @@ def member_add(request: HttpRequest, customer_id: int) -> HttpResponse:
                 workspace=workspace, customer=customer, **data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, f"{member.display_name} joined as {member.get_role_display().lower()}."
@@ -126,54 +128,69 @@ def member_add(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _render_selling_center(request, customer, form, status=400)
 
 
+def _member_fields(form: Form) -> dict[str, Any]:
+    fields = {key: form.cleaned_data[key] for key in (*MEMBER_FIELDS, "notes")}
+    fields["name"] = fields["name"] or ""
+    return fields
+
+
+def _member_summary(member: SellingCenterMember) -> str:
+    if member.permanent:
+        term = "permanent"
+    else:
+        until = f" until {member.ends_on:%-d %b %Y}" if member.ends_on else ""
+        term = f"temporary{until}"
+    notes = f"; notes: “{member.notes}”" if member.notes else ""
+    return f"Now: {member.display_name}, {member.get_role_display()}, {term}{notes}."
+
+
+MEMBER = RowKind(
+    model=SellingCenterMember,
+    noun="member",
+    parent_field="customer",
+    build_form=lambda request, customer, data, **kw: SellingCenterMemberForm(
+        data, people=selectors.workspace_people(workspace=request.workspace), **kw
+    ),
+    initial=lambda member: {
+        key: getattr(member, key) for key in (*MEMBER_FIELDS, "notes", "version")
+    },
+    create=services.selling_center_member_create,
+    update=lambda **kw: services.selling_center_member_update(member=kw.pop("row"), **kw),
+    delete=lambda **kw: services.selling_center_member_delete(member=kw.pop("row"), **kw),
+    label=lambda member: member.display_name,
+    fields=_member_fields,
+    summary=_member_summary,
+    select_related=("user",),
+)
+
+
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def member_edit(
-    request: HttpRequest, customer_id: int, selling_center_member_id: int
+    request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
 ) -> HttpResponse:
-    workspace = _workspace(request)
     customer = _account(request, customer_id)
-    member = workspace_get_object_or_404(
-        workspace, SellingCenterMember, pk=selling_center_member_id, customer=customer
-    )
-    people = selectors.workspace_people(workspace=workspace)
-    conflict: SellingCenterMember | None = None
-    if request.method == "POST":
-        form = SellingCenterMemberForm(request.POST, people=people)
-        if form.is_valid():
-            changes = {key: form.cleaned_data[key] for key in (*MEMBER_FIELDS, "notes")}
-            changes["name"] = changes["name"] or ""
-            try:
-                services.selling_center_member_update(
-                    workspace=workspace,
-                    member=member,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    **changes,
-                )
-            except VersionConflict:
-                conflict = SellingCenterMember.objects.select_related("user").get(pk=member.pk)
-                form = SellingCenterMemberForm(
-                    {**request.POST.dict(), "version": conflict.version}, people=people
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, f"{member.display_name} saved.")
-                return redirect("account-selling-center", customer_id=customer.pk)
-    else:
-        initial = {key: getattr(member, key) for key in (*MEMBER_FIELDS, "notes", "version")}
-        form = SellingCenterMemberForm(initial=initial, people=people)
-    return render(
+
+    def page(edit: EditPage) -> HttpResponse:
+        context = {"customer": customer, "member": edit.row, **edit.context()}
+        return render(
+            request, "selling_center/member_edit.html", context, status=edit.status(refused=400)
+        )
+
+    return row_edit(
         request,
-        "selling_center/member_edit.html",
-        {"customer": customer, "member": member, "form": form, "conflict": conflict},
-        status=400 if request.method == "POST" else 200,
+        MEMBER,
+        parent=customer,
+        row_id=selling_center_member_id,
+        back=reverse("account-selling-center", kwargs={"customer_id": customer.pk}),
+        page=page,
+        form_id="edit-form",
     )
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def member_remove(
-    request: HttpRequest, customer_id: int, selling_center_member_id: int
+    request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
 ) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
@@ -186,7 +203,7 @@ def member_remove(
 
 
 @workspace_view(Capability.VIEW_PORTFOLIO)
-def kam_load(request: HttpRequest) -> HttpResponse:
+def kam_load(request: WorkspaceRequest) -> HttpResponse:
     workspace = _workspace(request)
     return render(
         request,
@@ -202,7 +219,7 @@ def kam_load(request: HttpRequest) -> HttpResponse:
 
 
 def _render_alignment(
-    request: HttpRequest,
+    request: WorkspaceRequest,
     customer: Customer,
     *,
     interface_form: InterfaceAlignmentForm | None = None,
@@ -240,7 +257,7 @@ def _render_alignment(
 
 
 @workspace_view(Capability.VIEW)
-def alignment(request: HttpRequest, customer_id: int) -> HttpResponse:
+def alignment(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     return _render_alignment(request, _account(request, customer_id))
 
 
@@ -254,7 +271,7 @@ def _back_to_alignment(customer: Customer, section: str) -> HttpResponse:
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def interface_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+def interface_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     members = selectors.members_of_account(workspace=workspace, customer=customer)
@@ -264,7 +281,7 @@ def interface_add(request: HttpRequest, customer_id: int) -> HttpResponse:
         try:
             services.interface_alignment_create(workspace=workspace, customer=customer, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return _back_to_alignment(customer, "#interfaces")
     return _render_alignment(request, customer, interface_form=form, status=400)
@@ -272,7 +289,7 @@ def interface_add(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def interface_add_common(request: HttpRequest, customer_id: int) -> HttpResponse:
+def interface_add_common(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     try:
@@ -285,61 +302,71 @@ def interface_add_common(request: HttpRequest, customer_id: int) -> HttpResponse
     return _back_to_alignment(customer, "#interfaces")
 
 
+def _interface_summary(pair: InterfaceAlignment) -> str:
+    owner = pair.owner.display_name if pair.owner else "nobody"
+    notes = f", notes: “{pair.notes}”" if pair.notes else ""
+    return (
+        f"Their version: {pair.supplier_function} / {pair.customer_function},"
+        f" status {pair.get_status_display().lower()}, owner {owner}{notes}."
+    )
+
+
+INTERFACE = RowKind(
+    model=InterfaceAlignment,
+    noun="pair",
+    parent_field="customer",
+    build_form=lambda request, customer, data, **kw: InterfaceAlignmentForm(
+        data,
+        members=selectors.members_of_account(workspace=request.workspace, customer=customer),
+        **kw,
+    ),
+    initial=lambda pair: {key: getattr(pair, key) for key in (*INTERFACE_FIELDS, "version")},
+    create=services.interface_alignment_create,
+    update=lambda **kw: services.interface_alignment_update(
+        interface_alignment=kw.pop("row"), **kw
+    ),
+    delete=lambda **kw: services.interface_alignment_delete(
+        interface_alignment=kw.pop("row"), **kw
+    ),
+    label=str,
+    change="saved this pair",
+    fields=lambda form: {key: form.cleaned_data[key] for key in INTERFACE_FIELDS},
+    summary=_interface_summary,
+    select_related=("owner__user",),
+)
+
+
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def interface_edit(
-    request: HttpRequest, customer_id: int, interface_alignment_id: int
+    request: WorkspaceRequest, customer_id: int, interface_alignment_id: int
 ) -> HttpResponse:
     """Edit one pair; a save based on an old version is refused, showing the newer one."""
-    workspace = _workspace(request)
     customer = _account(request, customer_id)
-    interface = workspace_get_object_or_404(
-        workspace,
-        InterfaceAlignment.objects.select_related("owner__user"),
-        pk=interface_alignment_id,
-        customer=customer,
-    )
-    members = selectors.members_of_account(workspace=workspace, customer=customer)
-    conflict: InterfaceAlignment | None = None
-    if request.method == "POST":
-        form = InterfaceAlignmentForm(request.POST, members=members)
-        if form.is_valid():
-            try:
-                services.interface_alignment_update(
-                    workspace=workspace,
-                    interface_alignment=interface,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    **{key: form.cleaned_data[key] for key in INTERFACE_FIELDS},
-                )
-            except VersionConflict:
-                conflict = InterfaceAlignment.objects.select_related("owner__user").get(
-                    pk=interface.pk
-                )
-                # Keep what this person typed, but base the next save on the
-                # version they have now seen.
-                form = InterfaceAlignmentForm(
-                    {**request.POST.dict(), "version": conflict.version}, members=members
-                )
-                form.is_valid()
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, f"{interface} saved.")
-                return _back_to_alignment(customer, "#interfaces")
-    else:
-        initial = {key: getattr(interface, key) for key in (*INTERFACE_FIELDS, "version")}
-        form = InterfaceAlignmentForm(initial=initial, members=members)
-    return render(
+
+    def page(edit: EditPage) -> HttpResponse:
+        context = {"customer": customer, "interface": edit.row, **edit.context()}
+        return render(
+            request,
+            "selling_center/interface_edit.html",
+            context,
+            status=edit.status(refused=400),
+        )
+
+    return row_edit(
         request,
-        "selling_center/interface_edit.html",
-        {"customer": customer, "interface": interface, "form": form, "conflict": conflict},
-        status=409 if conflict else (400 if request.method == "POST" else 200),
+        INTERFACE,
+        parent=customer,
+        row_id=interface_alignment_id,
+        back=reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces",
+        page=page,
+        form_id="edit-form",
     )
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def interface_remove(
-    request: HttpRequest, customer_id: int, interface_alignment_id: int
+    request: WorkspaceRequest, customer_id: int, interface_alignment_id: int
 ) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
@@ -353,7 +380,7 @@ def interface_remove(
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def connection_toggle(request: HttpRequest, customer_id: int) -> HttpResponse:
+def connection_toggle(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """One click on a matrix cell: connect or disconnect; htmx gets the new cell back."""
     workspace = _workspace(request)
     customer = _account(request, customer_id)
@@ -396,9 +423,13 @@ def connection_toggle(request: HttpRequest, customer_id: int) -> HttpResponse:
     )
 
 
+def _plan_initial(plan: EngagementPlan) -> dict[str, Any]:
+    return {key: getattr(plan, key) for key in (*PLAN_FIELDS, "version")}
+
+
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def engagement_plan_edit(
-    request: HttpRequest, customer_id: int, stakeholder_id: int
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
 ) -> HttpResponse:
     """The engagement plan of one customer executive: created on first save."""
     workspace = _workspace(request)
@@ -412,7 +443,7 @@ def engagement_plan_edit(
         .first()
     )
     members = selectors.members_of_account(workspace=workspace, customer=customer)
-    conflict: EngagementPlan | None = None
+    conflict: StaleEdit | None = None
     if request.method == "POST":
         form = EngagementPlanForm(request.POST, members=members)
         if form.is_valid():
@@ -430,19 +461,27 @@ def engagement_plan_edit(
                         **data,
                     )
             except VersionConflict:
-                conflict = EngagementPlan.objects.get(pk=plan.pk)  # type: ignore[union-attr]
+                assert plan is not None  # only an update names a version
+                current = EngagementPlan.objects.select_related("owner").get(pk=plan.pk)
+                conflict = stale_edit(
+                    form,
+                    current=current,
+                    saved=_plan_initial(current),
+                    change="saved this plan",
+                    form_id="edit-form",
+                    reload_url=request.get_full_path(),
+                )
                 form = EngagementPlanForm(
-                    {**request.POST.dict(), "version": conflict.version}, members=members
+                    on_version(request.POST, current.version), members=members
                 )
                 form.is_valid()
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"Engagement plan for {stakeholder.name} saved.")
                 return _back_to_alignment(customer, "#executives")
     else:
-        initial = {key: getattr(plan, key) for key in (*PLAN_FIELDS, "version")} if plan else {}
-        form = EngagementPlanForm(initial=initial, members=members)
+        form = EngagementPlanForm(initial=_plan_initial(plan) if plan else {}, members=members)
     return render(
         request,
         "selling_center/engagement_plan_edit.html",
@@ -459,7 +498,7 @@ def engagement_plan_edit(
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def stage_resource_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+def stage_resource_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     members = selectors.members_of_account(workspace=workspace, customer=customer)
@@ -473,7 +512,7 @@ def stage_resource_add(request: HttpRequest, customer_id: int) -> HttpResponse:
                 member=form.cleaned_data["member"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return _back_to_alignment(customer, "#stages")
     return _render_alignment(request, customer, stage_form=form, status=400)
@@ -482,7 +521,7 @@ def stage_resource_add(request: HttpRequest, customer_id: int) -> HttpResponse:
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def stage_resource_remove(
-    request: HttpRequest, customer_id: int, stage_resource_id: int
+    request: WorkspaceRequest, customer_id: int, stage_resource_id: int
 ) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
@@ -495,7 +534,7 @@ def stage_resource_remove(
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def connection_level_decide(request: HttpRequest, customer_id: int) -> HttpResponse:
+def connection_level_decide(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = _workspace(request)
     customer = _account(request, customer_id)
     form = ConnectionLevelForm(request.POST)
@@ -509,7 +548,7 @@ def connection_level_decide(request: HttpRequest, customer_id: int) -> HttpRespo
                 decided_by=request.user,  # type: ignore[arg-type]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, f"Connection level set to {decision.get_level_display().lower()}."

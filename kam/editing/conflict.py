@@ -91,6 +91,8 @@ class StaleEdit:
     form_id: str = ""
     reload_url: str = ""
     hx_target: str = ""
+    # One sentence describing their version, for rows best read as a whole.
+    summary: str = ""
     last_change: Any = None
 
     @property

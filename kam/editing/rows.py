@@ -51,6 +51,10 @@ class RowKind:
     label: Callable[[Any], str]
     # The headline of a stale edit after "Someone else".
     change: str = ""
+    # The service's fields from a valid form; by default ``form.service_fields()``.
+    fields: Callable[[forms.Form], dict[str, Any]] | None = None
+    # One sentence describing the row as saved now, shown above the comparison.
+    summary: Callable[[Any], str] | None = None
     # Adding prefills the form from the link's query ("add a concern for this person").
     prefill_from_query: bool = False
     select_related: tuple[str, ...] = ()
@@ -58,6 +62,11 @@ class RowKind:
     @property
     def conflict_change(self) -> str:
         return self.change or f"changed this {self.noun}"
+
+    def service_fields(self, form: forms.Form) -> dict[str, Any]:
+        if self.fields is not None:
+            return self.fields(form)
+        return form.service_fields()  # type: ignore[attr-defined,no-any-return]
 
     def row(self, request: HttpRequest, parent: Model, row_id: int) -> Any:
         queryset = self.model._default_manager.all()
@@ -115,7 +124,7 @@ def row_edit(
     if posted and form.is_valid():
         try:
             # service_fields() may refuse too (an id that is not this account's).
-            fields = form.service_fields()  # type: ignore[attr-defined]
+            fields = kind.service_fields(form)
             if row is None:
                 saved = kind.create(workspace=workspace, **{kind.parent_field: parent}, **fields)
             else:
@@ -141,6 +150,7 @@ def row_edit(
                 change=kind.conflict_change,
                 form_id=form_id,
                 reload_url=request.get_full_path(),
+                summary=kind.summary(current) if kind.summary else "",
             )
             form = kind.build_form(request, parent, on_version(request.POST, current.version))
             form.is_valid()
