@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,12 +17,13 @@ from buying_center.grids import (
     MAX_TEXT_LENGTH,
     analysis_grid_update,
     analysis_grids_ensure,
-    grid_differences,
     stakeholders_by_role_group,
 )
 from buying_center.models import AnalysisGrid, Stakeholder
 from kam.concurrency import VersionConflict
+from kam.editing import StaleEdit, apply_errors, on_version, row_or_404, stale_edit
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 
 
@@ -45,20 +46,16 @@ class AnalysisGridForm(forms.Form):
         return [(title, [self[name] for name, _, _ in fields]) for title, fields in GRID_SECTIONS]
 
 
-def _customer(request: HttpRequest, customer_id: int) -> Customer:
+def _customer(request: WorkspaceRequest, customer_id: int) -> Customer:
     return workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
+        request.workspace,
         Customer.objects.select_related("owner"),
         pk=customer_id,
     )
 
 
-def _grid(request: HttpRequest, customer: Customer, analysis_grid_id: int) -> AnalysisGrid:
-    return workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
-        AnalysisGrid.objects.filter(customer=customer),
-        pk=analysis_grid_id,
-    )
+def _grid(request: WorkspaceRequest, customer: Customer, analysis_grid_id: int) -> AnalysisGrid:
+    return row_or_404(request.workspace, AnalysisGrid, pk=analysis_grid_id, customer=customer)
 
 
 def _card_context(
@@ -75,9 +72,9 @@ def _card_context(
     }
 
 
-def _people(request: HttpRequest, customer: Customer, grid: AnalysisGrid) -> list[Stakeholder]:
+def _people(request: WorkspaceRequest, customer: Customer, grid: AnalysisGrid) -> list[Stakeholder]:
     grouped = stakeholders_by_role_group(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         customer=customer,
     )
     return grouped[grid.role_group]
@@ -85,9 +82,9 @@ def _people(request: HttpRequest, customer: Customer, grid: AnalysisGrid) -> lis
 
 @require_GET
 @workspace_view(Capability.VIEW)
-def account_grids(request: HttpRequest, customer_id: int) -> HttpResponse:
+def account_grids(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     # The four grids always exist once the page was opened; creating empty ones is
     # not a content change, so any reader may trigger it.
     grids = analysis_grids_ensure(workspace=workspace, customer=customer)
@@ -103,7 +100,7 @@ def account_grids(request: HttpRequest, customer_id: int) -> HttpResponse:
 @require_GET
 @workspace_view(Capability.VIEW)
 def analysis_grid_card(
-    request: HttpRequest, customer_id: int, analysis_grid_id: int
+    request: WorkspaceRequest, customer_id: int, analysis_grid_id: int
 ) -> HttpResponse:
     """One grid, read-only (what "Cancel" swaps back in)."""
     customer = _customer(request, customer_id)
@@ -117,12 +114,12 @@ def analysis_grid_card(
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def analysis_grid_edit(
-    request: HttpRequest, customer_id: int, analysis_grid_id: int
+    request: WorkspaceRequest, customer_id: int, analysis_grid_id: int
 ) -> HttpResponse:
     customer = _customer(request, customer_id)
     grid = _grid(request, customer, analysis_grid_id)
     people = _people(request, customer, grid)
-    conflict: list[tuple[str, str, str]] = []
+    conflict: StaleEdit | None = None
     status = 200
     if request.method == "POST":
         form = AnalysisGridForm(request.POST)
@@ -130,24 +127,28 @@ def analysis_grid_edit(
             changes = {name: form.cleaned_data[name] for name in GRID_FIELDS}
             try:
                 analysis_grid_update(
-                    workspace=request.workspace,  # type: ignore[attr-defined]
+                    workspace=request.workspace,
                     analysis_grid=grid,
                     expected_version=form.cleaned_data["version"],
                     changes=changes,
                 )
             except VersionConflict:
                 grid.refresh_from_db()
-                conflict = grid_differences(grid, changes)
+                conflict = stale_edit(
+                    form,
+                    current=grid,
+                    saved={name: getattr(grid, name) for name in GRID_FIELDS},
+                    change="saved this grid",
+                    reload_url=request.get_full_path(),
+                    hx_target=f"#grid-{grid.pk}",
+                )
                 # Your text stays in the form; the version moves on, so saving again
                 # is a deliberate choice made after reading the other change.
-                data = request.POST.copy()
-                data["version"] = str(grid.version)
-                form = AnalysisGridForm(data)
+                form = AnalysisGridForm(on_version(request.POST, grid.version))
                 form.is_valid()
                 status = 409
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+                apply_errors(form, error)
                 status = 422
             else:
                 if not getattr(request, "htmx", False):

@@ -17,7 +17,7 @@ Which stakeholders belong to which group (shown beside each grid):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -188,14 +188,3 @@ def analysis_grid_update(
         label=f"the {analysis_grid.get_role_group_display().lower()} analysis grid",
     )
     return analysis_grid
-
-
-def grid_differences(
-    grid: AnalysisGrid, submitted: Mapping[str, str], fields: Iterable[str] = GRID_FIELDS
-) -> list[tuple[str, str, str]]:
-    """(label, saved text, your text) for each field where the saved grid differs from yours."""
-    return [
-        (GRID_LABELS[name], getattr(grid, name), submitted.get(name, ""))
-        for name in fields
-        if (getattr(grid, name) or "").strip() != (submitted.get(name, "") or "").strip()
-    ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,20 +21,22 @@ from buying_center.forms import (
 )
 from buying_center.models import BuyingRole, InfluenceLink, Stakeholder
 from kam.concurrency import VersionConflict
+from kam.editing import StaleEdit, apply_errors, on_version, posted_version, sentences, stale_edit
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 
 
-def _account(request: HttpRequest, customer_id: int) -> Customer:
-    customer = selectors.account_for_page(workspace=request.workspace, customer_id=customer_id)  # type: ignore[attr-defined]
+def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
+    customer = selectors.account_for_page(workspace=request.workspace, customer_id=customer_id)
     if customer is None:
         raise Http404("No such account in this workspace.")
     return customer
 
 
-def _stakeholder(request: HttpRequest, customer: Customer, stakeholder_id: int) -> Stakeholder:
+def _stakeholder(request: WorkspaceRequest, customer: Customer, stakeholder_id: int) -> Stakeholder:
     stakeholder = selectors.stakeholder_for_page(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         customer=customer,
         stakeholder_id=stakeholder_id,
     )
@@ -52,12 +54,12 @@ def account_context(customer: Customer, active_tab: str) -> dict[str, Any]:
 
 
 @workspace_view(Capability.VIEW)
-def my_accounts(request: HttpRequest) -> HttpResponse:
-    mine, others = selectors.key_accounts_for(workspace=request.workspace, user=request.user)  # type: ignore[attr-defined]
+def my_accounts(request: WorkspaceRequest) -> HttpResponse:
+    mine, others = selectors.key_accounts_for(workspace=request.workspace, user=request.user)
     return render(request, "accounts_shell/my_accounts.html", {"mine": mine, "others": others})
 
 
-def _filters(request: HttpRequest) -> selectors.BuyingCenterFilters:
+def _filters(request: WorkspaceRequest) -> selectors.BuyingCenterFilters:
     role = request.GET.get("role", "")
     return selectors.BuyingCenterFilters(
         role=role if role in BuyingRole.values else "",
@@ -67,12 +69,12 @@ def _filters(request: HttpRequest) -> selectors.BuyingCenterFilters:
 
 
 @workspace_view(Capability.VIEW)
-def account_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+def account_detail(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """The account shell, opened on its Buying center tab."""
     customer = _account(request, customer_id)
     filters = _filters(request)
     table = selectors.buying_center_table(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         customer=customer,
         filters=filters,
     )
@@ -93,9 +95,9 @@ def account_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 
 def _form_parts(
-    request: HttpRequest, customer: Customer, stakeholder: Stakeholder | None
+    request: WorkspaceRequest, customer: Customer, stakeholder: Stakeholder | None
 ) -> tuple[dict[int, Stakeholder], dict[int, Any]]:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     colleagues = {
         s.pk: s
         for s in Stakeholder.objects.filter(workspace=workspace, customer=customer).order_by("name")
@@ -106,7 +108,7 @@ def _form_parts(
 
 
 def _bind(
-    request: HttpRequest,
+    request: WorkspaceRequest,
     customer: Customer,
     colleagues: dict[int, Stakeholder],
     owners: dict[int, Any],
@@ -121,26 +123,21 @@ def _bind(
     )
 
 
-def _apply_errors(form: StakeholderForm, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_create(request: HttpRequest, customer_id: int) -> HttpResponse:
+def stakeholder_create(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
     colleagues, owners = _form_parts(request, customer, None)
     form = _bind(request, customer, colleagues, owners)
     if request.method == "POST" and form.is_valid():
         try:
             stakeholder = services.stakeholder_create(
-                workspace=request.workspace,  # type: ignore[attr-defined]
+                workspace=request.workspace,
                 customer=customer,
-                changed_by=request.user,  # type: ignore[arg-type]
+                changed_by=request.user,
                 **form.service_fields(colleagues=colleagues, owners=owners),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"{stakeholder.name} was added to the buying center.")
             if request.POST.get("then") == "add":
@@ -153,86 +150,55 @@ def stakeholder_create(request: HttpRequest, customer_id: int) -> HttpResponse:
     )
 
 
-def _conflict_rows(
-    form: StakeholderForm, current: Stakeholder, mine: dict[str, Any]
-) -> list[dict[str, str]]:
-    """Fields where the saved stakeholder differs from what this person tried to save."""
-    theirs = stakeholder_initial(current)
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or name not in mine:
-            continue
-        saved, yours = theirs.get(name), mine.get(name)
-        if name in {"owner", "reports_to"}:
-            saved = saved or None
-            yours = yours or None
-        if (saved or None) == (yours or None) or (
-            saved in ("", None, []) and yours in ("", None, [])
-        ):
-            continue
-        rows.append(
-            {
-                "label": str(field.label or name.replace("_", " ").capitalize()),
-                "saved": _shown(field, saved),
-                "yours": _shown(field, yours),
-            }
-        )
-    return rows
-
-
-def _shown(field: Any, value: Any) -> str:
-    choices = {str(k): str(v) for k, v in getattr(field, "choices", []) or []}
-    if isinstance(value, list):
-        return ", ".join(choices.get(str(v), str(v)) for v in value) or "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value in (None, ""):
-        return "—"
-    return choices.get(str(value), str(value))
-
-
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_edit(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
+def stakeholder_edit(
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
+) -> HttpResponse:
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
     colleagues, owners = _form_parts(request, customer, stakeholder)
     form = _bind(request, customer, colleagues, owners, initial=stakeholder_initial(stakeholder))
-    conflict: dict[str, Any] | None = None
+    conflict: StaleEdit | None = None
     if request.method == "POST" and form.is_valid():
         fields = form.service_fields(colleagues=colleagues, owners=owners)
         try:
             services.stakeholder_update(
-                workspace=request.workspace,  # type: ignore[attr-defined]
+                workspace=request.workspace,
                 stakeholder=stakeholder,
                 expected_version=form.cleaned_data["version"] or 0,
-                changed_by=request.user,  # type: ignore[arg-type]
+                changed_by=request.user,
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except VersionConflict:
             current = _stakeholder(request, customer, stakeholder_id)
             last = selectors.stakeholder_changes(
                 workspace=request.workspace, stakeholder=current
-            ).first()  # type: ignore[attr-defined]
-            conflict = {
-                "rows": _conflict_rows(form, current, form.cleaned_data),
-                "current": current,
-                "last_change": last,
-            }
+            ).first()
+            changed_by = last.changed_by if last else None
+            conflict = stale_edit(
+                form,
+                current=current,
+                saved=stakeholder_initial(current),
+                change=f"changed {current.name}",
+                who=(changed_by.get_full_name() or changed_by.get_username())
+                if changed_by
+                else sentences.SOMEONE_ELSE,
+                form_id="stakeholder-form",
+                reload_url=request.get_full_path(),
+            )
             # Keep what this person typed, but base a new save on the current version:
             # saving again is then a deliberate choice made with both versions in view.
-            data = request.POST.copy()
-            data["version"] = str(current.version)
             form = StakeholderForm(
-                data,
+                on_version(request.POST, current.version),
                 customer=customer,
                 colleagues=list(colleagues.values()),
                 owners=list(owners.values()),
             )
             stakeholder = current
         else:
-            messages.success(request, f"{stakeholder.name} was saved.")
+            messages.success(request, sentences.saved(stakeholder.name))
             if request.POST.get("then") == "add":
                 return redirect("stakeholder-create", customer_id=customer.pk)
             return redirect(
@@ -256,8 +222,10 @@ def stakeholder_edit(request: HttpRequest, customer_id: int, stakeholder_id: int
 
 
 @workspace_view(Capability.VIEW)
-def stakeholder_detail(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def stakeholder_detail(
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
+) -> HttpResponse:
+    workspace = request.workspace
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
     changes = list(selectors.stakeholder_changes(workspace=workspace, stakeholder=stakeholder))
@@ -294,7 +262,9 @@ def stakeholder_detail(request: HttpRequest, customer_id: int, stakeholder_id: i
 
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_score(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
+def stakeholder_score(
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
+) -> HttpResponse:
     """Inline edit of the score from the table (htmx); answers the row, or the page without htmx."""
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
@@ -307,10 +277,10 @@ def stakeholder_score(request: HttpRequest, customer_id: int, stakeholder_id: in
     else:
         try:
             stakeholder = services.stakeholder_update(
-                workspace=request.workspace,  # type: ignore[attr-defined]
+                workspace=request.workspace,
                 stakeholder=stakeholder,
                 expected_version=form.cleaned_data["version"],
-                changed_by=request.user,  # type: ignore[arg-type]
+                changed_by=request.user,
                 relationship_score=form.cleaned_data["relationship_score"],
             )
         except VersionConflict:
@@ -324,7 +294,7 @@ def stakeholder_score(request: HttpRequest, customer_id: int, stakeholder_id: in
         except ValidationError as error:
             notice = " ".join(error.messages)
             status = 400
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not getattr(request, "htmx", False):
         if notice:
             messages.error(request, notice)
         return redirect("account-detail", customer_id=customer.pk)
@@ -347,13 +317,13 @@ def stakeholder_score(request: HttpRequest, customer_id: int, stakeholder_id: in
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def stakeholder_reassess(
-    request: HttpRequest, customer_id: int, stakeholder_id: int
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
     try:
         services.stakeholder_confirm_assessment(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             stakeholder=stakeholder,
             expected_version=int(request.POST.get("version") or 0),
         )
@@ -366,15 +336,16 @@ def stakeholder_reassess(
 
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
-def stakeholder_delete(request: HttpRequest, customer_id: int, stakeholder_id: int) -> HttpResponse:
+def stakeholder_delete(
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
+) -> HttpResponse:
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
-    version = request.POST.get("version")
     try:
         services.stakeholder_delete(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             stakeholder=stakeholder,
-            expected_version=int(version) if version and version.isdigit() else None,
+            expected_version=posted_version(request),
         )
     except VersionConflict:
         messages.error(
@@ -393,9 +364,9 @@ def stakeholder_delete(request: HttpRequest, customer_id: int, stakeholder_id: i
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def influence_link_create(
-    request: HttpRequest, customer_id: int, stakeholder_id: int
+    request: WorkspaceRequest, customer_id: int, stakeholder_id: int
 ) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
     others = list(Stakeholder.objects.filter(workspace=workspace, customer=customer))
@@ -425,9 +396,9 @@ def influence_link_create(
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def influence_link_delete(
-    request: HttpRequest, customer_id: int, influence_link_id: int
+    request: WorkspaceRequest, customer_id: int, influence_link_id: int
 ) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+    workspace = request.workspace
     customer = _account(request, customer_id)
     link = workspace_get_object_or_404(
         workspace,
