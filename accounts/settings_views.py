@@ -13,7 +13,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,7 +32,9 @@ from accounts.valuation_settings import (
     valuation_settings_update,
 )
 from kam.concurrency import VersionConflict
+from kam.editing import StaleEdit, apply_errors, on_version, stale_edit
 from kam.permissions import Capability, role_can
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 
 #: Plain-words help for every setting, shown under its field.
@@ -156,10 +159,10 @@ def _display(value: Any) -> str:
     return str(value)
 
 
-def _initial(request: HttpRequest) -> dict[str, Any]:
-    settings = valuation_settings_get(workspace=request.workspace)  # type: ignore[attr-defined]
-    values = settings_values(settings, request.workspace)  # type: ignore[attr-defined]
-    initial = {name: _display(value) for name, value in values.items()}
+def _initial(request: WorkspaceRequest) -> dict[str, Any]:
+    settings = valuation_settings_get(workspace=request.workspace)
+    values = settings_values(settings, request.workspace)
+    initial: dict[str, Any] = {name: _display(value) for name, value in values.items()}
     initial["version"] = settings.version
     return initial
 
@@ -173,13 +176,13 @@ def _same(entered: Any, stored: Any) -> bool:
 
 
 def _settings_page(
-    request: HttpRequest,
+    request: WorkspaceRequest,
     form: ValuationSettingsForm,
     *,
-    conflict: list[dict[str, str]] | None = None,
+    conflict: StaleEdit | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    can_change = role_can(request.membership.role, Capability.MANAGE_SETTINGS)  # type: ignore[attr-defined]
+    can_change = role_can(request.membership.role, Capability.MANAGE_SETTINGS)
     return render(
         request,
         "accounts/settings/valuation.html",
@@ -190,18 +193,18 @@ def _settings_page(
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.VIEW)
-def valuation_settings(request: HttpRequest) -> HttpResponse:
+def valuation_settings(request: WorkspaceRequest) -> HttpResponseBase:
     """Everyone reads the settings; saving needs MANAGE_SETTINGS (see ``_save``)."""
     if request.method == "POST":
         return _save(request)
-    can_change = role_can(request.membership.role, Capability.MANAGE_SETTINGS)  # type: ignore[attr-defined]
+    can_change = role_can(request.membership.role, Capability.MANAGE_SETTINGS)
     return _settings_page(
         request, ValuationSettingsForm(initial=_initial(request), read_only=not can_change)
     )
 
 
 @workspace_view(Capability.MANAGE_SETTINGS)
-def _save(request: HttpRequest) -> HttpResponse:
+def _save(request: WorkspaceRequest) -> HttpResponse:
     """Save only what changed, and only if nobody saved since the form was opened."""
     form = ValuationSettingsForm(request.POST)
     if not form.is_valid():
@@ -212,19 +215,27 @@ def _save(request: HttpRequest) -> HttpResponse:
     changes = {name: value for name, value in data.items() if not _same(value, current[name])}
     try:
         valuation_settings_update(
-            workspace=request.workspace,  # type: ignore[attr-defined]
+            workspace=request.workspace,
             expected_version=version,
             changes=changes,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return _settings_page(request, form, status=400)
     except VersionConflict:
-        conflict = _conflict(form, current)
+        conflict = stale_edit(
+            form,
+            current=current,
+            saved=current,
+            change="saved these settings",
+            same=_same,
+            form_id="settings-form",
+            reload_url=request.get_full_path(),
+        )
         # The form keeps what this person typed but now carries the current
         # version: saving again, after seeing the other change, is deliberate.
-        form = ValuationSettingsForm({**request.POST.dict(), "version": current["version"]})
+        form = ValuationSettingsForm(on_version(request.POST, current["version"]))
         form.is_valid()
         return _settings_page(request, form, conflict=conflict, status=409)
     messages.success(
@@ -232,18 +243,6 @@ def _save(request: HttpRequest) -> HttpResponse:
         "Settings saved. Scores are being recomputed with them." if changes else "Nothing changed.",
     )
     return redirect("valuation:settings")
-
-
-def _conflict(form: ValuationSettingsForm, current: dict[str, Any]) -> list[dict[str, str]]:
-    """The settings someone else saved that differ from what this person entered."""
-    differences = []
-    for name, value in form.cleaned_data.items():
-        if name == "version" or _same(value, current[name]):
-            continue
-        differences.append(
-            {"label": form.fields[name].label or name, "theirs": current[name], "yours": value}
-        )
-    return differences
 
 
 # -- exchange rates -------------------------------------------------------------
@@ -266,8 +265,10 @@ class ExchangeRateForm(forms.Form):
     )
 
 
-def _rates_page(request: HttpRequest, form: ExchangeRateForm, *, status: int = 200) -> HttpResponse:
-    workspace = request.workspace  # type: ignore[attr-defined]
+def _rates_page(
+    request: WorkspaceRequest, form: ExchangeRateForm, *, status: int = 200
+) -> HttpResponse:
+    workspace = request.workspace
     return render(
         request,
         "accounts/settings/exchange_rates.html",
@@ -275,36 +276,31 @@ def _rates_page(request: HttpRequest, form: ExchangeRateForm, *, status: int = 2
             "form": form,
             "rates_by_currency": exchange_rates_by_currency(workspace=workspace),
             "gaps": missing_rate_gaps(workspace=workspace),
-            "can_change": role_can(request.membership.role, Capability.MANAGE_SETTINGS),  # type: ignore[attr-defined]
+            "can_change": role_can(request.membership.role, Capability.MANAGE_SETTINGS),
         },
         status=status,
     )
 
 
-def _apply_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, field_messages)
-
-
 @require_http_methods(["GET"])
 @workspace_view(Capability.VIEW)
-def exchange_rates(request: HttpRequest) -> HttpResponse:
+def exchange_rates(request: WorkspaceRequest) -> HttpResponse:
     return _rates_page(request, ExchangeRateForm())
 
 
 @require_POST
 @workspace_view(Capability.MANAGE_SETTINGS)
-def exchange_rate_add(request: HttpRequest) -> HttpResponse:
+def exchange_rate_add(request: WorkspaceRequest) -> HttpResponse:
     form = ExchangeRateForm(request.POST)
     if form.is_valid():
         try:
             rate = exchange_rate_set(
-                workspace=request.workspace,  # type: ignore[attr-defined]
-                user=request.user,  # type: ignore[arg-type]
+                workspace=request.workspace,
+                user=request.user,
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"Saved: {rate}. Affected scores are being recomputed.")
             return redirect("valuation:exchange_rates")
@@ -313,23 +309,23 @@ def exchange_rate_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @workspace_view(Capability.MANAGE_SETTINGS)
-def exchange_rate_edit(request: HttpRequest, exchange_rate_id: int) -> HttpResponse:
+def exchange_rate_edit(request: WorkspaceRequest, exchange_rate_id: int) -> HttpResponse:
     exchange_rate = workspace_get_object_or_404(
         request.workspace, ExchangeRate, pk=exchange_rate_id
-    )  # type: ignore[attr-defined]
+    )
     status = 200
     if request.method == "POST":
         form = ExchangeRateForm(request.POST)
         if form.is_valid():
             try:
                 exchange_rate_update(
-                    workspace=request.workspace,  # type: ignore[attr-defined]
+                    workspace=request.workspace,
                     exchange_rate=exchange_rate,
-                    user=request.user,  # type: ignore[arg-type]
+                    user=request.user,
                     **form.cleaned_data,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"Saved: {exchange_rate}.")
                 return redirect("valuation:exchange_rates")
@@ -352,15 +348,15 @@ def exchange_rate_edit(request: HttpRequest, exchange_rate_id: int) -> HttpRespo
 
 @require_POST
 @workspace_view(Capability.MANAGE_SETTINGS)
-def exchange_rate_remove(request: HttpRequest, exchange_rate_id: int) -> HttpResponse:
+def exchange_rate_remove(request: WorkspaceRequest, exchange_rate_id: int) -> HttpResponse:
     exchange_rate = workspace_get_object_or_404(
         request.workspace, ExchangeRate, pk=exchange_rate_id
-    )  # type: ignore[attr-defined]
+    )
     label = str(exchange_rate)
     exchange_rate_delete(
-        workspace=request.workspace,  # type: ignore[attr-defined]
+        workspace=request.workspace,
         exchange_rate=exchange_rate,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
     )
     messages.success(request, f"Deleted: {label}.")
     return redirect("valuation:exchange_rates")

@@ -9,7 +9,7 @@ saved row. ``templates/editing/_conflict.html`` draws it for every flow.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,11 +41,13 @@ def conflict_rows(
     yours: Mapping[str, Any],
     *,
     skip: Iterable[str] = (),
+    same: Callable[[Any, Any], bool] | None = None,
 ) -> list[dict[str, str]]:
     """Fields where the saved row differs from what this person tried to save.
 
-    ``version`` and the ``expected_*`` fields (what an editor started from) are
-    bookkeeping, never shown.
+    Each is ``{"label", "theirs", "yours"}``. ``version`` and the ``expected_*``
+    fields (what an editor started from) are bookkeeping, never shown. ``same``
+    compares two raw values when their shown text is not enough ("0.1" is "0.10").
     """
     skipped = {"version", *skip}
     rows = []
@@ -53,14 +55,15 @@ def conflict_rows(
         if name in skipped or name.startswith("expected_") or name not in yours:
             continue
         theirs, mine = shown(form_field, saved.get(name)), shown(form_field, yours.get(name))
-        if theirs != mine:
-            rows.append(
-                {
-                    "label": str(form_field.label or name.replace("_", " ").capitalize()),
-                    "saved": theirs,
-                    "yours": mine,
-                }
-            )
+        if same(yours.get(name), saved.get(name)) if same else theirs == mine:
+            continue
+        rows.append(
+            {
+                "label": str(form_field.label or name.replace("_", " ").capitalize()),
+                "theirs": theirs,
+                "yours": mine,
+            }
+        )
     return rows
 
 
@@ -95,9 +98,12 @@ class StaleEdit:
     summary: str = ""
     last_change: Any = None
 
-    @property
-    def has_rows(self) -> bool:
-        return bool(self.rows)
+    def __bool__(self) -> bool:
+        # A stale edit is shown even when their change touched nothing this person edited.
+        return True
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return iter(self.rows)
 
 
 def stale_edit(
@@ -108,13 +114,14 @@ def stale_edit(
     change: str = "saved a change",
     who: str = sentences.SOMEONE_ELSE,
     skip: Iterable[str] = (),
+    same: Callable[[Any, Any], bool] | None = None,
     **shown_as: Any,
 ) -> StaleEdit:
     """The stale edit of ``form`` (already validated) against ``saved`` (the current row)."""
     return StaleEdit(
         headline=sentences.conflict(change, who=who),
         current=current,
-        rows=conflict_rows(form, saved, form.cleaned_data, skip=skip),
+        rows=conflict_rows(form, saved, form.cleaned_data, skip=skip, same=same),
         saved_at=getattr(current, "updated_at", None),
         **shown_as,
     )
