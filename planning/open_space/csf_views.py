@@ -12,47 +12,33 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
 from kam.concurrency import VersionConflict
+from kam.editing import EditPage, RowKind, apply_errors, posted_version, row_edit
 from kam.permissions import Capability
+from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from planning.models import CSF_RECOMMENDED_RANGE, CriticalSuccessFactor
 from planning.open_space import services
 from planning.open_space.csf_forms import SuccessFactorForm
 
 
-def _account(request: HttpRequest, customer_id: int) -> Customer:
+def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
     return workspace_get_object_or_404(
-        request.workspace,  # type: ignore[attr-defined]
+        request.workspace,
         Customer.objects.select_related("owner"),
         pk=customer_id,
     )
 
 
-def _factor(customer: Customer, factor_id: int) -> CriticalSuccessFactor:
-    return workspace_get_object_or_404(
-        customer.workspace,
-        CriticalSuccessFactor.objects.select_related("owner"),
-        pk=factor_id,
-        customer=customer,
-    )
-
-
 def _stakeholders(customer: Customer) -> Any:
     return Stakeholder.objects.filter(customer_id=customer.pk).order_by("name")
-
-
-def _apply_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def success_factors_context(customer: Customer) -> dict[str, Any]:
@@ -77,7 +63,7 @@ def success_factors_context(customer: Customer) -> dict[str, Any]:
 
 
 def _render_list(
-    request: HttpRequest, customer: Customer, form: SuccessFactorForm, *, status: int = 200
+    request: WorkspaceRequest, customer: Customer, form: SuccessFactorForm, *, status: int = 200
 ) -> HttpResponse:
     return render(
         request,
@@ -93,14 +79,14 @@ def _render_list(
 
 
 @workspace_view(Capability.VIEW)
-def success_factor_list(request: HttpRequest, customer_id: int) -> HttpResponse:
+def success_factor_list(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
     return _render_list(request, customer, SuccessFactorForm(stakeholders=_stakeholders(customer)))
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
-def success_factor_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+def success_factor_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
     form = SuccessFactorForm(request.POST, stakeholders=_stakeholders(customer))
     if form.is_valid():
@@ -112,80 +98,81 @@ def success_factor_add(request: HttpRequest, customer_id: int) -> HttpResponse:
                 owner=form.cleaned_data["owner"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, f"“{factor.title}” added.")
             return redirect("account-success-factors", customer_id=customer.pk)
     return _render_list(request, customer, form, status=400)
 
 
+def _factor_fields(form: Form) -> dict[str, Any]:
+    return {key: form.cleaned_data[key] for key in ("title", "description", "owner")}
+
+
+SUCCESS_FACTOR = RowKind(
+    model=CriticalSuccessFactor,
+    noun="factor",
+    parent_field="customer",
+    build_form=lambda request, customer, data, **kw: SuccessFactorForm(
+        data, stakeholders=_stakeholders(customer), **kw
+    ),
+    initial=lambda factor: {
+        "title": factor.title,
+        "description": factor.description,
+        "owner": factor.owner_id,
+        "version": factor.version,
+    },
+    create=lambda workspace, customer, **fields: services.add_success_factor(
+        customer=customer, **fields
+    ),
+    update=lambda workspace, row, **kw: services.update_success_factor(row, **kw),
+    delete=lambda workspace, row, **kw: services.remove_success_factor(row, **kw),
+    label=lambda factor: f"“{factor.title}”",
+    change="saved this factor",
+    fields=_factor_fields,
+    select_related=("owner",),
+)
+
+
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def success_factor_edit(
-    request: HttpRequest, customer_id: int, critical_success_factor_id: int
+    request: WorkspaceRequest, customer_id: int, critical_success_factor_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
-    factor = _factor(customer, critical_success_factor_id)
-    stakeholders = _stakeholders(customer)
-    conflict: CriticalSuccessFactor | None = None
-    if request.method == "POST":
-        form = SuccessFactorForm(request.POST, stakeholders=stakeholders)
-        if form.is_valid():
-            try:
-                services.update_success_factor(
-                    factor,
-                    expected_version=form.cleaned_data["version"] or 0,
-                    title=form.cleaned_data["title"],
-                    description=form.cleaned_data["description"],
-                    owner=form.cleaned_data["owner"],
-                )
-            except VersionConflict as error:
-                conflict = error.instance  # type: ignore[assignment]
-                # Keep what was typed; a second save is a deliberate choice over theirs.
-                form = SuccessFactorForm(
-                    {**request.POST.dict(), "version": conflict.version},  # type: ignore[union-attr]
-                    stakeholders=stakeholders,
-                )
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, f"“{form.cleaned_data['title']}” saved.")
-                return redirect("account-success-factors", customer_id=customer.pk)
-    else:
-        form = SuccessFactorForm(
-            initial={
-                "title": factor.title,
-                "description": factor.description,
-                "owner": factor.owner_id,
-                "version": factor.version,
+
+    def page(edit: EditPage) -> HttpResponse:
+        return render(
+            request,
+            "planning/open_space/csf/edit.html",
+            {
+                "customer": customer,
+                "active_tab": "open-space",
+                "factor": edit.row,
+                **edit.context(),
             },
-            stakeholders=stakeholders,
+            status=400 if request.method == "POST" else 200,
         )
-    return render(
+
+    return row_edit(
         request,
-        "planning/open_space/csf/edit.html",
-        {
-            "customer": customer,
-            "active_tab": "open-space",
-            "factor": factor,
-            "form": form,
-            "conflict": conflict,
-        },
-        status=400 if request.method == "POST" else 200,
+        SUCCESS_FACTOR,
+        parent=customer,
+        row_id=critical_success_factor_id,
+        back=reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
+        page=page,
+        form_id="edit-form",
     )
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def success_factor_remove(
-    request: HttpRequest, customer_id: int, critical_success_factor_id: int
+    request: WorkspaceRequest, customer_id: int, critical_success_factor_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
-    factor = _factor(customer, critical_success_factor_id)
-    version = request.POST.get("version", "")
+    factor = SUCCESS_FACTOR.row(request, customer, critical_success_factor_id)
     try:
-        services.remove_success_factor(
-            factor, expected_version=int(version) if version.isdigit() else None
-        )
+        services.remove_success_factor(factor, expected_version=posted_version(request))
     except VersionConflict:
         messages.error(
             request,
@@ -204,10 +191,10 @@ def success_factor_remove(
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def success_factor_move(
-    request: HttpRequest, customer_id: int, critical_success_factor_id: int
+    request: WorkspaceRequest, customer_id: int, critical_success_factor_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
-    factor = _factor(customer, critical_success_factor_id)
+    factor = SUCCESS_FACTOR.row(request, customer, critical_success_factor_id)
     direction = request.POST.get("direction", "")
     try:
         services.move_success_factor(factor, direction=direction)  # type: ignore[arg-type]
