@@ -545,7 +545,7 @@ def connection_level_decide(request: WorkspaceRequest, customer_id: int) -> Http
                 customer=customer,
                 level=form.cleaned_data["level"],
                 reason=form.cleaned_data["reason"],
-                decided_by=request.user,  # type: ignore[arg-type]
+                decided_by=request.user,
             )
         except ValidationError as error:
             apply_errors(form, error)

@@ -24,7 +24,8 @@ from planning.models import (
     OpenSpaceSegment,
 )
 from planning.open_space import services
-from planning.open_space.views import compact, parse_clipboard
+from planning.open_space.clipboard import parse_clipboard
+from planning.open_space.presenters import compact
 from tests.factories import Tenant, WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
