@@ -22,12 +22,12 @@ from kam.editing import sentences
 
 def shown(form_field: forms.Field, value: Any) -> str:
     """A value as the person chose it: the label of a choice, "yes"/"no", "—" for empty."""
+    if isinstance(form_field, forms.BooleanField) or isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(shown(form_field, item) for item in value) or "—"
     if value in (None, ""):
         return "—"
-    if isinstance(form_field, forms.BooleanField) or isinstance(value, bool):
-        return "yes" if value else "no"
     key = str(getattr(value, "pk", value))
     for choice_value, label in getattr(form_field, "choices", None) or []:
         if str(getattr(choice_value, "value", choice_value)) == key:
