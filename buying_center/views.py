@@ -21,7 +21,14 @@ from buying_center.forms import (
 )
 from buying_center.models import BuyingRole, InfluenceLink, Stakeholder
 from kam.concurrency import VersionConflict
-from kam.editing import StaleEdit, apply_errors, on_version, posted_version, sentences, stale_edit
+from kam.editing import (
+    StaleEdit,
+    apply_errors,
+    delete_with_version,
+    on_version,
+    sentences,
+    stale_edit,
+)
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
@@ -341,21 +348,19 @@ def stakeholder_delete(
 ) -> HttpResponse:
     customer = _account(request, customer_id)
     stakeholder = _stakeholder(request, customer, stakeholder_id)
-    try:
-        services.stakeholder_delete(
-            workspace=request.workspace,
-            stakeholder=stakeholder,
-            expected_version=posted_version(request),
-        )
-    except VersionConflict:
-        messages.error(
-            request, f"{stakeholder.name} was changed by someone else meanwhile; nothing removed."
-        )
-        return redirect(
-            "stakeholder-detail", customer_id=customer.pk, stakeholder_id=stakeholder.pk
-        )
-    messages.success(request, f"{stakeholder.name} was removed from the buying center.")
-    return redirect("account-detail", customer_id=customer.pk)
+    return delete_with_version(
+        request,
+        lambda version: services.stakeholder_delete(
+            workspace=request.workspace, stakeholder=stakeholder, expected_version=version
+        ),
+        what=stakeholder.name,
+        back=reverse("account-detail", kwargs={"customer_id": customer.pk}),
+        kept=reverse(
+            "stakeholder-detail",
+            kwargs={"customer_id": customer.pk, "stakeholder_id": stakeholder.pk},
+        ),
+        removed=f"{stakeholder.name} was removed from the buying center.",
+    )
 
 
 # -- influence links ---------------------------------------------------------------------

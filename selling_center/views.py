@@ -16,11 +16,11 @@ from accounts.models import Customer
 from buying_center.models import Stakeholder
 from kam.concurrency import VersionConflict
 from kam.editing import (
-    EditPage,
     RowKind,
     StaleEdit,
     apply_errors,
     on_version,
+    render_edit,
     row_edit,
     stale_edit,
 )
@@ -169,20 +169,19 @@ def member_edit(
     request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
-
-    def page(edit: EditPage) -> HttpResponse:
-        context = {"customer": customer, "member": edit.row, **edit.context()}
-        return render(
-            request, "selling_center/member_edit.html", context, status=edit.status(refused=400)
-        )
-
     return row_edit(
         request,
         MEMBER,
         parent=customer,
         row_id=selling_center_member_id,
         back=reverse("account-selling-center", kwargs={"customer_id": customer.pk}),
-        page=page,
+        page=render_edit(
+            request,
+            "selling_center/member_edit.html",
+            {"customer": customer},
+            row_name="member",
+            refused=400,
+        ),
         form_id="edit-form",
     )
 
@@ -342,23 +341,19 @@ def interface_edit(
 ) -> HttpResponse:
     """Edit one pair; a save based on an old version is refused, showing the newer one."""
     customer = _account(request, customer_id)
-
-    def page(edit: EditPage) -> HttpResponse:
-        context = {"customer": customer, "interface": edit.row, **edit.context()}
-        return render(
-            request,
-            "selling_center/interface_edit.html",
-            context,
-            status=edit.status(refused=400),
-        )
-
     return row_edit(
         request,
         INTERFACE,
         parent=customer,
         row_id=interface_alignment_id,
         back=reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces",
-        page=page,
+        page=render_edit(
+            request,
+            "selling_center/interface_edit.html",
+            {"customer": customer},
+            row_name="interface",
+            refused=400,
+        ),
         form_id="edit-form",
     )
 

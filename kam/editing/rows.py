@@ -13,18 +13,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from kam.concurrency import VersionConflict
 from kam.editing import sentences
 from kam.editing.conflict import StaleEdit, on_version, stale_edit
-from kam.editing.errors import apply_errors
 from kam.editing.lookups import row_or_404
+from kam.editing.saving import attempt
 from kam.editing.versions import posted_version
+from kam.permissions import Capability
 from kam.tenancy.request import in_workspace
+from kam.tenancy.views import ViewFunc, workspace_view
 
 # build_form(request, parent, data, initial=...) -> a form with service_fields().
 FormBuilder = Callable[..., forms.Form]
@@ -122,21 +124,22 @@ def row_edit(
     form = kind.build_form(request, parent, request.POST if posted else None, initial=initial)
     conflict: StaleEdit | None = None
     if posted and form.is_valid():
-        try:
+        existing = row
+
+        def save() -> Any:
             # service_fields() may refuse too (an id that is not this account's).
             fields = kind.service_fields(form)
-            if row is None:
-                saved = kind.create(workspace=workspace, **{kind.parent_field: parent}, **fields)
-            else:
-                saved = kind.update(
-                    workspace=workspace,
-                    row=row,
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    **fields,
-                )
-        except ValidationError as error:
-            apply_errors(form, error)
-        except VersionConflict:
+            if existing is None:
+                return kind.create(workspace=workspace, **{kind.parent_field: parent}, **fields)
+            return kind.update(
+                workspace=workspace,
+                row=existing,
+                expected_version=form.cleaned_data.get("version") or 0,
+                **fields,
+            )
+
+        outcome = attempt(form, save)
+        if outcome.stale:
             assert row is not None  # only an update names a version
             try:
                 current = kind.row(request, parent, row.pk)
@@ -155,15 +158,38 @@ def row_edit(
             form = kind.build_form(request, parent, on_version(request.POST, current.version))
             form.is_valid()
             row = current
-        else:
-            what = kind.label(saved)
+        elif outcome.done:
+            what = kind.label(outcome.saved)
             messages.success(
                 request, sentences.added(what) if row is None else sentences.saved(what)
             )
             if on_saved is not None:
-                on_saved(saved)
+                on_saved(outcome.saved)
             return redirect(back)
     return page(EditPage(form=form, row=row, conflict=conflict))
+
+
+def delete_with_version(
+    request: HttpRequest,
+    delete: Callable[[int | None], object],
+    *,
+    what: str,
+    back: str,
+    kept: str = "",
+    removed: str = "",
+) -> HttpResponse:
+    """Delete with the version the page posted: ``delete(expected_version)``.
+
+    A stale delete removes nothing, says so and returns to ``kept`` (default ``back``);
+    a done one says ``removed`` (default "X was removed.") and returns to ``back``.
+    """
+    try:
+        delete(posted_version(request))
+    except VersionConflict:
+        messages.error(request, sentences.not_removed(what))
+        return redirect(kept or back)
+    messages.success(request, removed or sentences.removed(what))
+    return redirect(back)
 
 
 def row_delete(
@@ -175,17 +201,44 @@ def row_delete(
     back: str,
     label: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
-    """Delete one row with the version the page posted; a stale one is kept and said so."""
+    """Delete one row under ``parent`` with the posted version; a stale one is kept."""
     row = kind.row(request, parent, row_id)
-    what = (label or kind.label)(row)
-    try:
-        kind.delete(
-            workspace=in_workspace(request).workspace,
-            row=row,
-            expected_version=posted_version(request),
-        )
-    except VersionConflict:
-        messages.error(request, sentences.not_removed(what))
-    else:
-        messages.success(request, sentences.removed(what))
-    return redirect(back)
+    workspace = in_workspace(request).workspace
+    return delete_with_version(
+        request,
+        lambda version: kind.delete(workspace=workspace, row=row, expected_version=version),
+        what=(label or kind.label)(row),
+        back=back,
+    )
+
+
+def row_views(
+    *,
+    edit: Callable[..., HttpResponse],
+    delete: Callable[..., HttpResponse],
+    argument: str,
+    capability: Capability,
+) -> tuple[ViewFunc, ViewFunc, ViewFunc]:
+    """The add, edit and delete views of one kind of row, for its URLs.
+
+    ``edit(request, row_id, **parent)`` (``row_id`` None to add) and
+    ``delete(request, row_id, **parent)`` get the parent's URL arguments by name;
+    ``argument`` names the row's own (e.g. ``value_driver_id``). Delete is POST only.
+    """
+
+    @workspace_view(capability)
+    def add(request: HttpRequest, **parent: int) -> HttpResponse:
+        return edit(request, None, **parent)
+
+    @workspace_view(capability)
+    def change(request: HttpRequest, **arguments: int) -> HttpResponse:
+        row_id = arguments.pop(argument)
+        return edit(request, row_id, **arguments)
+
+    @require_POST
+    @workspace_view(capability)
+    def remove(request: HttpRequest, **arguments: int) -> HttpResponse:
+        row_id = arguments.pop(argument)
+        return delete(request, row_id, **arguments)
+
+    return add, change, remove

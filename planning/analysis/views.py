@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -27,10 +28,10 @@ from accounts.models import Customer
 from buying_center.models import Stakeholder
 from buying_center.selectors import account_for_page
 from kam.concurrency import VersionConflict
-from kam.editing import EditPage, RowKind, posted_version, row_delete, row_edit
+from kam.editing import EditPage, RowKind, posted_version, row_delete, row_edit, row_views
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
-from kam.tenancy.views import workspace_view
+from kam.tenancy.views import ViewFunc, workspace_view
 from planning.analysis import selectors, services
 from planning.analysis.forms import (
     ChallengeQuestionForm,
@@ -268,11 +269,12 @@ def _reviewer_warning(request: WorkspaceRequest, customer: Customer, row: Any) -
 
 
 def _edit(
-    request: WorkspaceRequest,
     row_kind: AnalysisRow,
+    request: WorkspaceRequest,
+    row_id: int | None,
+    *,
     customer_id: int,
     opportunity_id: int,
-    row_id: int | None = None,
 ) -> HttpResponse:
     customer, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
     back = _back(request, row_kind.section(opportunity))
@@ -316,38 +318,31 @@ def _edit(
 
 
 def _delete(
-    request: WorkspaceRequest,
     row_kind: AnalysisRow,
+    request: WorkspaceRequest,
+    row_id: int,
+    *,
     customer_id: int,
     opportunity_id: int,
-    row_id: int,
 ) -> HttpResponse:
     _, opportunity = _account_and_opportunity(request, customer_id, opportunity_id)
     back = _back(request, row_kind.section(opportunity))
     return row_delete(request, row_kind.kind, parent=opportunity, row_id=row_id, back=back)
 
 
+def _views(row_kind: AnalysisRow) -> tuple[ViewFunc, ViewFunc, ViewFunc]:
+    return row_views(
+        edit=partial(_edit, row_kind),
+        delete=partial(_delete, row_kind),
+        argument=row_kind.argument,
+        capability=Capability.EDIT_ACCOUNTS,
+    )
+
+
 # -- expectations and concerns ----------------------------------------------------------
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def need_create(request: WorkspaceRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
-    return _edit(request, NEED, customer_id, opportunity_id)
-
-
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def need_edit(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
-) -> HttpResponse:
-    return _edit(request, NEED, customer_id, opportunity_id, stakeholder_need_id)
-
-
-@require_POST
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def need_delete(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, stakeholder_need_id: int
-) -> HttpResponse:
-    return _delete(request, NEED, customer_id, opportunity_id, stakeholder_need_id)
+need_create, need_edit, need_delete = _views(NEED)
 
 
 @require_POST
@@ -377,26 +372,7 @@ def need_verified(
 # -- decision criteria ---------------------------------------------------------------------
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def criterion_create(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int
-) -> HttpResponse:
-    return _edit(request, CRITERION, customer_id, opportunity_id)
-
-
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def criterion_edit(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
-) -> HttpResponse:
-    return _edit(request, CRITERION, customer_id, opportunity_id, decision_criterion_id)
-
-
-@require_POST
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def criterion_delete(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, decision_criterion_id: int
-) -> HttpResponse:
-    return _delete(request, CRITERION, customer_id, opportunity_id, decision_criterion_id)
+criterion_create, criterion_edit, criterion_delete = _views(CRITERION)
 
 
 @require_POST
@@ -442,26 +418,7 @@ def criterion_strategy(
 # -- challenge questions ----------------------------------------------------------------------
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def question_create(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int
-) -> HttpResponse:
-    return _edit(request, QUESTION, customer_id, opportunity_id)
-
-
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def question_edit(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
-) -> HttpResponse:
-    return _edit(request, QUESTION, customer_id, opportunity_id, challenge_question_id)
-
-
-@require_POST
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def question_delete(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, challenge_question_id: int
-) -> HttpResponse:
-    return _delete(request, QUESTION, customer_id, opportunity_id, challenge_question_id)
+question_create, question_edit, question_delete = _views(QUESTION)
 
 
 def _typed_scores(post: Any) -> tuple[dict[str, str], dict[str, int | None], list[str]]:

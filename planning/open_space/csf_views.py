@@ -19,8 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
-from kam.concurrency import VersionConflict
-from kam.editing import EditPage, RowKind, apply_errors, posted_version, row_edit
+from kam.editing import RowKind, apply_errors, delete_with_version, render_edit, row_edit
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
@@ -140,26 +139,21 @@ def success_factor_edit(
 ) -> HttpResponse:
     customer = _account(request, customer_id)
 
-    def page(edit: EditPage) -> HttpResponse:
-        return render(
-            request,
-            "planning/open_space/csf/edit.html",
-            {
-                "customer": customer,
-                "active_tab": "open-space",
-                "factor": edit.row,
-                **edit.context(),
-            },
-            status=400 if request.method == "POST" else 200,
-        )
-
     return row_edit(
         request,
         SUCCESS_FACTOR,
         parent=customer,
         row_id=critical_success_factor_id,
         back=reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
-        page=page,
+        # Refused or stale, the page always answered 400.
+        page=render_edit(
+            request,
+            "planning/open_space/csf/edit.html",
+            {"customer": customer, "active_tab": "open-space"},
+            row_name="factor",
+            refused=400,
+            stale=400,
+        ),
         form_id="edit-form",
     )
 
@@ -171,21 +165,14 @@ def success_factor_remove(
 ) -> HttpResponse:
     customer = _account(request, customer_id)
     factor = SUCCESS_FACTOR.row(request, customer, critical_success_factor_id)
-    try:
-        services.remove_success_factor(factor, expected_version=posted_version(request))
-    except VersionConflict:
-        messages.error(
-            request,
-            f"“{factor.title}” was changed by someone else meanwhile and was not removed."
-            " Check it and remove it again if you still want to.",
-        )
-    else:
-        messages.success(
-            request,
-            f"“{factor.title}” removed. Cells aligned with it keep their values, without the"
-            " alignment.",
-        )
-    return redirect("account-success-factors", customer_id=customer.pk)
+    return delete_with_version(
+        request,
+        lambda version: services.remove_success_factor(factor, expected_version=version),
+        what=f"“{factor.title}”",
+        back=reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
+        removed=f"“{factor.title}” removed. Cells aligned with it keep their values, without"
+        " the alignment.",
+    )
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)

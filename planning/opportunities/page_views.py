@@ -18,8 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kam.concurrency import VersionConflict
-from kam.editing import StaleEdit, apply_errors, posted_version, row_or_404, sentences
+from kam.editing import StaleEdit, apply_errors, delete_with_version, row_or_404, sentences
 from kam.permissions import Capability, capabilities_of
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
@@ -31,7 +30,7 @@ from planning.opportunities.view_parts import (
     account_and_opportunity,
     detail_url,
     form_page,
-    opportunity_stale_edit,
+    opportunity_save,
     warn,
 )
 from selling_center.models import BuyingStage
@@ -152,25 +151,15 @@ def opportunity_edit(
     if request.method == "POST":
         form = build(request.POST)
         if form.is_valid():
-            try:
-                services.opportunity_update(
-                    workspace=workspace,
-                    opportunity=opportunity,
-                    expected_version=form.cleaned_data.get("version") or 0,
-                    **form.service_fields(),  # type: ignore[attr-defined]
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            except VersionConflict:
-                conflict, form = opportunity_stale_edit(
-                    request,
-                    customer,
-                    opportunity,
-                    form,
-                    build=build,
-                    initial=opp_forms.opportunity_initial,
-                )
-            else:
+            saved, conflict, form = opportunity_save(
+                request,
+                customer,
+                opportunity,
+                form,
+                build=build,
+                initial=opp_forms.opportunity_initial,
+            )
+            if saved:
                 messages.success(request, sentences.saved(f"“{opportunity.title}”"))
                 warn(request, opportunity)
                 return redirect(detail_url(opportunity))
@@ -200,17 +189,16 @@ def opportunity_delete(
     request: WorkspaceRequest, customer_id: int, opportunity_id: int
 ) -> HttpResponse:
     customer, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
-    try:
-        services.opportunity_delete(
-            workspace=request.workspace,
-            opportunity=opportunity,
-            expected_version=posted_version(request),
-        )
-    except VersionConflict:
-        messages.error(request, sentences.not_removed(f"“{opportunity.title}”"))
-        return redirect(detail_url(opportunity))
-    messages.success(request, f"“{opportunity.title}” was deleted.")
-    return redirect("account-opportunities", customer_id=customer.pk)
+    return delete_with_version(
+        request,
+        lambda version: services.opportunity_delete(
+            workspace=request.workspace, opportunity=opportunity, expected_version=version
+        ),
+        what=f"“{opportunity.title}”",
+        back=reverse("account-opportunities", kwargs={"customer_id": customer.pk}),
+        kept=detail_url(opportunity),
+        removed=f"“{opportunity.title}” was deleted.",
+    )
 
 
 @require_POST

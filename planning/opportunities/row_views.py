@@ -7,6 +7,7 @@ opportunity page. Another opportunity's or another workspace's row ids answer 40
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -27,11 +28,12 @@ from kam.editing import (
     row_delete,
     row_edit,
     row_or_404,
+    row_views,
     stale_edit,
 )
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
-from kam.tenancy.views import workspace_view
+from kam.tenancy.views import ViewFunc, workspace_view
 from planning.models import Opportunity, OpportunityContributor, OpportunityTask, ValueDriver
 from planning.opportunities import forms as opp_forms
 from planning.opportunities import services
@@ -95,11 +97,12 @@ _PLACES: dict[str, tuple[str, str, str]] = {
 
 
 def _edit(
-    request: WorkspaceRequest,
     kind: RowKind,
+    request: WorkspaceRequest,
+    row_id: int | None,
+    *,
     customer_id: int,
     opportunity_id: int,
-    row_id: int | None,
 ) -> HttpResponse:
     customer, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
     anchor, delete_name, argument = _PLACES[kind.noun]
@@ -131,65 +134,33 @@ def _edit(
 
 
 def _delete(
-    request: WorkspaceRequest,
     kind: RowKind,
+    label: Callable[[Any], str],
+    request: WorkspaceRequest,
+    row_id: int,
+    *,
     customer_id: int,
     opportunity_id: int,
-    row_id: int,
-    label: Callable[[Any], str],
 ) -> HttpResponse:
     _, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
     back = detail_url(opportunity, _PLACES[kind.noun][0])
     return row_delete(request, kind, parent=opportunity, row_id=row_id, back=back, label=label)
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def value_driver_add(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int
-) -> HttpResponse:
-    return _edit(request, VALUE_DRIVER, customer_id, opportunity_id, None)
-
-
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def value_driver_edit(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, value_driver_id: int
-) -> HttpResponse:
-    return _edit(request, VALUE_DRIVER, customer_id, opportunity_id, value_driver_id)
-
-
-@require_POST
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def value_driver_delete(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, value_driver_id: int
-) -> HttpResponse:
-    return _delete(
-        request,
-        VALUE_DRIVER,
-        customer_id,
-        opportunity_id,
-        value_driver_id,
-        label=lambda row: f"The value driver “{row.driver}”",
+def _views(kind: RowKind, label: Callable[[Any], str]) -> tuple[ViewFunc, ViewFunc, ViewFunc]:
+    return row_views(
+        edit=partial(_edit, kind),
+        delete=partial(_delete, kind, label),
+        argument=_PLACES[kind.noun][2],
+        capability=Capability.EDIT_ACCOUNTS,
     )
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def task_add(request: WorkspaceRequest, customer_id: int, opportunity_id: int) -> HttpResponse:
-    return _edit(request, TASK, customer_id, opportunity_id, None)
-
-
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def task_edit(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, opportunity_task_id: int
-) -> HttpResponse:
-    return _edit(request, TASK, customer_id, opportunity_id, opportunity_task_id)
-
-
-@require_POST
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def task_delete(
-    request: WorkspaceRequest, customer_id: int, opportunity_id: int, opportunity_task_id: int
-) -> HttpResponse:
-    return _delete(request, TASK, customer_id, opportunity_id, opportunity_task_id, TASK.label)
+# A removed driver is named without its result, which no longer counts.
+value_driver_add, value_driver_edit, value_driver_delete = _views(
+    VALUE_DRIVER, lambda row: f"The value driver “{row.driver}”"
+)
+task_add, task_edit, task_delete = _views(TASK, TASK.label)
 
 
 @require_POST

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Customer
 from buying_center.selectors import account_for_page
-from kam.editing import StaleEdit, on_version, stale_edit
+from kam.editing import StaleEdit, attempt, on_version, stale_edit
 from kam.tenancy.request import WorkspaceRequest
 from planning.models import Opportunity
 from planning.opportunities import selectors, services
@@ -103,7 +103,7 @@ def warn(request: WorkspaceRequest, opportunity: Opportunity) -> None:
         messages.warning(request, warning)
 
 
-def opportunity_stale_edit(
+def opportunity_save(
     request: WorkspaceRequest,
     customer: Customer,
     opportunity: Opportunity,
@@ -114,8 +114,23 @@ def opportunity_stale_edit(
     change: str = "saved a change",
     form_id: str = "edit-form",
     reload_url: str = "",
-) -> tuple[StaleEdit, forms.Form]:
-    """The saved values next to this person's; theirs stay in a form on the new version."""
+) -> tuple[bool, StaleEdit | None, forms.Form]:
+    """Save a valid form onto the opportunity's version: (saved, stale edit, form to show).
+
+    A stale save shows the saved values next to this person's, whose entries stay in
+    a form now based on the current version.
+    """
+    outcome = attempt(
+        form,
+        lambda: services.opportunity_update(
+            workspace=request.workspace,
+            opportunity=opportunity,
+            expected_version=form.cleaned_data.get("version") or 0,
+            **form.service_fields(),  # type: ignore[attr-defined]
+        ),
+    )
+    if not outcome.stale:
+        return outcome.done, None, form
     current = selectors.opportunity_for_page(
         workspace=request.workspace, customer=customer, opportunity_id=opportunity.pk
     )
@@ -131,4 +146,4 @@ def opportunity_stale_edit(
     )
     fresh = build(on_version(request.POST, current.version))
     fresh.is_valid()
-    return conflict, fresh
+    return False, conflict, fresh
