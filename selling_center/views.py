@@ -169,16 +169,17 @@ def member_edit(
     request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
 ) -> HttpResponse:
     customer = _account(request, customer_id)
+    back = reverse("account-selling-center", kwargs={"customer_id": customer.pk})
     return row_edit(
         request,
         MEMBER,
         parent=customer,
         row_id=selling_center_member_id,
-        back=reverse("account-selling-center", kwargs={"customer_id": customer.pk}),
+        back=back,
         page=render_edit(
             request,
             "selling_center/member_edit.html",
-            {"customer": customer},
+            {"customer": customer, "cancel_url": back},
             row_name="member",
             refused=400,
         ),
@@ -341,16 +342,17 @@ def interface_edit(
 ) -> HttpResponse:
     """Edit one pair; a save based on an old version is refused, showing the newer one."""
     customer = _account(request, customer_id)
+    back = reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces"
     return row_edit(
         request,
         INTERFACE,
         parent=customer,
         row_id=interface_alignment_id,
-        back=reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces",
+        back=back,
         page=render_edit(
             request,
             "selling_center/interface_edit.html",
-            {"customer": customer},
+            {"customer": customer, "cancel_url": back},
             row_name="interface",
             refused=400,
         ),
@@ -486,6 +488,8 @@ def engagement_plan_edit(
             "plan": plan,
             "form": form,
             "conflict": conflict,
+            "cancel_url": reverse("account-alignment", kwargs={"customer_id": customer.pk})
+            + "#executives",
         },
         status=409 if conflict else (400 if request.method == "POST" else 200),
     )
