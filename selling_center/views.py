@@ -20,8 +20,8 @@ from kam.editing import (
     StaleEdit,
     apply_errors,
     on_version,
-    render_edit,
-    row_edit,
+    row_delete,
+    row_edit_view,
     stale_edit,
 )
 from kam.permissions import Capability
@@ -155,8 +155,9 @@ MEMBER = RowKind(
         key: getattr(member, key) for key in (*MEMBER_FIELDS, "notes", "version")
     },
     create=services.selling_center_member_create,
-    update=lambda **kw: services.selling_center_member_update(member=kw.pop("row"), **kw),
-    delete=lambda **kw: services.selling_center_member_delete(member=kw.pop("row"), **kw),
+    update=services.selling_center_member_update,
+    delete=services.selling_center_member_delete,
+    row_argument="member",
     label=lambda member: member.display_name,
     fields=_member_fields,
     summary=_member_summary,
@@ -164,27 +165,15 @@ MEMBER = RowKind(
 )
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def member_edit(
-    request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
-) -> HttpResponse:
-    customer = _account(request, customer_id)
-    back = reverse("account-selling-center", kwargs={"customer_id": customer.pk})
-    return row_edit(
-        request,
-        MEMBER,
-        parent=customer,
-        row_id=selling_center_member_id,
-        back=back,
-        page=render_edit(
-            request,
-            "selling_center/member_edit.html",
-            {"customer": customer, "cancel_url": back},
-            row_name="member",
-            refused=400,
-        ),
-        form_id="edit-form",
-    )
+member_edit = row_edit_view(
+    MEMBER,
+    argument="selling_center_member_id",
+    parent=_account,
+    back=lambda customer: reverse("account-selling-center", kwargs={"customer_id": customer.pk}),
+    template="selling_center/member_edit.html",
+    row_name="member",
+    context=lambda customer: {"customer": customer},
+)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
@@ -192,14 +181,15 @@ def member_edit(
 def member_remove(
     request: WorkspaceRequest, customer_id: int, selling_center_member_id: int
 ) -> HttpResponse:
-    workspace = _workspace(request)
     customer = _account(request, customer_id)
-    member = workspace_get_object_or_404(
-        workspace, SellingCenterMember, pk=selling_center_member_id, customer=customer
+    return row_delete(
+        request,
+        MEMBER,
+        parent=customer,
+        row_id=selling_center_member_id,
+        back=reverse("account-selling-center", kwargs={"customer_id": customer.pk}),
+        removed=lambda member: f"{member.display_name} left the selling center.",
     )
-    services.selling_center_member_delete(workspace=workspace, member=member)
-    messages.success(request, f"{member.display_name} left the selling center.")
-    return redirect("account-selling-center", customer_id=customer.pk)
 
 
 @workspace_view(Capability.VIEW_PORTFOLIO)
@@ -322,12 +312,9 @@ INTERFACE = RowKind(
     ),
     initial=lambda pair: {key: getattr(pair, key) for key in (*INTERFACE_FIELDS, "version")},
     create=services.interface_alignment_create,
-    update=lambda **kw: services.interface_alignment_update(
-        interface_alignment=kw.pop("row"), **kw
-    ),
-    delete=lambda **kw: services.interface_alignment_delete(
-        interface_alignment=kw.pop("row"), **kw
-    ),
+    update=services.interface_alignment_update,
+    delete=services.interface_alignment_delete,
+    row_argument="interface_alignment",
     label=str,
     change="saved this pair",
     fields=lambda form: {key: form.cleaned_data[key] for key in INTERFACE_FIELDS},
@@ -336,28 +323,20 @@ INTERFACE = RowKind(
 )
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def interface_edit(
-    request: WorkspaceRequest, customer_id: int, interface_alignment_id: int
-) -> HttpResponse:
-    """Edit one pair; a save based on an old version is refused, showing the newer one."""
-    customer = _account(request, customer_id)
-    back = reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces"
-    return row_edit(
-        request,
-        INTERFACE,
-        parent=customer,
-        row_id=interface_alignment_id,
-        back=back,
-        page=render_edit(
-            request,
-            "selling_center/interface_edit.html",
-            {"customer": customer, "cancel_url": back},
-            row_name="interface",
-            refused=400,
-        ),
-        form_id="edit-form",
-    )
+def _interfaces_url(customer: Customer) -> str:
+    return reverse("account-alignment", kwargs={"customer_id": customer.pk}) + "#interfaces"
+
+
+# A save based on an old version is refused, showing the newer one.
+interface_edit = row_edit_view(
+    INTERFACE,
+    argument="interface_alignment_id",
+    parent=_account,
+    back=_interfaces_url,
+    template="selling_center/interface_edit.html",
+    row_name="interface",
+    context=lambda customer: {"customer": customer},
+)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
@@ -365,14 +344,14 @@ def interface_edit(
 def interface_remove(
     request: WorkspaceRequest, customer_id: int, interface_alignment_id: int
 ) -> HttpResponse:
-    workspace = _workspace(request)
     customer = _account(request, customer_id)
-    interface = workspace_get_object_or_404(
-        workspace, InterfaceAlignment, pk=interface_alignment_id, customer=customer
+    return row_delete(
+        request,
+        INTERFACE,
+        parent=customer,
+        row_id=interface_alignment_id,
+        back=_interfaces_url(customer),
     )
-    services.interface_alignment_delete(workspace=workspace, interface_alignment=interface)
-    messages.success(request, f"{interface} removed.")
-    return _back_to_alignment(customer, "#interfaces")
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)

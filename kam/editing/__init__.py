@@ -22,7 +22,8 @@ The parts, each usable on its own:
   nothing and says so).
 - :class:`RowKind` with :func:`row_edit` / :func:`row_delete` is the whole add/edit/delete
   flow for one kind of row under a parent, for plain POST pages and htmx fragments;
-  :func:`row_views` turns the two into the add, edit and delete views of its URLs.
+  :func:`row_views` turns the two into the add, edit and delete views of its URLs, and
+  :func:`row_edit_view` makes the edit view of a row on a template of its own.
 
 A new kind of row (say the account plan's objectives) needs a form with
 ``service_fields()`` and a hidden ``version`` field, an ``initial(row)`` function, the
@@ -60,6 +61,7 @@ from kam.editing.rows import (
     delete_with_version,
     row_delete,
     row_edit,
+    row_edit_view,
     row_views,
 )
 from kam.editing.saving import Attempt, attempt, render_edit
@@ -79,6 +81,7 @@ __all__ = [
     "render_edit",
     "row_delete",
     "row_edit",
+    "row_edit_view",
     "row_or_404",
     "row_views",
     "shown",

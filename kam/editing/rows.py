@@ -22,7 +22,7 @@ from kam.concurrency import VersionConflict
 from kam.editing import sentences
 from kam.editing.conflict import StaleEdit, on_version, stale_edit
 from kam.editing.lookups import row_or_404
-from kam.editing.saving import attempt
+from kam.editing.saving import attempt, render_edit
 from kam.editing.versions import posted_version
 from kam.permissions import Capability
 from kam.tenancy.request import in_workspace
@@ -37,9 +37,8 @@ class RowKind:
     """How to edit one kind of row: its model and parent, form, services and wording.
 
     ``create(workspace=, <parent_field>=parent, **fields)``,
-    ``update(workspace=, row=, expected_version=, **fields)`` and
-    ``delete(workspace=, row=, expected_version=)`` are the services (adapted with a
-    lambda when their row argument has its own name).
+    ``update(workspace=, <row_argument>=row, expected_version=, **fields)`` and
+    ``delete(workspace=, <row_argument>=row, expected_version=)`` are the services.
     """
 
     model: type[Model]
@@ -49,8 +48,10 @@ class RowKind:
     initial: Callable[[Any], dict[str, Any]]
     create: Callable[..., Any]
     update: Callable[..., Any]
-    delete: Callable[..., None]
     label: Callable[[Any], str]
+    # The services' keyword for the row, e.g. "task" for task_update(task=...).
+    row_argument: str = "row"
+    delete: Callable[..., None] | None = None
     # The headline of a stale edit after "Someone else".
     change: str = ""
     # The service's fields from a valid form; by default ``form.service_fields()``.
@@ -133,7 +134,7 @@ def row_edit(
                 return kind.create(workspace=workspace, **{kind.parent_field: parent}, **fields)
             return kind.update(
                 workspace=workspace,
-                row=existing,
+                **{kind.row_argument: existing},
                 expected_version=form.cleaned_data.get("version") or 0,
                 **fields,
             )
@@ -200,15 +201,21 @@ def row_delete(
     row_id: int,
     back: str,
     label: Callable[[Any], str] | None = None,
+    removed: Callable[[Any], str] | None = None,
 ) -> HttpResponse:
     """Delete one row under ``parent`` with the posted version; a stale one is kept."""
     row = kind.row(request, parent, row_id)
     workspace = in_workspace(request).workspace
+    delete = kind.delete
+    assert delete is not None, f"{kind.noun} rows are not deleted here"
     return delete_with_version(
         request,
-        lambda version: kind.delete(workspace=workspace, row=row, expected_version=version),
+        lambda version: delete(
+            workspace=workspace, **{kind.row_argument: row}, expected_version=version
+        ),
         what=(label or kind.label)(row),
         back=back,
+        removed=removed(row) if removed else "",
     )
 
 
@@ -242,3 +249,42 @@ def row_views(
         return delete(request, row_id, **arguments)
 
     return add, change, remove
+
+
+def row_edit_view(
+    kind: RowKind,
+    *,
+    argument: str,
+    parent: Callable[..., Model],
+    back: Callable[[Any], str],
+    template: str,
+    row_name: str,
+    context: Callable[[Any], dict[str, Any]],
+    refused: int = 400,
+    stale: int = 409,
+    capability: Capability = Capability.EDIT_ACCOUNTS,
+) -> ViewFunc:
+    """The edit view of a row on a template of its own (see :func:`render_edit`).
+
+    ``parent(request, **arguments)`` finds the parent from the URL's other arguments
+    (404 otherwise); ``back(parent)`` is where a save, "Cancel" and a refusal return.
+    """
+
+    @workspace_view(capability)
+    def edit(request: HttpRequest, **arguments: int) -> HttpResponse:
+        row_id = arguments.pop(argument)
+        owner = parent(request, **arguments)
+        url = back(owner)
+        page = render_edit(
+            request,
+            template,
+            {**context(owner), "cancel_url": url},
+            row_name=row_name,
+            refused=refused,
+            stale=stale,
+        )
+        return row_edit(
+            request, kind, parent=owner, row_id=row_id, back=url, page=page, form_id="edit-form"
+        )
+
+    return edit

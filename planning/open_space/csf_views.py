@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
-from kam.editing import RowKind, apply_errors, delete_with_version, render_edit, row_edit
+from kam.editing import RowKind, apply_errors, delete_with_version, row_edit_view
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
@@ -133,29 +133,17 @@ SUCCESS_FACTOR = RowKind(
 )
 
 
-@workspace_view(Capability.EDIT_ACCOUNTS)
-def success_factor_edit(
-    request: WorkspaceRequest, customer_id: int, critical_success_factor_id: int
-) -> HttpResponse:
-    customer = _account(request, customer_id)
-
-    return row_edit(
-        request,
-        SUCCESS_FACTOR,
-        parent=customer,
-        row_id=critical_success_factor_id,
-        back=reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
-        # Refused or stale, the page always answered 400.
-        page=render_edit(
-            request,
-            "planning/open_space/csf/edit.html",
-            {"customer": customer, "active_tab": "open-space"},
-            row_name="factor",
-            refused=400,
-            stale=400,
-        ),
-        form_id="edit-form",
-    )
+success_factor_edit = row_edit_view(
+    SUCCESS_FACTOR,
+    argument="critical_success_factor_id",
+    parent=_account,
+    back=lambda customer: reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
+    template="planning/open_space/csf/edit.html",
+    row_name="factor",
+    context=lambda customer: {"customer": customer, "active_tab": "open-space"},
+    # Refused or stale, the page always answered 400.
+    stale=400,
+)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
