@@ -19,6 +19,7 @@ from kam.editing import (
     RowKind,
     StaleEdit,
     apply_errors,
+    attempt,
     on_version,
     row_delete,
     row_edit_view,
@@ -27,7 +28,6 @@ from kam.editing import (
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
-from kam.workspaces.models import Workspace
 from selling_center import selectors, services
 from selling_center.connection_level import connection_level_suggestion
 from selling_center.forms import (
@@ -49,12 +49,8 @@ INTERFACE_FIELDS = ("supplier_function", "customer_function", "status", "owner",
 PLAN_FIELDS = ("objective", "owner", "cadence", "next_step", "next_step_due")
 
 
-def _workspace(request: WorkspaceRequest) -> Workspace:
-    return request.workspace
-
-
 def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
-    return workspace_get_object_or_404(_workspace(request), Customer, pk=customer_id)
+    return workspace_get_object_or_404(request.workspace, Customer, pk=customer_id)
 
 
 def _tabs(customer: Customer, current: str) -> list[dict[str, Any]]:
@@ -78,9 +74,9 @@ def _tabs(customer: Customer, current: str) -> list[dict[str, Any]]:
 
 
 def _render_selling_center(
-    request: WorkspaceRequest, customer: Customer, form: SellingCenterMemberForm, status: int = 200
+    request: WorkspaceRequest, customer: Customer, form: Form, status: int = 200
 ) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     return render(
         request,
         "selling_center/selling_center.html",
@@ -99,28 +95,24 @@ def _render_selling_center(
 @workspace_view(Capability.VIEW)
 def selling_center(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _account(request, customer_id)
-    form = SellingCenterMemberForm(people=selectors.workspace_people(workspace=_workspace(request)))
+    form = SellingCenterMemberForm(people=selectors.workspace_people(workspace=request.workspace))
     return _render_selling_center(request, customer, form)
 
 
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def member_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
-    workspace = _workspace(request)
     customer = _account(request, customer_id)
-    form = SellingCenterMemberForm(
-        request.POST, people=selectors.workspace_people(workspace=workspace)
-    )
+    form = MEMBER.build_form(request, customer, request.POST)
     if form.is_valid():
-        data = {key: form.cleaned_data[key] for key in (*MEMBER_FIELDS, "notes")}
-        data["name"] = data["name"] or ""
-        try:
-            member = services.selling_center_member_create(
-                workspace=workspace, customer=customer, **data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        outcome = attempt(
+            form,
+            lambda: services.selling_center_member_create(
+                workspace=request.workspace, customer=customer, **_member_fields(form)
+            ),
+        )
+        if outcome.done:
+            member = outcome.saved
             messages.success(
                 request, f"{member.display_name} joined as {member.get_role_display().lower()}."
             )
@@ -132,16 +124,6 @@ def _member_fields(form: Form) -> dict[str, Any]:
     fields = {key: form.cleaned_data[key] for key in (*MEMBER_FIELDS, "notes")}
     fields["name"] = fields["name"] or ""
     return fields
-
-
-def _member_summary(member: SellingCenterMember) -> str:
-    if member.permanent:
-        term = "permanent"
-    else:
-        until = f" until {member.ends_on:%-d %b %Y}" if member.ends_on else ""
-        term = f"temporary{until}"
-    notes = f"; notes: “{member.notes}”" if member.notes else ""
-    return f"Now: {member.display_name}, {member.get_role_display()}, {term}{notes}."
 
 
 MEMBER = RowKind(
@@ -160,7 +142,6 @@ MEMBER = RowKind(
     row_argument="member",
     label=lambda member: member.display_name,
     fields=_member_fields,
-    summary=_member_summary,
     select_related=("user",),
 )
 
@@ -194,7 +175,7 @@ def member_remove(
 
 @workspace_view(Capability.VIEW_PORTFOLIO)
 def kam_load(request: WorkspaceRequest) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     return render(
         request,
         "selling_center/kam_load.html",
@@ -217,7 +198,7 @@ def _render_alignment(
     level_form: ConnectionLevelForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     members = selectors.members_of_account(workspace=workspace, customer=customer)
     interfaces = list(selectors.interface_alignments_of(workspace=workspace, customer=customer))
     suggestion = connection_level_suggestion(workspace=workspace, customer=customer)
@@ -262,7 +243,7 @@ def _back_to_alignment(customer: Customer, section: str) -> HttpResponse:
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def interface_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     members = selectors.members_of_account(workspace=workspace, customer=customer)
     form = InterfaceAlignmentForm(request.POST, members=members)
@@ -280,7 +261,7 @@ def interface_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def interface_add_common(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     try:
         pair_index = int(request.POST.get("pair", ""))
@@ -358,7 +339,7 @@ def interface_remove(
 @require_POST
 def connection_toggle(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     """One click on a matrix cell: connect or disconnect; htmx gets the new cell back."""
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     try:
         # A matrix button sends cell="<stakeholder>:<member>"; the API-like
@@ -408,7 +389,7 @@ def engagement_plan_edit(
     request: WorkspaceRequest, customer_id: int, stakeholder_id: int
 ) -> HttpResponse:
     """The engagement plan of one customer executive: created on first save."""
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     stakeholder = workspace_get_object_or_404(
         workspace, Stakeholder, pk=stakeholder_id, customer=customer
@@ -477,7 +458,7 @@ def engagement_plan_edit(
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def stage_resource_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     members = selectors.members_of_account(workspace=workspace, customer=customer)
     form = StageResourceForm(request.POST, members=members)
@@ -501,7 +482,7 @@ def stage_resource_add(request: WorkspaceRequest, customer_id: int) -> HttpRespo
 def stage_resource_remove(
     request: WorkspaceRequest, customer_id: int, stage_resource_id: int
 ) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     resource = workspace_get_object_or_404(
         workspace, StageResource, pk=stage_resource_id, customer=customer
@@ -513,7 +494,7 @@ def stage_resource_remove(
 @workspace_view(Capability.EDIT_ACCOUNTS)
 @require_POST
 def connection_level_decide(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
-    workspace = _workspace(request)
+    workspace = request.workspace
     customer = _account(request, customer_id)
     form = ConnectionLevelForm(request.POST)
     if form.is_valid():
