@@ -26,30 +26,45 @@ The parts, each usable on its own:
   :func:`row_edit_view` makes the edit view of a row on a template of its own.
 
 A new kind of row (say the account plan's objectives) needs a form with
-``service_fields()`` and a hidden ``version`` field, an ``initial(row)`` function, the
-three services, and then::
+``service_fields()`` and a hidden ``version`` field, an ``initial(row)`` function and
+the services ``objective_create(*, workspace, plan, **fields)``,
+``objective_update(*, workspace, objective, expected_version, **fields)`` and
+``objective_delete(*, workspace, objective, expected_version)``; then::
 
     OBJECTIVE = RowKind(
         model=Objective, noun="objective", parent_field="plan",
         build_form=lambda request, plan, data, **kw: ObjectiveForm(data, **kw),
         initial=objective_initial,
-        create=services.objective_create,  # (workspace=, plan=, **fields)
-        update=lambda **kw: services.objective_update(objective=kw.pop("row"), **kw),
-        delete=lambda **kw: services.objective_delete(objective=kw.pop("row"), **kw),
+        create=services.objective_create,
+        update=services.objective_update,
+        delete=services.objective_delete,
+        row_argument="objective",
         label=lambda row: f"The objective “{row.title}”",
     )
 
-    @workspace_view(Capability.EDIT_ACCOUNTS)
-    def objective_edit(request: WorkspaceRequest, plan_id: int, objective_id: int):
-        plan = ...  # the parent, looked up in the workspace (404 otherwise)
-        return row_edit(request, OBJECTIVE, parent=plan, row_id=objective_id,
-                        back=plan_url, form_id="edit-form",
+    def _edit(request, row_id, *, plan_id):  # the parent, looked up (404 otherwise)
+        plan = plan_or_404(request, plan_id)
+        return row_edit(request, OBJECTIVE, parent=plan, row_id=row_id,
+                        back=plan_url(plan), form_id="edit-form",
                         page=render_edit(request, "plan/objective_edit.html",
                                          {"plan": plan}, row_name="objective"))
 
-and ``row_delete(request, OBJECTIVE, parent=plan, row_id=objective_id, back=plan_url)``
-behind ``require_POST``. The page template includes ``editing/_conflict.html`` with
-``conflict`` in its context and renders ``form.version``.
+    def _delete(request, row_id, *, plan_id):
+        plan = plan_or_404(request, plan_id)
+        return row_delete(request, OBJECTIVE, parent=plan, row_id=row_id,
+                          back=plan_url(plan))
+
+    objective_add, objective_edit, objective_delete = row_views(
+        edit=_edit, delete=_delete, argument="objective_id",
+        capability=Capability.EDIT_ACCOUNTS)
+
+The page template includes ``editing/_conflict.html`` (``conflict`` in its context),
+renders ``form.version`` in a form with the id given as ``form_id``, and
+``editing/_delete.html`` for "Delete this ..." with the row's version. An htmx flow
+answers its fragment from ``page`` and passes ``hx_target`` to :func:`stale_edit` so that
+"Take theirs" swaps the saved row in place (see ``buying_center/grid_views.py``);
+:mod:`planning.analysis.views` and :mod:`planning.opportunities.row_views` are the
+reference uses of :func:`row_views`.
 """
 
 from kam.editing.conflict import StaleEdit, conflict_rows, on_version, shown, stale_edit
