@@ -50,7 +50,13 @@ def test_shown_values_read_as_the_person_chose_them() -> None:
 
 def test_conflict_rows_list_only_what_differs_by_label_theirs_yours() -> None:
     form = _valid({"title": "Mine", "status": "open", "note": ""})
-    saved = {"title": "Theirs", "status": "done", "note": None, "tags": [], "version": 2}
+    saved: dict[str, object] = {
+        "title": "Theirs",
+        "status": "done",
+        "note": None,
+        "tags": [],
+        "version": 2,
+    }
     rows = conflict_rows(form, saved, form.cleaned_data)
     assert rows == [
         {"label": "Title", "theirs": "Theirs", "yours": "Mine"},
