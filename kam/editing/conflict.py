@@ -67,15 +67,20 @@ def conflict_rows(
     return rows
 
 
-def on_version(data: QueryDict | Mapping[str, Any], version: int, **more: Any) -> QueryDict:
-    """What this person posted, now based on ``version``: the form "Keep mine" resubmits."""
+def on_version(
+    data: QueryDict | Mapping[str, Any], version: int, *, field: str = "version", **more: Any
+) -> QueryDict:
+    """What this person posted, now based on ``version``: the form "Keep mine" resubmits.
+
+    ``field`` is the name the version is posted under; ``more`` sets other values too.
+    """
     if isinstance(data, QueryDict):
         retry = data.copy()
     else:
         retry = QueryDict(mutable=True)
         for key, value in data.items():
             retry[key] = "" if value is None else str(value)
-    retry["version"] = str(version)
+    retry[field] = str(version)
     for key, value in more.items():
         retry[key] = "" if value is None else str(value)
     return retry

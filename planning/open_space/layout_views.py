@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Customer
 from kam.concurrency import VersionConflict
-from kam.editing import apply_errors
+from kam.editing import apply_errors, on_version
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
@@ -61,12 +61,11 @@ def _layout_change(
             failed = (kind, item_id, values, STALE_LAYOUT)
             return render_page(request, customer, failed=failed, status=409)
         if bound:
-            current = str(cast(OpenSpace, conflict.instance).version)
+            current = cast(OpenSpace, conflict.instance).version
             for form in bound.values():
                 # Every layout form is bound to the request's POST data.
-                data = request.POST.copy()
-                data[form.add_prefix("layout_version")] = current
-                form.data = data
+                field = form.add_prefix("layout_version")
+                form.data = on_version(request.POST, current, field=field)
                 form.full_clean()
                 form.add_error(None, STALE_LAYOUT)
             return render_page(request, customer, bound=bound, status=409)
