@@ -69,7 +69,7 @@ class RowKind:
     def service_fields(self, form: forms.Form) -> dict[str, Any]:
         if self.fields is not None:
             return self.fields(form)
-        return form.service_fields()  # type: ignore[attr-defined,no-any-return]
+        return form.service_fields()  # type: ignore[attr-defined]
 
     def row(self, request: HttpRequest, parent: Model, row_id: int) -> Any:
         queryset = self.model._default_manager.all()
