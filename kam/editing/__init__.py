@@ -32,14 +32,11 @@ the services ``objective_create(*, workspace, plan, **fields)``,
 ``objective_delete(*, workspace, objective, expected_version)``; then::
 
     OBJECTIVE = RowKind(
-        model=Objective, noun="objective", parent_field="plan",
+        model=Objective, noun="objective", parent_field="plan", row_argument="objective",
         build_form=lambda request, plan, data, **kw: ObjectiveForm(data, **kw),
-        initial=objective_initial,
-        create=services.objective_create,
-        update=services.objective_update,
+        initial=objective_initial, label=lambda row: f"The objective “{row.title}”",
+        create=services.objective_create, update=services.objective_update,
         delete=services.objective_delete,
-        row_argument="objective",
-        label=lambda row: f"The objective “{row.title}”",
     )
 
     def _edit(request, row_id, *, plan_id):  # the parent, looked up (404 otherwise)

@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 
 from kam.tenancy.context import workspace_context
-from planning.analysis import services
 from planning.models import DecisionCriterion
 from tests.factories import WorkspaceWorld
 from tests.planning.analysis.conftest import Deal, client_for
@@ -17,21 +16,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _criterion(deal: Deal) -> DecisionCriterion:
+    """A criterion someone else already saved once: it is at version 2, importance 7."""
     with workspace_context(deal.workspace):
-        criterion = services.decision_criterion_create(
-            workspace=deal.workspace,
+        return DecisionCriterion.objects.create(
             opportunity=deal.opportunity,
             role="buyer",
             group="service",
             name="Response time",
-            importance=5,
+            importance=7,
             difference=5,
+            version=2,
         )
-        # Someone else saves meanwhile: the row moves on to version 2.
-        services.decision_criterion_update(
-            workspace=deal.workspace, criterion=criterion, expected_version=1, importance=7
-        )
-    return criterion
 
 
 def _edit_url(deal: Deal, criterion: DecisionCriterion) -> str:
