@@ -22,7 +22,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Customer, Offering
@@ -93,14 +93,10 @@ def page_url(customer: Customer, anchor: str = "") -> str:
 
 
 def _opportunity_url(customer: Customer, opportunity_id: int) -> str:
-    """The opportunity's page once helper H2's URLs exist; "" until then."""
-    try:
-        return reverse(
-            "account-opportunity",
-            kwargs={"customer_id": customer.pk, "opportunity_id": opportunity_id},
-        )
-    except NoReverseMatch:
-        return ""
+    return reverse(
+        "account-opportunity",
+        kwargs={"customer_id": customer.pk, "opportunity_id": opportunity_id},
+    )
 
 
 def _opportunities_by_cell(customer: Customer, open_space: OpenSpace) -> dict[str, list[Any]]:
