@@ -16,7 +16,7 @@ from buying_center.models import (
     Stakeholder,
     Zone,
 )
-from selling_center.models import SellingCenterMember
+from buying_center.owners import RelationshipOwner
 
 #: The five steps, with words so the radio group reads well to a screen reader too.
 SCORE_WORDS = {-2: "very poor", -1: "poor", 0: "neutral", 1: "good", 2: "very good"}
@@ -99,7 +99,7 @@ class StakeholderForm(forms.Form):
         *args: Any,
         customer: Customer,
         colleagues: list[Stakeholder],
-        owners: list[SellingCenterMember],
+        owners: list[RelationshipOwner],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -118,7 +118,7 @@ class StakeholderForm(forms.Form):
             )
 
     def service_fields(
-        self, *, colleagues: dict[int, Stakeholder], owners: dict[int, SellingCenterMember]
+        self, *, colleagues: dict[int, Stakeholder], owners: dict[int, RelationshipOwner]
     ) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)

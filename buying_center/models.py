@@ -87,6 +87,8 @@ class Stakeholder(Versioned):
     meeting_frequency = models.CharField(
         max_length=12, choices=MeetingFrequency.choices, blank=True
     )
+    # Referenced by name, not imported: the owner rule and the choices reach the buying
+    # center through its seam, buying_center.owners (docs/architecture.md).
     owner = models.ForeignKey(
         "selling_center.SellingCenterMember",
         null=True,
@@ -111,6 +113,9 @@ class Stakeholder(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    #: Not a column: set on the rows that ``selectors.buying_center_table`` returns.
+    is_stale: bool
 
 
 class StakeholderChange(WorkspaceOwned):

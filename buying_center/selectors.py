@@ -15,6 +15,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import Customer, CustomerStatus
+from buying_center import owners
 from buying_center.models import (
     RELATIONSHIP_SCORES,
     STALE_AFTER_DAYS,
@@ -24,7 +25,6 @@ from buying_center.models import (
     StakeholderChange,
 )
 from kam.workspaces.models import Workspace
-from selling_center.models import SellingCenterMember
 
 
 def stale_cutoff(now: datetime.datetime | None = None) -> datetime.datetime:
@@ -222,10 +222,8 @@ def influence_links_of(
     )
 
 
-def owner_choices(*, workspace: Workspace, customer: Customer) -> list[SellingCenterMember]:
-    """Who may own a relationship: the account's selling-center members."""
-    return list(
-        SellingCenterMember.objects.filter(workspace=workspace, customer=customer)
-        .select_related("user")
-        .order_by("role", "name", "pk")
-    )
+def owner_choices(
+    *, workspace: Workspace, customer: Customer
+) -> Sequence[owners.RelationshipOwner]:
+    """Who may own a relationship: the account's selling-center members (buying_center.owners)."""
+    return owners.owner_choices(workspace=workspace, customer=customer)

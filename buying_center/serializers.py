@@ -21,9 +21,9 @@ from buying_center.models import (
     StakeholderChange,
     Zone,
 )
+from buying_center.owners import owner_model
 from buying_center.selectors import stakeholder_is_stale
 from kam.api.fields import WorkspaceRelatedField
-from selling_center.models import SellingCenterMember
 
 _SCORE_MESSAGE = "The relationship score runs from -2 (--) to 2 (++)."
 
@@ -68,7 +68,7 @@ class StakeholderInput(serializers.Serializer):
         choices=MeetingFrequency.choices, required=False, allow_blank=True
     )
     owner = WorkspaceRelatedField(
-        SellingCenterMember,
+        owner_model(),
         required=False,
         allow_null=True,
         help_text="Id of a selling-center member of the same account.",

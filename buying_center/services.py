@@ -30,11 +30,11 @@ from buying_center.models import (
     Zone,
 )
 from buying_center.org_chart import first_name, path_to
+from buying_center.owners import check_owner
 from kam.changelog.models import ChangeAction
 from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import VersionConflict, delete_if_version, update_if_version
 from kam.workspaces.models import Workspace
-from selling_center.models import SellingCenterMember
 
 #: Attributes that are a judgement about the person; their changes are history.
 ASSESSED_FIELDS: tuple[str, ...] = (
@@ -120,21 +120,6 @@ def check_choices(fields: Mapping[str, Any]) -> None:
             raise ValidationError(
                 {field: f"{value!r} is not a {noun}. Choose one of: {', '.join(choices.values)}."}
             )
-
-
-def check_owner(
-    *, workspace: Workspace, customer: Customer, owner: SellingCenterMember | None
-) -> None:
-    if owner is None:
-        return
-    _check_workspace(workspace, owner, "Selling-center member", "owner")
-    if owner.customer_id != customer.pk:
-        raise ValidationError(
-            {
-                "owner": f"{owner.display_name} is on the selling center of another account,"
-                f" not of {customer.name}. Add them to {customer.name}'s selling center first."
-            }
-        )
 
 
 def check_reports_to(
@@ -225,14 +210,14 @@ def change_text(field: str, value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ", ".join(value)
-    if isinstance(value, SellingCenterMember):
-        return value.display_name[:200]
+    if field == "owner":
+        return str(value.display_name)[:200]
     return str(value)[:200]
 
 
 def _comparable(field: str, value: Any) -> Any:
-    if isinstance(value, SellingCenterMember):
-        return value.pk
+    if field == "owner":
+        return value.pk if value is not None else None
     if field == "roles":
         return list(value or [])
     if value == "" and field in _CHOICES:

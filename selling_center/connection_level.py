@@ -29,19 +29,16 @@ The KAM may disagree and record another level with a reason
 (``ConnectionLevelDecision``); this module only suggests.
 
 The rules are a plain function of plain data (:func:`suggest_connection_level`)
-so they are unit-tested without a database; :func:`connection_level_suggestion`
-reads one account's buying and selling center and calls it.
+so they are unit-tested without a database, and this module imports nothing from
+Django (import contract in pyproject.toml);
+``selling_center.selectors.connection_level_suggestion`` reads one account's buying
+and selling center and calls it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from accounts.models import Customer
-    from kam.workspaces.models import Workspace
 
 TRANSACTIONAL = "transactional"
 CONSULTATIVE = "consultative"
@@ -167,30 +164,3 @@ def suggest_connection_level(
         ["Not yet consultative: " + " ".join(text for ok, text in consultative if not ok)],
         average,
     )
-
-
-def connection_level_suggestion(*, workspace: Workspace, customer: Customer) -> LevelSuggestion:
-    """Read the account's buying center and connections, then apply the rules (3 queries)."""
-    # Imported here so the rules above stay importable without Django.
-    from buying_center.models import Stakeholder
-    from selling_center.models import Connection
-
-    connected = set(
-        Connection.objects.filter(workspace=workspace, stakeholder__customer=customer).values_list(
-            "stakeholder_id", flat=True
-        )
-    )
-    executive_pairs = Connection.objects.filter(
-        workspace=workspace, stakeholder__customer=customer, executive_pair=True
-    ).count()
-    people = [
-        StakeholderCoverage(
-            roles=frozenset(roles or []),
-            covered=owner_id is not None or pk in connected,
-            score=score,
-        )
-        for pk, roles, owner_id, score in Stakeholder.objects.filter(
-            workspace=workspace, customer=customer
-        ).values_list("pk", "roles", "owner_id", "relationship_score")
-    ]
-    return suggest_connection_level(people, executive_pairs=executive_pairs)

@@ -27,7 +27,11 @@ from selling_center.models import (
     SellingCenterMember,
     SellingRole,
 )
-from selling_center.selectors import COMMON_INTERFACE_PAIRS, is_customer_executive
+from selling_center.selectors import (
+    COMMON_INTERFACE_PAIRS,
+    connection_level_suggestion,
+    is_customer_executive,
+)
 
 if TYPE_CHECKING:
     from kam.management.demo import DemoWorkspace
@@ -263,8 +267,6 @@ def build(demo: DemoWorkspace) -> str:
         plans += planned
         _stages(demo, customer, team, index)
         if index % 2 == 0:
-            from selling_center.connection_level import connection_level_suggestion
-
             suggested = connection_level_suggestion(workspace=demo.workspace, customer=customer)
             services.connection_level_decide(
                 workspace=demo.workspace,

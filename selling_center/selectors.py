@@ -20,6 +20,11 @@ from django.utils import timezone
 from accounts.models import Customer, CustomerStatus, ValuationSettings
 from buying_center.models import RELATIONSHIP_SCORES, BuyingRole, Stakeholder
 from kam.workspaces.models import Workspace
+from selling_center.connection_level import (
+    LevelSuggestion,
+    StakeholderCoverage,
+    suggest_connection_level,
+)
 from selling_center.models import (
     REQUIRED_SELLING_ROLES,
     BuyingStage,
@@ -364,3 +369,29 @@ def connection_level_history(
         .select_related("decided_by")
         .order_by("-decided_at", "-id")[:limit]
     )
+
+
+def connection_level_suggestion(*, workspace: Workspace, customer: Customer) -> LevelSuggestion:
+    """Read the account's buying center and connections, then apply the diamond rules.
+
+    Three queries; the rules themselves are the pure ``suggest_connection_level``.
+    """
+    connected = set(
+        Connection.objects.filter(workspace=workspace, stakeholder__customer=customer).values_list(
+            "stakeholder_id", flat=True
+        )
+    )
+    executive_pairs = Connection.objects.filter(
+        workspace=workspace, stakeholder__customer=customer, executive_pair=True
+    ).count()
+    people = [
+        StakeholderCoverage(
+            roles=frozenset(roles or []),
+            covered=owner_id is not None or pk in connected,
+            score=score,
+        )
+        for pk, roles, owner_id, score in Stakeholder.objects.filter(
+            workspace=workspace, customer=customer
+        ).values_list("pk", "roles", "owner_id", "relationship_score")
+    ]
+    return suggest_connection_level(people, executive_pairs=executive_pairs)

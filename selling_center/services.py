@@ -33,29 +33,18 @@ from selling_center.models import (
     SellingRole,
     StageResource,
 )
-from selling_center.selectors import COMMON_INTERFACE_PAIRS, is_customer_executive
+from selling_center.owners import check_member_of_account
+from selling_center.selectors import (
+    COMMON_INTERFACE_PAIRS,
+    connection_level_suggestion,
+    is_customer_executive,
+)
 
 #: Our roles that make a connection to a customer executive an executive pair.
 EXECUTIVE_SELLING_ROLES = frozenset({SellingRole.SPONSOR, SellingRole.EXECUTIVE})
 
 
 # -- checks ---------------------------------------------------------------------
-
-
-def _check_member_of_account(
-    *, workspace: Workspace, customer: Customer, member: SellingCenterMember | None, field: str
-) -> None:
-    if member is None:
-        return
-    if member.workspace_id != workspace.pk:
-        raise ValidationError({field: "This person is not on a selling center of this workspace."})
-    if member.customer_id != customer.pk:
-        raise ValidationError(
-            {
-                field: f"{member.display_name} is on the selling center of another account;"
-                f" choose someone from {customer.name}'s selling center."
-            }
-        )
 
 
 def _check_member_fields(
@@ -222,7 +211,7 @@ def interface_alignment_create(
     )
     if errors:
         raise ValidationError(errors)
-    _check_member_of_account(workspace=workspace, customer=customer, member=owner, field="owner")
+    check_member_of_account(workspace=workspace, customer=customer, member=owner, field="owner")
     interface = InterfaceAlignment.objects.create(
         workspace=workspace,
         customer=customer,
@@ -282,7 +271,7 @@ def interface_alignment_update(
     if errors:
         raise ValidationError(errors)
     if "owner" in changes:
-        _check_member_of_account(
+        check_member_of_account(
             workspace=workspace,
             customer=interface_alignment.customer,
             member=changes["owner"],
@@ -443,7 +432,7 @@ def _check_plan(
     if not objective.strip():
         raise ValidationError({"objective": "Say what we want to achieve with this executive."})
     if owner is not None:
-        _check_member_of_account(
+        check_member_of_account(
             workspace=stakeholder.workspace,
             customer=stakeholder.customer,
             member=owner,
@@ -546,7 +535,7 @@ def stage_resource_add(
 ) -> StageResource:
     if stage not in BuyingStage.values:
         raise ValidationError({"stage": "Choose one of the eight buying stages."})
-    _check_member_of_account(workspace=workspace, customer=customer, member=member, field="member")
+    check_member_of_account(workspace=workspace, customer=customer, member=member, field="member")
     try:
         with transaction.atomic():
             resource = StageResource.objects.create(
@@ -619,8 +608,6 @@ def connection_level_decide(
     decided_by: User | None,
 ) -> ConnectionLevelDecision:
     """Record the KAM's connection level; a level other than the suggestion needs a reason."""
-    from selling_center.connection_level import connection_level_suggestion
-
     if level not in ConnectionLevel.values:
         raise ValidationError({"level": "Choose transactional, consultative or transformative."})
     suggested = connection_level_suggestion(workspace=workspace, customer=customer).level

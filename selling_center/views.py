@@ -29,7 +29,6 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from selling_center import selectors, services
-from selling_center.connection_level import connection_level_suggestion
 from selling_center.forms import (
     ConnectionLevelForm,
     EngagementPlanForm,
@@ -43,6 +42,7 @@ from selling_center.models import (
     SellingCenterMember,
     StageResource,
 )
+from selling_center.selectors import connection_level_suggestion
 
 MEMBER_FIELDS = ("role", "user", "name", "title", "email", "permanent", "starts_on", "ends_on")
 INTERFACE_FIELDS = ("supplier_function", "customer_function", "status", "owner", "notes")
