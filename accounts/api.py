@@ -212,7 +212,7 @@ class ValuationSettingsViewSet(OptimisticConcurrencyMixin, WorkspaceResourceView
     write_capability = Capability.MANAGE_SETTINGS
     pagination_class = None
 
-    def get_object(self) -> ValuationSettings:
+    def safely_get_object(self) -> ValuationSettings:
         settings = valuation_settings.valuation_settings_get(workspace=self.workspace)
         settings.workspace = self.workspace
         return settings

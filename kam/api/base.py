@@ -2,38 +2,76 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import MethodMapper
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kam.api.permissions import WorkspacePolicyPermission
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceApiRequest
 from kam.workspaces.models import Workspace
 
+#: What a subclass may not redefine, and the hook it uses instead. Each of these decides
+#: which rows a request reaches or whether the workspace policy runs at all.
+_PROTECTED: dict[str, str] = {
+    "queryset": "safely_get_queryset()",
+    "get_queryset": "safely_get_queryset()",
+    "get_object": "safely_get_object()",
+    "permission_classes": "extra_permission_classes",
+    "get_permissions": "extra_permission_classes",
+    "check_permissions": "extra_permission_classes",
+    "check_object_permissions": "extra_permission_classes",
+}
+
 
 class WorkspaceViewSet(viewsets.GenericViewSet):
-    """Scoped by construction, like ``WorkspaceViewMixin`` for pages.
+    """Scoped by construction, like ``@workspace_view`` for pages.
 
     Subclasses set ``model`` and may refine the scoped queryset in
-    ``safely_get_queryset``; overriding ``get_queryset`` is refused at import
-    time. Serializers find the request's workspace in their context under
-    ``"workspace"`` (used by :class:`kam.api.fields.WorkspaceRelatedField`).
+    ``safely_get_queryset``, find a detail route's object another way in
+    ``safely_get_object`` (a per-workspace singleton, say) and add permissions in
+    ``extra_permission_classes``. Redefining ``get_queryset``, ``get_object``,
+    ``get_permissions`` or ``permission_classes`` (in the class, a mixin or an
+    ``@action``) is refused when the class is created, so no subclass can drop the
+    workspace scope or the policy (``WorkspacePolicyPermission``). Serializers find
+    the request's workspace in their context under ``"workspace"`` (used by
+    :class:`kam.api.fields.WorkspaceRelatedField`).
     """
 
     model: type[Model]
     lookup_value_converter = "int"
     read_capability: Capability = Capability.VIEW
     write_capability: Capability = Capability.EDIT_ACCOUNTS
+    #: Checked after the workspace policy, never instead of it.
+    extra_permission_classes: ClassVar[Sequence[type[BasePermission]]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__ or "queryset" in cls.__dict__:
-            raise TypeError(
-                f"{cls.__name__} sets queryset/get_queryset; override safely_get_queryset()"
-            )
+        # Mixins listed before this base come earlier in the MRO: check them too.
+        for klass in cls.__mro__:
+            if klass is WorkspaceViewSet:
+                break
+            for name, instead in _PROTECTED.items():
+                if name in klass.__dict__:
+                    raise TypeError(
+                        f"{cls.__name__} sets {name} (in {klass.__name__}); use {instead}:"
+                        " the workspace scope and policy cannot be replaced"
+                    )
+            for attribute, value in klass.__dict__.items():
+                # An @action carries its initkwargs, which would replace permission_classes.
+                is_action = isinstance(getattr(value, "mapping", None), MethodMapper)
+                if is_action and "permission_classes" in value.kwargs:
+                    raise TypeError(
+                        f"{cls.__name__}.{attribute} is an action with its own"
+                        " permission_classes; use extra_permission_classes"
+                    )
 
     # The API's policy (``WorkspacePolicyPermission``) lets only a signed-in
     # member through, so every action sees a user and a workspace.
@@ -54,13 +92,25 @@ class WorkspaceViewSet(viewsets.GenericViewSet):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset
 
+    def get_object(self) -> Any:
+        instance = self.safely_get_object()
+        # Whatever the hook did, an object of another workspace is one that does not exist.
+        if getattr(instance, "workspace_id", None) != self.workspace.pk:
+            raise Http404
+        self.check_object_permissions(self.request, instance)
+        return instance
+
+    def safely_get_object(self) -> Any:
+        """The detail route's object: by default looked up in the scoped queryset (404)."""
+        return super().get_object()
+
+    def get_permissions(self) -> list[BasePermission]:
+        return [WorkspacePolicyPermission(), *(cls() for cls in self.extra_permission_classes)]
+
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         context["workspace"] = getattr(self.request._request, "workspace", None)
         return context
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.save(workspace=self.workspace)
 
 
 class WorkspaceResourceViewSet(WorkspaceViewSet):
