@@ -114,9 +114,6 @@ class Stakeholder(Versioned):
     def __str__(self) -> str:
         return self.name
 
-    #: Not a column: set on the rows that ``selectors.buying_center_table`` returns.
-    is_stale: bool
-
 
 class StakeholderChange(WorkspaceOwned):
     """A dated, attributed change of one assessed attribute, so trends can be shown."""

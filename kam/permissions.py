@@ -1,6 +1,6 @@
 """The one written permission policy: which role may read or change what.
 
-Pages (``workspace_view`` and ``WorkspaceViewMixin``), the API
+Pages (``workspace_view``), the API
 (``WorkspacePolicyPermission``) and templates (the ``can`` context variable)
 all ask :func:`role_can`, so a rule changes in one place.
 """

@@ -1,4 +1,4 @@
-"""Page view bases that cannot be used without workspace scoping."""
+"""Page views that cannot be used without workspace scoping: one decorator, one lookup."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from kam.permissions import CAPABILITY_DESCRIPTIONS, Capability, role_can
-from kam.tenancy.request import in_workspace, resolved
+from kam.tenancy.request import resolved
 from kam.workspaces.models import Workspace
 
 M = TypeVar("M", bound=Model)
@@ -70,46 +70,3 @@ def workspace_view(capability: Capability = Capability.VIEW) -> Callable[[ViewFu
         return wrapper
 
     return decorator
-
-
-class WorkspaceViewMixin:
-    """Class-based page views: scoped by construction.
-
-    Subclasses may not override ``get_queryset``; they refine the already
-    scoped queryset in ``safely_get_queryset`` instead, so a forgotten filter
-    cannot reveal another workspace's rows.
-    """
-
-    required_capability: Capability = Capability.VIEW
-    model: type[Model] | None = None
-    request: HttpRequest
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "get_queryset" in cls.__dict__:
-            raise TypeError(
-                f"{cls.__name__} overrides get_queryset(); override safely_get_queryset() instead"
-            )
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        membership = getattr(request, "membership", None)
-        if (
-            not request.user.is_authenticated
-            or membership is None
-            or not role_can(membership.role, self.required_capability)
-        ):
-            return _deny(request, self.required_capability)
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-    @property
-    def workspace(self) -> Workspace:
-        return in_workspace(self.request).workspace
-
-    def get_queryset(self) -> QuerySet[Any]:
-        if self.model is None:
-            raise Http404
-        queryset = self.model._default_manager.filter(workspace=self.workspace)
-        return self.safely_get_queryset(queryset)
-
-    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset

@@ -384,7 +384,7 @@ def tasks_context(
 
 
 def opportunity_detail_context(opportunity: Opportunity) -> dict[str, Any]:
-    """All six of our sections; add H3's ``opportunity_analysis_context`` for the analyses."""
+    """All six of our sections; ``opportunity_analysis_context`` adds the three analyses."""
     return {
         **summary_context(opportunity),
         **cabs_context(opportunity),

@@ -487,7 +487,7 @@ class Breakdown:
 class Pipeline:
     filters: PipelineFilters
     rows: list[PipelineRow]
-    """Rows of ``templates/planning/opportunities/_pipeline_table.html`` (H2's fragment)."""
+    """Rows of the fragment ``templates/planning/opportunities/_pipeline_table.html``."""
     count: int
     total_value: Decimal
     weighted_value: Decimal
@@ -536,7 +536,7 @@ def pipeline(*, workspace: Workspace, filters: PipelineFilters) -> Pipeline:
     "any at all" when the filtered list is empty).
     """
     filtered = pipeline_queryset(workspace=workspace, filters=filters)
-    # H2's row builder joins customer and owner; the open tasks ride along for the matrix.
+    # The row builder joins customer and owner; the open tasks ride along for the matrix.
     rows = pipeline_rows(
         filtered.select_related("customer__owner")
         .prefetch_related(open_tasks_prefetch())

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _ids(html: str) -> list[str]:
-    """Opportunity ids in the list, in order (H2's pipeline table links each one)."""
+    """Opportunity ids in the list, in order (the pipeline table links each one)."""
     import re
 
     parts = html.split('<div class="pipeline-list">', 1)
