@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from tests.factories import WorkspaceWorld, build_world
+from tests.factories import WorkspaceWorld, build_world, name_the_cast
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +44,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
 def world(db: None) -> WorkspaceWorld:
     """Two workspaces, A and B, each with a member of every role and some data."""
     return build_world()
+
+
+@pytest.fixture
+def cast(world: WorkspaceWorld) -> WorkspaceWorld:
+    """The same world with names: Karin Dahl is KAM at Nordhavn Industrial Services, and so on."""
+    return name_the_cast(world)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,23 +1,81 @@
-"""Test data: two workspaces with a person of every role, plus an outsider."""
+"""The cast: two workspaces with a person of every role, plus an outsider.
+
+Every row is built with the factories of :mod:`tests.model_factories` (one per
+model), so there is one way to build test data. Tests reach the people by role
+(``world.a.kam``, ``world.b.user("viewer")``); user names are ``<slug>-<role>``
+(``a-kam``) and every one signs in with :data:`PASSWORD`.
+
+Pages show a person's full name when they have one, and many tests assert the
+user name on pages ("a-member changed Anna Berg"), so the ``world`` people have
+no display names. The ``cast`` fixture is the same world with its names given:
+workspace A is Nordhavn Industrial Services, where Karin Dahl is the KAM and Erik
+Lindgren the executive (:data:`CAST`); use it for tests that read like a story.
+"""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from accounts.models import Customer, Offering, SalesLine
-from kam.api.tokens import AccessToken, hash_token
+from kam.api.tokens import AccessToken
 from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
-from kam.workspaces.models import Invitation, Membership, Role, Workspace
+from kam.workspaces.models import Invitation, Role, Workspace
+from tests.model_factories import PASSWORD
+from tests.model_factories import accounts as accounts_factories
+from tests.model_factories import buying_center as buying_factories
+from tests.model_factories import kam as kam_factories
+from tests.model_factories import planning as planning_factories
+from tests.model_factories import selling_center as selling_factories
 
-PASSWORD = "correct-horse-battery-staple"
+__all__ = [
+    "CAST",
+    "PASSWORD",
+    "Tenant",
+    "WorkspaceWorld",
+    "build_world",
+    "make_tenant",
+    "make_user",
+    "name_the_cast",
+]
+
+
+@dataclass(frozen=True)
+class CastWorkspace:
+    """Who works in one of the two test workspaces: first and last name by role."""
+
+    name: str
+    people: dict[str, tuple[str, str]]
+
+
+#: The names :func:`name_the_cast` gives; user names stay "a-kam" and so on.
+CAST: dict[str, CastWorkspace] = {
+    "a": CastWorkspace(
+        name="Nordhavn Industrial Services",
+        people={
+            Role.ADMIN: ("Ingrid", "Holm"),
+            Role.EXECUTIVE: ("Erik", "Lindgren"),
+            Role.KAM: ("Karin", "Dahl"),
+            Role.MEMBER: ("Mats", "Ek"),
+            Role.VIEWER: ("Vera", "Nyberg"),
+        },
+    ),
+    "b": CastWorkspace(
+        name="Solberg Process Engineering",
+        people={
+            Role.ADMIN: ("Anders", "Aasen"),
+            Role.EXECUTIVE: ("Hanne", "Strand"),
+            Role.KAM: ("Per", "Vik"),
+            Role.MEMBER: ("Siri", "Moen"),
+            Role.VIEWER: ("Tor", "Engen"),
+        },
+    ),
+}
+OUTSIDER_NAME = ("Olav", "Utne")
 
 
 @dataclass
@@ -35,6 +93,26 @@ class Tenant:
     def user(self, role: str = Role.ADMIN) -> User:
         return self.members[role]
 
+    @property
+    def admin(self) -> User:
+        return self.members[Role.ADMIN]
+
+    @property
+    def executive(self) -> User:
+        return self.members[Role.EXECUTIVE]
+
+    @property
+    def kam(self) -> User:
+        return self.members[Role.KAM]
+
+    @property
+    def member(self) -> User:
+        return self.members[Role.MEMBER]
+
+    @property
+    def viewer(self) -> User:
+        return self.members[Role.VIEWER]
+
 
 @dataclass
 class WorkspaceWorld:
@@ -44,49 +122,40 @@ class WorkspaceWorld:
 
 
 def make_user(username: str, **extra: object) -> User:
-    user_model = get_user_model()
-    return user_model.objects.create_user(
-        username=username, email=f"{username}@example.com", password=PASSWORD, **extra
-    )
+    return kam_factories.UserFactory.create(username=username, **extra)
 
 
 def make_tenant(slug: str) -> Tenant:
-    workspace = Workspace.objects.create(name=f"Workspace {slug.upper()}", slug=slug)
+    workspace = kam_factories.WorkspaceFactory.create(name=f"Workspace {slug.upper()}", slug=slug)
     tenant = Tenant(workspace=workspace)
     for role in Role.values:
         user = make_user(f"{slug}-{role}")
-        Membership.objects.create(user=user, workspace=workspace, role=role)
+        kam_factories.MembershipFactory.create(workspace=workspace, user=user, role=role)
         tenant.members[role] = user
     with workspace_context(workspace):
-        tenant.customer = Customer.objects.create(
+        tenant.customer = accounts_factories.CustomerFactory.create(
             external_id=f"{slug}-C1", name=f"{slug.upper()} Mining Group", region="North"
         )
-        tenant.offering = Offering.objects.create(
+        tenant.offering = accounts_factories.OfferingFactory.create(
             code=f"{slug}-PUMP", name="Pump maintenance", business_unit="Field services"
         )
-        tenant.sales_line = SalesLine.objects.create(
-            customer=tenant.customer,
-            offering=tenant.offering,
-            date=datetime.date(2025, 3, 1),
-            net_sales=Decimal("1200.00"),
-            cost_of_goods=Decimal("700.00"),
-            source_key=f"{slug}-L1",
+        tenant.sales_line = accounts_factories.SalesLineFactory.create(
+            customer=tenant.customer, offering=tenant.offering, source_key=f"{slug}-L1"
         )
-        tenant.job = Job.objects.create(kind="customer_figures", requested_by=tenant.user())
+        tenant.job = kam_factories.JobFactory.create(requested_by=tenant.admin)
         _one_of_each_model(tenant, slug)
         _change_log_rows(tenant)
-    # One row of every model that URLs address by id, so the isolation sweep
-    # (tests/kam/test_isolation_sweep.py) can try this workspace's ids elsewhere.
-    tenant.invitation = Invitation.objects.create(
+    # One row of every model that URLs address by id, so pages and the API have
+    # something of this workspace to show (the isolation sweep builds its own).
+    tenant.invitation = kam_factories.InvitationFactory.create(
         workspace=workspace,
         email=f"{slug}-invitee@example.com",
-        role=Role.VIEWER,
-        token_hash=hash_token(f"{slug}-invitation-secret"),
-        invited_by=tenant.user(),
-        expires_at=timezone.now() + datetime.timedelta(days=7),
+        secret=f"{slug}-invitation-secret",
+        invited_by=tenant.admin,
     )
-    tenant.access_token, tenant.access_token_secret = AccessToken.issue(
-        user=tenant.user(), workspace=workspace, name="Test token"
+    tenant.access_token_secret = f"kam_{slug}-test-token-secret-0123456789"
+    tenant.access_token = kam_factories.AccessTokenFactory.create(
+        workspace=workspace, user=tenant.admin, secret=tenant.access_token_secret
     )
     return tenant
 
@@ -95,142 +164,94 @@ def build_world() -> WorkspaceWorld:
     return WorkspaceWorld(a=make_tenant("a"), b=make_tenant("b"), outsider=make_user("outsider"))
 
 
+def name_the_cast(world: WorkspaceWorld) -> WorkspaceWorld:
+    """Give the world's workspaces and people the names of :data:`CAST` (user names stay)."""
+    for slug, tenant in (("a", world.a), ("b", world.b)):
+        cast = CAST[slug]
+        tenant.workspace.name = cast.name
+        tenant.workspace.save(update_fields=["name"])
+        for role, (first_name, last_name) in cast.people.items():
+            user = tenant.members[role]
+            user.first_name, user.last_name = first_name, last_name
+            user.save(update_fields=["first_name", "last_name"])
+    world.outsider.first_name, world.outsider.last_name = OUTSIDER_NAME
+    world.outsider.save(update_fields=["first_name", "last_name"])
+    return world
+
+
 def _one_of_each_model(tenant: Tenant, slug: str) -> None:
     """A row of every workspace model that pages or the API address by id.
 
     Call inside the tenant's workspace context. Kept deliberately small: tests
     that need realistic data build it themselves.
     """
-    from accounts.models import (
-        CustomerScore,
-        ExchangeRate,
-        ImportBatch,
-        SelectionDecision,
-        SelectionReview,
-    )
-    from buying_center.models import AnalysisGrid, InfluenceLink, Stakeholder, StakeholderChange
-    from selling_center.models import (
-        Connection,
-        ConnectionLevelDecision,
-        EngagementPlan,
-        InterfaceAlignment,
-        SellingCenterMember,
-        StageResource,
-    )
-
     customer = tenant.customer
     assert customer is not None
-    ExchangeRate.objects.create(currency="NOK", valid_from=datetime.date(2024, 1, 1), rate="0.086")
-    CustomerScore.objects.create(customer=customer, currency="EUR", computed_at=timezone.now())
-    SelectionDecision.objects.create(
-        customer=customer,
-        from_status="customer",
-        to_status="candidate",
-        reason="Large and loyal",
-        decided_by=tenant.user(),
+    accounts_factories.ExchangeRateFactory.create(valid_from=datetime.date(2024, 1, 1))
+    accounts_factories.CustomerScoreFactory.create(customer=customer)
+    accounts_factories.SelectionDecisionFactory.create(customer=customer, decided_by=tenant.admin)
+    accounts_factories.SelectionReviewFactory.create(period="2025-Q4", held_by=tenant.admin)
+    accounts_factories.ImportBatchFactory.create(
+        file=f"workspaces/{slug}/imports/x.csv",
+        original_name="x.csv",
+        sha256="0",
+        created_by=tenant.admin,
     )
-    SelectionReview.objects.create(period="2025-Q4", held_by=tenant.user())
-    ImportBatch.objects.create(
-        kind="customers", file=f"workspaces/{slug}/imports/x.csv", original_name="x.csv", sha256="0"
-    )
-    kam = SellingCenterMember.objects.create(customer=customer, user=tenant.user("kam"), role="kam")
-    decider = Stakeholder.objects.create(
+    kam = selling_factories.SellingCenterMemberFactory.create(customer=customer, user=tenant.kam)
+    decider = buying_factories.StakeholderFactory.create(
         customer=customer, name=f"{slug.upper()} Plant Director", roles=["decider"], owner=kam
     )
-    buyer = Stakeholder.objects.create(
+    buyer = buying_factories.StakeholderFactory.create(
         customer=customer, name=f"{slug.upper()} Buyer", roles=["buyer"], reports_to=decider
     )
-    InfluenceLink.objects.create(source=decider, target=buyer, strength=2)
-    StakeholderChange.objects.create(
-        stakeholder=decider, field="relationship_score", old_value="0", new_value="1"
-    )
-    AnalysisGrid.objects.create(customer=customer, role_group="buyers")
-    InterfaceAlignment.objects.create(
-        customer=customer, supplier_function="Invoicing", customer_function="Payables"
-    )
-    Connection.objects.create(stakeholder=buyer, member=kam)
-    EngagementPlan.objects.create(stakeholder=decider, owner=kam, objective="Meet quarterly")
-    StageResource.objects.create(customer=customer, stage="need_recognition", member=kam)
-    ConnectionLevelDecision.objects.create(
-        customer=customer, suggested_level="transactional", level="transactional"
+    buying_factories.InfluenceLinkFactory.create(source=decider, target=buyer)
+    buying_factories.StakeholderChangeFactory.create(stakeholder=decider, changed_by=tenant.kam)
+    buying_factories.AnalysisGridFactory.create(customer=customer, role_group="buyers")
+    selling_factories.InterfaceAlignmentFactory.create(customer=customer)
+    selling_factories.ConnectionFactory.create(stakeholder=buyer, member=kam)
+    selling_factories.EngagementPlanFactory.create(stakeholder=decider, owner=kam)
+    selling_factories.StageResourceFactory.create(customer=customer, member=kam)
+    selling_factories.ConnectionLevelDecisionFactory.create(
+        customer=customer, decided_by=tenant.kam
     )
     _one_of_each_planning_model(tenant, slug, decider=decider, kam=kam)
 
 
 def _one_of_each_planning_model(tenant: Tenant, slug: str, *, decider: Any, kam: Any) -> None:
-    from planning.models import (
-        ChallengeQuestion,
-        CriticalSuccessFactor,
-        DecisionCriterion,
-        OpenSpace,
-        OpenSpaceCell,
-        OpenSpaceColumn,
-        OpenSpaceSegment,
-        Opportunity,
-        OpportunityContributor,
-        OpportunityTask,
-        StakeholderNeed,
-        ValueDriver,
-    )
-
     customer = tenant.customer
-    csf = CriticalSuccessFactor.objects.create(
+    csf = planning_factories.CriticalSuccessFactorFactory.create(
         customer=customer, title="Grow exploration in Africa", owner=decider
     )
-    open_space = OpenSpace.objects.create(customer=customer)
-    segment = OpenSpaceSegment.objects.create(
+    open_space = planning_factories.OpenSpaceFactory.create(customer=customer)
+    segment = planning_factories.OpenSpaceSegmentFactory.create(
         open_space=open_space, group="Africa", name="Exploration"
     )
-    column = OpenSpaceColumn.objects.create(
+    column = planning_factories.OpenSpaceColumnFactory.create(
         open_space=open_space, offering=tenant.offering, group="Field services"
     )
-    OpenSpaceColumn.objects.create(
-        open_space=open_space, name="Remote monitoring (idea)", position=1
+    planning_factories.OpenSpaceColumnFactory.create(
+        open_space=open_space, offering=None, name="Remote monitoring (idea)", position=1
     )
-    cell = OpenSpaceCell.objects.create(
-        open_space=open_space,
-        segment=segment,
-        column=column,
-        potential=Decimal("500000"),
-        success_factor=csf,
+    cell = planning_factories.OpenSpaceCellFactory.create(
+        open_space=open_space, segment=segment, column=column, success_factor=csf
     )
-    opportunity = Opportunity.objects.create(
+    opportunity = planning_factories.OpportunityFactory.create(
         customer=customer,
         title=f"{slug.upper()} pump fleet upgrade",
         open_space_cell=cell,
-        value=Decimal("250000"),
-        owner=tenant.user("kam"),
+        owner=tenant.kam,
     )
-    OpportunityContributor.objects.create(opportunity=opportunity, member=kam)
-    StakeholderNeed.objects.create(
-        opportunity=opportunity,
-        stakeholder=decider,
-        kind="concern",
-        nature="solution",
-        description="Downtime during the changeover",
-        severity="high",
-    )
-    DecisionCriterion.objects.create(
+    planning_factories.OpportunityContributorFactory.create(opportunity=opportunity, member=kam)
+    planning_factories.StakeholderNeedFactory.create(opportunity=opportunity, stakeholder=decider)
+    planning_factories.DecisionCriterionFactory.create(
         opportunity=opportunity,
         role="decider",
         stakeholder=decider,
-        group="service",
         name="Response time",
-        importance=6,
-        difference=2,
     )
-    ChallengeQuestion.objects.create(
-        opportunity=opportunity,
-        category="customer_issues",
-        question="What is the customer trying to accomplish?",
-    )
-    ValueDriver.objects.create(
-        opportunity=opportunity,
-        driver="Less downtime",
-        formula="hours * rate",
-        inputs={"hours": 100, "rate": 900},
-    )
-    OpportunityTask.objects.create(opportunity=opportunity, title="Site visit")
+    planning_factories.ChallengeQuestionFactory.create(opportunity=opportunity)
+    planning_factories.ValueDriverFactory.create(opportunity=opportunity)
+    planning_factories.OpportunityTaskFactory.create(opportunity=opportunity, title="Site visit")
 
 
 def _change_log_rows(tenant: Tenant) -> None:
