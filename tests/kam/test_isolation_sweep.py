@@ -3,7 +3,12 @@
 The sweep walks the whole URL map, so a new page or endpoint is covered the day
 it is added. Each URL argument that names an object (``<int:customer_id>``, or
 ``pk`` on an API viewset) is filled with the id of a workspace-B row of that
-model; an argument the sweep does not know fails the test until it is
+model, built for the route by the model's factory (tests/model_factories/), so
+a new model is covered as soon as it has one. The arguments of one route name
+rows that belong together (the need of that opportunity of that customer), so
+the 404 comes from the workspace and not from a mismatched parent; the same
+route with workspace A's own rows must not answer 404, or the sweep would prove
+nothing for it. An argument the sweep does not know fails the test until it is
 classified below.
 """
 
@@ -19,17 +24,28 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kam.tenancy.context import workspace_context
+from kam.workspaces.models import Workspace
 from tests.factories import WorkspaceWorld
+from tests.model_factories import factory_for
 
 #: URL arguments that are not object ids (secrets in e-mailed links, formats).
 NOT_OBJECT_ARGUMENTS = {"uidb64", "token", "format", "kind"}
 
+#: Routes that answer 404 even for A's own factory-built row, and why. The
+#: sweep still tries B's ids on them; only the control skips them.
+NOT_FOUND_FOR_A_TOO = {
+    "job-download": "only a finished job with a result file has a download",
+    "api-job-result": "only a finished job with a result file has a download",
+    "imports:errors_csv": "only an import with errors has an errors file",
+    "api-import-errors": "only an import with errors has an errors file",
+    "api-token-detail": "one sees one's own tokens; the factory's belongs to another member",
+}
+
 #: Argument names that differ from their model's name.
 ARGUMENT_MODELS: dict[str, str] = {}
 
-#: A generic reference (``<type_label>/<object_id>``, the History page): filled with
-#: workspace B's customer, which has a change-log entry in B.
+#: A generic reference (``<type_label>/<object_id>``, the History page): filled
+#: with a customer built by its factory in the workspace tried.
 GENERIC_OBJECT_ARGUMENTS = ("type_label", "object_id")
 GENERIC_OBJECT_MODEL = "accounts.Customer"
 
@@ -69,13 +85,32 @@ def _model_for(route: Route, argument: str) -> type[models.Model]:
     )
 
 
-def _object_of_b(world: WorkspaceWorld, model: type[models.Model]) -> models.Model:
-    with workspace_context(world.b.workspace):
-        found = model._base_manager.filter(workspace=world.b.workspace).first()
-    assert found is not None, (
-        f"workspace B has no {model.__name__}: add one to tests/factories.py make_tenant()"
-    )
-    return found
+def _ancestor(rows: list[models.Model], model: type[models.Model]) -> models.Model | None:
+    """A row of ``model`` among ``rows`` or the parents they point at, nearest first."""
+    queue = list(rows)
+    seen: set[tuple[type[models.Model], object]] = set()
+    while queue:
+        row = queue.pop(0)
+        if (type(row), row.pk) in seen:
+            continue
+        seen.add((type(row), row.pk))
+        if isinstance(row, model):
+            return row
+        for field in row._meta.concrete_fields:
+            if field.many_to_one and field.name != "workspace":
+                related = getattr(row, field.name)
+                if related is not None:
+                    queue.append(related)
+    return None
+
+
+def _object_of(workspace: Workspace, model: type[models.Model], built: list[models.Model]) -> str:
+    """The id of a row of ``model`` in ``workspace``: a parent of the route's rows, or a new one."""
+    row = _ancestor(built, model)
+    if row is None:
+        row = factory_for(model).create(workspace=workspace)
+        built.append(row)
+    return str(row.pk)
 
 
 def _object_routes() -> list[Route]:
@@ -88,13 +123,20 @@ def _object_routes() -> list[Route]:
 
 
 def _fill(route: Route, world: WorkspaceWorld) -> str:
+    """The route's path with workspace B's rows (the ones A must not reach)."""
+    return _path_with_rows_of(route, world.b.workspace)
+
+
+def _path_with_rows_of(route: Route, workspace: Workspace) -> str:
+    """The route's path with rows of ``workspace``, innermost argument built first."""
     assert route.name, f"{route.pattern}: give the route a name so the sweep can reverse it"
     kwargs: dict[str, str] = {}
+    built: list[models.Model] = []
     if set(GENERIC_OBJECT_ARGUMENTS) <= set(route.arguments):
         model = apps.get_model(GENERIC_OBJECT_MODEL)
-        kwargs["type_label"] = f"{model._meta.app_label}.{model._meta.model_name}"
-        kwargs["object_id"] = str(_object_of_b(world, model).pk)
-    for argument in route.arguments:
+        kwargs["type_label"] = model._meta.label_lower
+        kwargs["object_id"] = _object_of(workspace, model, built)
+    for argument in reversed(route.arguments):
         if argument in kwargs:
             continue
         if argument == "format":
@@ -102,8 +144,22 @@ def _fill(route: Route, world: WorkspaceWorld) -> str:
         elif argument in NOT_OBJECT_ARGUMENTS:
             kwargs[argument] = "x"
         else:
-            kwargs[argument] = str(_object_of_b(world, _model_for(route, argument)).pk)
+            kwargs[argument] = _object_of(workspace, _model_for(route, argument), built)
     return reverse(route.name, kwargs=kwargs)
+
+
+def _client(world: WorkspaceWorld, auth: str) -> Client:
+    if auth == "session":
+        client = Client()
+        client.force_login(world.a.user("admin"))
+        return client
+    return Client(headers={"Authorization": f"Bearer {world.a.access_token_secret}"})
+
+
+def _routes_for(auth: str) -> list[Route]:
+    return [
+        route for route in _object_routes() if auth == "session" or route.pattern.startswith("api/")
+    ]
 
 
 def test_sweep_finds_object_routes() -> None:
@@ -117,16 +173,10 @@ def test_sweep_finds_object_routes() -> None:
 @pytest.mark.parametrize("auth", ["session", "token"])
 def test_other_workspace_ids_answer_404(world: WorkspaceWorld, method: str, auth: str) -> None:
     """A's admin (the most powerful role) gets 404 for every B id, by session and by token."""
-    if auth == "session":
-        client = Client()
-        client.force_login(world.a.user("admin"))
-    else:
-        client = Client(headers={"Authorization": f"Bearer {world.a.access_token_secret}"})
+    client = _client(world, auth)
     failures: list[str] = []
     checked = 0
-    for route in _object_routes():
-        if auth == "token" and not route.pattern.startswith("api/"):
-            continue
+    for route in _routes_for(auth):
         path = _fill(route, world)
         response = getattr(client, method)(path, content_type="application/json")
         if response.status_code in {405, 501}:
@@ -137,3 +187,19 @@ def test_other_workspace_ids_answer_404(world: WorkspaceWorld, method: str, auth
     assert failures == []
     if method == "get" or (method == "post" and auth == "session"):
         assert checked > 0, "no route accepted this method: the sweep checked nothing"
+
+
+@pytest.mark.parametrize("auth", ["session", "token"])
+def test_the_same_routes_find_workspace_a_rows(world: WorkspaceWorld, auth: str) -> None:
+    """Control: with A's own rows (built the same way) no route answers 404.
+
+    Without it a route that answered 404 to everyone would pass the sweep.
+    """
+    client = _client(world, auth)
+    not_found = [
+        f"GET {path} ({route.name})"
+        for route in _routes_for(auth)
+        if route.name not in NOT_FOUND_FOR_A_TOO
+        and client.get(path := _path_with_rows_of(route, world.a.workspace)).status_code == 404
+    ]
+    assert not_found == []
