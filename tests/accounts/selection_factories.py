@@ -1,23 +1,19 @@
 """Scored customers for the selection tests: CustomerScore rows written directly.
 
 The recompute job normally writes the scores; these tests only need rows that
-look like its output, with the numbers each test is about.
+look like its output (:class:`~tests.model_factories.accounts.CustomerScoreFactory`),
+with the numbers each test is about.
 """
 
 from __future__ import annotations
 
-import datetime
-import itertools
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
 
-from accounts.models import Customer, CustomerScore, CustomerStatus
+from accounts.models import Customer, CustomerStatus
 from kam.workspaces.models import Workspace
-
-_numbers = itertools.count(1)
+from tests.model_factories.accounts import CustomerFactory, CustomerScoreFactory
 
 
 def scored_customer(
@@ -35,9 +31,8 @@ def scored_customer(
     **score_fields: Any,
 ) -> Customer:
     """A customer with a stored score. Call inside ``workspace_context(workspace)``."""
-    customer = Customer.objects.create(
+    customer = CustomerFactory.create(
         workspace=workspace,
-        external_id=f"T-{next(_numbers)}",
         name=name,
         status=status,
         owner=owner,
@@ -45,44 +40,11 @@ def scored_customer(
         industry=industry,
         scores_dirty=dirty,
     )
-    fields: dict[str, Any] = {
-        "currency": "EUR",
-        "revenue_3y": Decimal(str(revenue)),
-        "margin_3y": Decimal(str(revenue)) / 4,
-        "margin_share": 0.25,
-        "clv_contractual": Decimal(str(revenue)) * 2,
-        "clv_transactional": None,
-        "upv": Decimal("5000"),
-        "upv_source": "estimate",
-        "size_percentile": 0.5,
-        "loyalty": 1.0,
-        "quadrant": quadrant,
-        "composite": composite,
-        "revenue_rank": 1,
-        "criteria": {
-            name: {"score": value, "contribution": round(value / 6, 4), "missing": value == 0}
-            for name, value in {
-                "size": 0.5,
-                "strategic_importance": 0.0,
-                "clv": 0.6,
-                "upv": 0.4,
-                "account_fit": 0.0,
-                "relationship": {"friend": 1.0, "butterfly": 0.5, "stranger": 0.25}.get(
-                    quadrant, 0.0
-                ),
-            }.items()
-        },
-        "inputs": {
-            "transactional": "Too few repeat buyers to fit the purchase model.",
-            "clv_settings": {
-                "discount_rate": 0.1,
-                "retention": 0.85,
-                "horizon_years": 5,
-                "acquisition_cost": 0.0,
-            },
-        },
-        "computed_at": timezone.now() - datetime.timedelta(hours=3),
-    }
-    fields.update(score_fields)
-    CustomerScore.objects.create(workspace=workspace, customer=customer, **fields)
+    CustomerScoreFactory.create(
+        customer=customer,
+        revenue=revenue,
+        composite=composite,
+        quadrant=quadrant,
+        **score_fields,
+    )
     return customer

@@ -12,10 +12,11 @@ from django.utils import timezone
 from accounts.models import Customer, CustomerStatus
 from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
-from kam.workspaces.models import Workspace
 from selling_center.models import SellingCenterMember
 from tests.browser.conftest import browser, open_page, screenshot_dir  # noqa: F401  (browser journey)
 from tests.factories import WorkspaceWorld
+from tests.model_factories.buying_center import StakeholderFactory
+from tests.model_factories.selling_center import SellingCenterMemberFactory
 
 
 @pytest.fixture
@@ -33,10 +34,9 @@ def account(world: WorkspaceWorld) -> Customer:
 @pytest.fixture
 def make_person(world: WorkspaceWorld) -> Callable[..., Stakeholder]:
     def _make(customer: Customer, name: str, **fields: Any) -> Stakeholder:
-        workspace = Workspace.objects.get(pk=customer.workspace_id)
         fields.setdefault("assessed_at", timezone.now() - datetime.timedelta(days=10))
-        with workspace_context(workspace):
-            return Stakeholder.objects.create(customer=customer, name=name, **fields)
+        fields.setdefault("roles", [])
+        return StakeholderFactory.create(customer=customer, name=name, **fields)
 
     return _make
 
@@ -44,8 +44,6 @@ def make_person(world: WorkspaceWorld) -> Callable[..., Stakeholder]:
 @pytest.fixture
 def make_member(world: WorkspaceWorld) -> Callable[..., SellingCenterMember]:
     def _make(customer: Customer, name: str, role: str = "kam") -> SellingCenterMember:
-        workspace = Workspace.objects.get(pk=customer.workspace_id)
-        with workspace_context(workspace):
-            return SellingCenterMember.objects.create(customer=customer, name=name, role=role)
+        return SellingCenterMemberFactory.create(customer=customer, name=name, role=role)
 
     return _make

@@ -13,6 +13,9 @@ from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from selling_center.models import SellingCenterMember
 from tests.factories import Tenant, WorkspaceWorld
+from tests.model_factories.accounts import CustomerFactory
+from tests.model_factories.buying_center import StakeholderFactory
+from tests.model_factories.selling_center import SellingCenterMemberFactory
 
 
 @pytest.fixture
@@ -23,7 +26,7 @@ def in_a(world: WorkspaceWorld) -> Iterator[Tenant]:
 
 
 def key_account(tenant: Tenant, name: str = "Fjord Paper") -> Customer:
-    return Customer.objects.create(
+    return CustomerFactory.create(
         workspace=tenant.workspace,
         external_id=f"{tenant.workspace.slug}-{name}",
         name=name,
@@ -32,16 +35,12 @@ def key_account(tenant: Tenant, name: str = "Fjord Paper") -> Customer:
 
 
 def member(customer: Customer, role: str, **fields: Any) -> SellingCenterMember:
-    fields.setdefault("name", "" if fields.get("user") else f"{role} person")
-    return SellingCenterMember.objects.create(
-        workspace=customer.workspace, customer=customer, role=role, **fields
-    )
+    return SellingCenterMemberFactory.create(customer=customer, role=role, **fields)
 
 
 def stakeholder(customer: Customer, name: str, **fields: Any) -> Stakeholder:
-    return Stakeholder.objects.create(
-        workspace=customer.workspace, customer=customer, name=name, **fields
-    )
+    fields.setdefault("roles", [])
+    return StakeholderFactory.create(customer=customer, name=name, **fields)
 
 
 def client_for(tenant: Tenant, role: str = "kam") -> Client:
