@@ -102,6 +102,13 @@ def test_factories_follow_the_parent_they_are_given() -> None:
 
 
 @pytest.mark.django_db
+def test_a_key_account_is_one_keyword_away() -> None:
+    workspace = WorkspaceFactory.create()
+    assert CustomerFactory.create(workspace=workspace, key_account=True).status == "key_account"
+    assert CustomerFactory.create(workspace=workspace).status == "customer"
+
+
+@pytest.mark.django_db
 def test_people_sign_in_with_the_test_password() -> None:
     user = UserFactory.create()
     assert user.check_password(PASSWORD)

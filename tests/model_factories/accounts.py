@@ -12,6 +12,7 @@ from accounts.models import (
     ColumnMapping,
     Customer,
     CustomerScore,
+    CustomerStatus,
     CustomerYearFigures,
     ExchangeRate,
     ImportBatch,
@@ -26,8 +27,13 @@ from tests.model_factories.base import InWorkspaceFactory, member_of_workspace, 
 
 
 class CustomerFactory(InWorkspaceFactory[Customer]):
+    """A customer; ``CustomerFactory(key_account=True)`` for one selected as a key account."""
+
     class Meta:
         model = Customer
+
+    class Params:
+        key_account = factory.Trait(status=CustomerStatus.KEY_ACCOUNT)
 
     external_id = factory.Sequence(lambda n: f"C-{n}")
     name = factory.Sequence(lambda n: f"Customer {n}")

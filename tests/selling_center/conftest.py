@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from accounts.models import Customer, CustomerStatus
+from accounts.models import Customer
 from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
 from selling_center.models import SellingCenterMember
@@ -30,7 +30,7 @@ def key_account(tenant: Tenant, name: str = "Fjord Paper") -> Customer:
         workspace=tenant.workspace,
         external_id=f"{tenant.workspace.slug}-{name}",
         name=name,
-        status=CustomerStatus.KEY_ACCOUNT,
+        key_account=True,
     )
 
 
