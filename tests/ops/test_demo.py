@@ -13,6 +13,7 @@ from django.db.models import Count, Max, Min, Sum
 
 from accounts.demo import build_accounts_demo
 from accounts.models import Customer, CustomerStatus, SalesLine
+from kam.changelog.models import ChangeLogEntry
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Membership, Workspace
 from tests.factories import make_user
@@ -66,6 +67,19 @@ def test_demo_has_five_key_accounts_owned_by_the_two_kams() -> None:
         assert set(key_accounts.values_list("tier", flat=True)) == {1}
         assert Customer.objects.count() == 50
         assert Customer.objects.filter(status=CustomerStatus.CANDIDATE).exists()
+
+
+@pytest.mark.django_db
+def test_demo_activity_names_the_admin_who_set_the_workspace_up() -> None:
+    run_demo("--customers", "50")
+    main = Workspace.objects.get(slug="nordhavn")
+    with workspace_context(main):
+        key_account = Customer.objects.filter(status=CustomerStatus.KEY_ACCOUNT).first()
+        assert key_account is not None
+        entries = ChangeLogEntry.objects.filter(account_id=key_account.pk)
+        assert entries.exists()
+        assert set(entries.values_list("actor__username", flat=True)) == {"admin"}
+        assert all(e.sentence.startswith("Astrid Holm ") for e in entries[:20])
 
 
 @pytest.mark.django_db

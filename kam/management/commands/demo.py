@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from kam.management.demo import DemoWorkspace, demo_builders
-from kam.tenancy.context import workspace_context
+from kam.tenancy.context import actor_context, workspace_context
 from kam.workspaces.models import Membership, Role, Workspace
 
 DEMO_PASSWORD = "demo"
@@ -113,7 +113,13 @@ class Command(BaseCommand):
                 with self.step(f"{workspace.name}: {app}") as report:
                     # One transaction per app: PostgreSQL's row-level security
                     # setting is transaction-local, and a failure leaves no half data.
-                    with transaction.atomic(), workspace_context(workspace):
+                    # The admin sets a workspace up, so the accounts' Activity names
+                    # her for what the demo built instead of an unknown "Someone".
+                    with (
+                        transaction.atomic(),
+                        workspace_context(workspace),
+                        actor_context(users["admin"]),
+                    ):
                         report.append(build(demo))
 
         self.stdout.write(f"Demo ready in {time.perf_counter() - started:.1f} s.\n")
