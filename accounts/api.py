@@ -51,19 +51,9 @@ from accounts.serializers import (
 )
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.schema import resource_docs
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceApiRequest
-
-
-def _resource_docs(noun: str, plural: str) -> dict[str, Any]:
-    return {
-        "list": extend_schema(summary=f"List {plural}"),
-        "retrieve": extend_schema(summary=f"Get one {noun}"),
-        "create": extend_schema(summary=f"Create a {noun}"),
-        "update": extend_schema(summary=f"Replace a {noun}"),
-        "partial_update": extend_schema(summary=f"Change some fields of a {noun}"),
-        "destroy": extend_schema(summary=f"Delete a {noun}"),
-    }
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -80,7 +70,7 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["status", "region", "industry", "tier", "owner"]
 
 
-@extend_schema_view(**_resource_docs("customer", "customers"))
+@extend_schema_view(**resource_docs("a customer", "customers"))
 class CustomerViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     """Customers of the workspace.
 
@@ -125,7 +115,7 @@ class OfferingFilter(django_filters.FilterSet):
         fields = ["business_unit"]
 
 
-@extend_schema_view(**_resource_docs("offering", "offerings"))
+@extend_schema_view(**resource_docs("an offering", "offerings"))
 class OfferingViewSet(WorkspaceResourceViewSet):
     """The supplier's product lines, grouped by business unit."""
 
@@ -165,7 +155,7 @@ class SalesLineFilter(django_filters.FilterSet):
         fields = ["customer", "offering", "date_from", "date_to", "currency"]
 
 
-@extend_schema_view(**_resource_docs("sales line", "sales lines"))
+@extend_schema_view(**resource_docs("a sales line", "sales lines"))
 class SalesLineViewSet(WorkspaceResourceViewSet):
     """Invoiced sales lines; returns and credit notes are negative lines."""
 
@@ -256,7 +246,7 @@ class ExchangeRateFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    **_resource_docs("exchange rate", "exchange rates"),
+    **resource_docs("an exchange rate", "exchange rates"),
     missing=extend_schema(
         summary="Currencies lacking a rate for some sales",
         responses=MissingRateOutput(many=True),

@@ -28,18 +28,8 @@ from buying_center.serializers import (
 )
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.schema import resource_docs
 from kam.permissions import Capability
-
-
-def _resource_docs(noun: str, plural: str) -> dict[str, Any]:
-    return {
-        "list": extend_schema(summary=f"List {plural}"),
-        "retrieve": extend_schema(summary=f"Get one {noun}"),
-        "create": extend_schema(summary=f"Create {noun}"),
-        "update": extend_schema(summary=f"Replace {noun}"),
-        "partial_update": extend_schema(summary=f"Change some fields of {noun}"),
-        "destroy": extend_schema(summary=f"Delete {noun}"),
-    }
 
 
 class StakeholderFilter(django_filters.FilterSet):
@@ -56,7 +46,7 @@ class StakeholderFilter(django_filters.FilterSet):
         fields = ["customer", "owner", "reports_to"]
 
 
-@extend_schema_view(**_resource_docs("a stakeholder", "stakeholders"))
+@extend_schema_view(**resource_docs("a stakeholder", "stakeholders"))
 class StakeholderViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     """People in the buying centers of key accounts.
 
@@ -121,7 +111,7 @@ class InfluenceLinkFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    **_resource_docs("an influence link", "influence links"),
+    **resource_docs("an influence link", "influence links"),
 )
 class InfluenceLinkViewSet(WorkspaceResourceViewSet):
     """Who influences whom in a buying center, with a strength from 1 (weak) to 3 (strong).

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 
 from kam.api.base import WorkspaceResourceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.schema import resource_docs
 from selling_center import serializers as shapes
 from selling_center import services
 from selling_center.models import (
@@ -35,18 +36,6 @@ from selling_center.models import (
 )
 
 
-def _docs(noun: str, plural: str, *, update_input: Any = None) -> dict[str, Any]:
-    update = {"request": update_input} if update_input else {}
-    return {
-        "list": extend_schema(summary=f"List {plural}"),
-        "retrieve": extend_schema(summary=f"Get one {noun}"),
-        "create": extend_schema(summary=f"Create a {noun}"),
-        "update": extend_schema(summary=f"Replace a {noun}", **update),
-        "partial_update": extend_schema(summary=f"Change some fields of a {noun}", **update),
-        "destroy": extend_schema(summary=f"Delete a {noun}"),
-    }
-
-
 class CustomerFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Customer id.")
 
@@ -59,7 +48,7 @@ class SellingCenterMemberFilter(CustomerFilter):
         fields = ["customer", "role"]
 
 
-@extend_schema_view(**_docs("selling-center member", "selling-center members"))
+@extend_schema_view(**resource_docs("a selling-center member", "selling-center members"))
 class SellingCenterMemberViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     """Our people on each key account, in the eight selling-center roles."""
 
@@ -101,7 +90,7 @@ class InterfaceAlignmentFilter(CustomerFilter):
         fields = ["customer", "status"]
 
 
-@extend_schema_view(**_docs("interface alignment", "interface alignments"))
+@extend_schema_view(**resource_docs("an interface alignment", "interface alignments"))
 class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     """Pairs of our functions and theirs (e.g. invoicing and payables) and how they work."""
 
@@ -170,7 +159,9 @@ class ConnectionFilter(django_filters.FilterSet):
         fields = ["customer", "stakeholder", "member", "executive_pair"]
 
 
-@extend_schema_view(**_docs("connection", "connections", update_input=shapes.ConnectionUpdateInput))
+@extend_schema_view(
+    **resource_docs("a connection", "connections", update_request=shapes.ConnectionUpdateInput)
+)
 class ConnectionViewSet(_SplitInput, WorkspaceResourceViewSet):
     """Who on our side knows whom on theirs; executive-to-executive pairs are marked."""
 
@@ -202,7 +193,7 @@ class EngagementPlanFilter(django_filters.FilterSet):
         fields = ["customer", "stakeholder"]
 
 
-@extend_schema_view(**_docs("engagement plan", "engagement plans"))
+@extend_schema_view(**resource_docs("an engagement plan", "engagement plans"))
 class EngagementPlanViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     """How we engage each customer executive: objective, cadence, next step and due date."""
 
@@ -241,7 +232,9 @@ class StageResourceFilter(CustomerFilter):
 
 
 @extend_schema_view(
-    **_docs("stage resource", "stage resources", update_input=shapes.StageResourceUpdateInput)
+    **resource_docs(
+        "a stage resource", "stage resources", update_request=shapes.StageResourceUpdateInput
+    )
 )
 class StageResourceViewSet(_SplitInput, WorkspaceResourceViewSet):
     """Who on our side accompanies each stage of the customer's buying process."""

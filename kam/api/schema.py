@@ -8,7 +8,12 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.drainage import add_trace_message
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 from kam.api.concurrency import OptimisticConcurrencyMixin
@@ -62,6 +67,23 @@ class WorkspaceFilterExtension(DjangoFilterExtension):
 
 class ErrorOutput(serializers.Serializer):
     detail = serializers.CharField()
+
+
+def resource_docs(a_noun: str, plural: str, *, update_request: Any = None) -> dict[str, Any]:
+    """Summaries of the six actions of a resource viewset, for ``extend_schema_view``.
+
+    ``a_noun`` carries its article ("a stakeholder", "an offering"); pass
+    ``update_request`` where changing a row takes another shape than creating it.
+    """
+    update = {"request": update_request} if update_request is not None else {}
+    return {
+        "list": extend_schema(summary=f"List {plural}"),
+        "retrieve": extend_schema(summary=f"Get {a_noun}"),
+        "create": extend_schema(summary=f"Create {a_noun}"),
+        "update": extend_schema(summary=f"Replace {a_noun}", **update),
+        "partial_update": extend_schema(summary=f"Change some fields of {a_noun}", **update),
+        "destroy": extend_schema(summary=f"Delete {a_noun}"),
+    }
 
 
 _conflict_serializers: dict[type, Any] = {}

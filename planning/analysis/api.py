@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, Model, OuterRef, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.db.models import Exists, OuterRef, QuerySet
+from drf_spectacular.utils import extend_schema_view
 
 from buying_center.models import BuyingRole
-from kam.api.base import WorkspaceResourceViewSet
-from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.schema import resource_docs
 from kam.permissions import Capability
 from planning.analysis import services
 from planning.analysis.serializers import (
@@ -36,24 +35,7 @@ from planning.models import (
 )
 from selling_center.models import SellingCenterMember
 
-
-def _resource_docs(noun: str, plural: str) -> dict[str, Any]:
-    return {
-        "list": extend_schema(summary=f"List {plural}"),
-        "retrieve": extend_schema(summary=f"Get one {noun}"),
-        "create": extend_schema(summary=f"Create {noun}"),
-        "update": extend_schema(summary=f"Replace {noun}"),
-        "partial_update": extend_schema(summary=f"Change some fields of {noun}"),
-        "destroy": extend_schema(summary=f"Delete {noun}"),
-    }
-
-
-def _same_opportunity(instance: Any, data: dict[str, Any]) -> None:
-    opportunity = data.pop("opportunity", None)
-    if opportunity is not None and opportunity.pk != instance.opportunity_id:
-        raise ValidationError(
-            {"opportunity": "A row cannot move to another opportunity; create a new one there."}
-        )
+_MOVED = "A row cannot move to another opportunity; create a new one there."
 
 
 class _AnalysisFilter(django_filters.FilterSet):
@@ -75,8 +57,8 @@ class StakeholderNeedFilter(_AnalysisFilter):
         fields = ["opportunity", "customer", "stakeholder"]
 
 
-@extend_schema_view(**_resource_docs("an expectation or concern", "expectations and concerns"))
-class StakeholderNeedViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("an expectation or concern", "expectations and concerns"))
+class StakeholderNeedViewSet(VersionedRowViewSet):
     """Expectations and concerns of stakeholders about an opportunity.
 
     The stakeholder must be in the buying center of the opportunity's own
@@ -95,26 +77,14 @@ class StakeholderNeedViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSe
     ordering_fields = ["id", "verified_on", "updated_at"]
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.stakeholder_need_create(
-            workspace=self.workspace, opportunity=opportunity, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same_opportunity(instance, data)
-        return services.stakeholder_need_update(
-            workspace=self.workspace,
-            need=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.stakeholder_need_delete(
-            workspace=self.workspace, need=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.stakeholder_need_create,
+        update=services.stakeholder_need_update,
+        delete=services.stakeholder_need_delete,
+        row="need",
+        parent="opportunity",
+        moved=_MOVED,
+    )
 
 
 class DecisionCriterionFilter(_AnalysisFilter):
@@ -125,8 +95,8 @@ class DecisionCriterionFilter(_AnalysisFilter):
         fields = ["opportunity", "customer", "role"]
 
 
-@extend_schema_view(**_resource_docs("a decision criterion", "decision criteria"))
-class DecisionCriterionViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("a decision criterion", "decision criteria"))
+class DecisionCriterionViewSet(VersionedRowViewSet):
     """How each buying role chooses, and how we compare on it.
 
     Importance and difference run from 1 to 7; `relevance` (importance x
@@ -145,26 +115,14 @@ class DecisionCriterionViewSet(OptimisticConcurrencyMixin, WorkspaceResourceView
     ordering_fields = ["relevance", "importance", "difference", "id"]
     ordering = ["-relevance", "id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.decision_criterion_create(
-            workspace=self.workspace, opportunity=opportunity, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same_opportunity(instance, data)
-        return services.decision_criterion_update(
-            workspace=self.workspace,
-            criterion=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.decision_criterion_delete(
-            workspace=self.workspace, criterion=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.decision_criterion_create,
+        update=services.decision_criterion_update,
+        delete=services.decision_criterion_delete,
+        row="criterion",
+        parent="opportunity",
+        moved=_MOVED,
+    )
 
 
 class ChallengeQuestionFilter(_AnalysisFilter):
@@ -175,8 +133,8 @@ class ChallengeQuestionFilter(_AnalysisFilter):
         fields = ["opportunity", "customer", "category"]
 
 
-@extend_schema_view(**_resource_docs("a challenge question", "challenge questions"))
-class ChallengeQuestionViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("a challenge question", "challenge questions"))
+class ChallengeQuestionViewSet(VersionedRowViewSet):
     """Questions of the capture-plan challenge, scored by the team and an independent reviewer.
 
     Each of confidence, implications and actions is scored 1 to 5 (or null)
@@ -203,25 +161,11 @@ class ChallengeQuestionViewSet(OptimisticConcurrencyMixin, WorkspaceResourceView
         )
         return queryset.select_related("opportunity").annotate(reviewer_on_team=Exists(on_team))
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.challenge_question_create(
-            workspace=self.workspace, opportunity=opportunity, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same_opportunity(instance, data)
-        return services.challenge_question_update(
-            workspace=self.workspace,
-            challenge_question=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.challenge_question_delete(
-            workspace=self.workspace,
-            challenge_question=instance,
-            expected_version=self.expected_version,
-        )
+    writes = RowServices(
+        create=services.challenge_question_create,
+        update=services.challenge_question_update,
+        delete=services.challenge_question_delete,
+        row="challenge_question",
+        parent="opportunity",
+        moved=_MOVED,
+    )

@@ -9,15 +9,12 @@ message as on the pages (400), and a bad formula gets its message on ``formula``
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_view
 
-from kam.api.base import WorkspaceResourceViewSet
-from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.schema import resource_docs
 from kam.permissions import Capability
 from planning.models import (
     Opportunity,
@@ -38,23 +35,6 @@ from planning.opportunities.serializers import (
     ValueDriverOutput,
 )
 from selling_center.models import BuyingStage
-
-
-def _docs(noun: str, plural: str) -> dict[str, Any]:
-    return {
-        "list": extend_schema(summary=f"List {plural}"),
-        "retrieve": extend_schema(summary=f"Get one {noun}"),
-        "create": extend_schema(summary=f"Create {noun}"),
-        "update": extend_schema(summary=f"Replace {noun}"),
-        "partial_update": extend_schema(summary=f"Change some fields of {noun}"),
-        "destroy": extend_schema(summary=f"Delete {noun}"),
-    }
-
-
-def _same(instance: Any, data: dict[str, Any], field: str, noun: str) -> None:
-    target = data.pop(field, None)
-    if target is not None and target.pk != getattr(instance, f"{field}_id"):
-        raise ValidationError({field: f"{noun} cannot move to another {field}; create a new one."})
 
 
 class OpportunityFilter(django_filters.FilterSet):
@@ -78,8 +58,8 @@ class OpportunityFilter(django_filters.FilterSet):
         return queryset.filter(selectors.qualified_q(value))
 
 
-@extend_schema_view(**_docs("an opportunity", "opportunities"))
-class OpportunityViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("an opportunity", "opportunities"))
+class OpportunityViewSet(VersionedRowViewSet):
     """Opportunities of key accounts (KAMP).
 
     A CABS checkpoint can only be true with its evidence text. The Open Space
@@ -97,24 +77,14 @@ class OpportunityViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     ordering_fields = ["id", "expected_close", "value", "probability", "updated_at"]
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        customer = data.pop("customer")
-        return services.opportunity_create(workspace=self.workspace, customer=customer, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same(instance, data, "customer", "An opportunity")
-        return services.opportunity_update(
-            workspace=self.workspace,
-            opportunity=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.opportunity_delete(
-            workspace=self.workspace, opportunity=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.opportunity_create,
+        update=services.opportunity_update,
+        delete=services.opportunity_delete,
+        row="opportunity",
+        parent="customer",
+        moved="An opportunity cannot move to another customer; create a new one.",
+    )
 
 
 class _RowFilter(django_filters.FilterSet):
@@ -128,8 +98,8 @@ class ValueDriverFilter(_RowFilter):
         fields = ["opportunity", "customer"]
 
 
-@extend_schema_view(**_docs("a value driver", "value drivers"))
-class ValueDriverViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("a value driver", "value drivers"))
+class ValueDriverViewSet(VersionedRowViewSet):
     """Value quantification: a driver, its metric owner, a formula over named inputs.
 
     `result` is computed on every save (never by `eval`). A formula naming an
@@ -144,26 +114,14 @@ class ValueDriverViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     ordering_fields = ["id"]
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.value_driver_create(
-            workspace=self.workspace, opportunity=opportunity, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same(instance, data, "opportunity", "A value driver")
-        return services.value_driver_update(
-            workspace=self.workspace,
-            value_driver=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.value_driver_delete(
-            workspace=self.workspace, value_driver=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.value_driver_create,
+        update=services.value_driver_update,
+        delete=services.value_driver_delete,
+        row="value_driver",
+        parent="opportunity",
+        moved="A value driver cannot move to another opportunity; create a new one.",
+    )
 
 
 class OpportunityContributorFilter(_RowFilter):
@@ -172,8 +130,8 @@ class OpportunityContributorFilter(_RowFilter):
         fields = ["opportunity", "customer"]
 
 
-@extend_schema_view(**_docs("a contributor", "contributors"))
-class OpportunityContributorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("a contributor", "contributors"))
+class OpportunityContributorViewSet(VersionedRowViewSet):
     """Selling-center members lent to an opportunity for a while (same account only)."""
 
     model = OpportunityContributor
@@ -183,26 +141,14 @@ class OpportunityContributorViewSet(OptimisticConcurrencyMixin, WorkspaceResourc
     ordering_fields = ["id"]
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.contributor_create(
-            workspace=self.workspace, opportunity=opportunity, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same(instance, data, "opportunity", "A contributor")
-        return services.contributor_update(
-            workspace=self.workspace,
-            contributor=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.contributor_delete(
-            workspace=self.workspace, contributor=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.contributor_create,
+        update=services.contributor_update,
+        delete=services.contributor_delete,
+        row="contributor",
+        parent="opportunity",
+        moved="A contributor cannot move to another opportunity; create a new one.",
+    )
 
 
 class OpportunityTaskFilter(_RowFilter):
@@ -211,8 +157,8 @@ class OpportunityTaskFilter(_RowFilter):
         fields = ["opportunity", "customer"]
 
 
-@extend_schema_view(**_docs("a task", "tasks"))
-class OpportunityTaskViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+@extend_schema_view(**resource_docs("a task", "tasks"))
+class OpportunityTaskViewSet(VersionedRowViewSet):
     """Tasks of an opportunity: title, owner (a workspace member), due date, open or done."""
 
     model = OpportunityTask
@@ -222,21 +168,11 @@ class OpportunityTaskViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSe
     ordering_fields = ["id", "due_date"]
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        opportunity = data.pop("opportunity")
-        return services.task_create(workspace=self.workspace, opportunity=opportunity, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        _same(instance, data, "opportunity", "A task")
-        return services.task_update(
-            workspace=self.workspace,
-            task=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.task_delete(
-            workspace=self.workspace, task=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.task_create,
+        update=services.task_update,
+        delete=services.task_delete,
+        row="task",
+        parent="opportunity",
+        moved="A task cannot move to another opportunity; create a new one.",
+    )

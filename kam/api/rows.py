@@ -1,0 +1,65 @@
+"""The viewset of a versioned row under one parent, written by its three services.
+
+Most editable rows of the API (stakeholder needs, value drivers, tasks...) are
+the same resource: created under a parent (an opportunity, an account), changed
+and deleted with the version the client read, always through services of one
+grammar (``noun_create(workspace=..., parent=..., **fields)``,
+``noun_update(workspace=..., noun=row, expected_version=..., **fields)``,
+``noun_delete(workspace=..., noun=row, expected_version=...)``). A subclass names
+those services in a :class:`RowServices` instead of writing the three hooks again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from kam.api.base import WorkspaceResourceViewSet
+from kam.api.concurrency import OptimisticConcurrencyMixin
+
+
+@dataclass(frozen=True)
+class RowServices:
+    """The services that write one kind of row, and how they name their arguments."""
+
+    create: Callable[..., Model]
+    update: Callable[..., Model]
+    delete: Callable[..., None]
+    #: The keyword update and delete take the row under ("need", "task").
+    row: str
+    #: The field naming the parent ("opportunity"); a row never moves to another one.
+    parent: str
+    #: The 400 on ``parent`` when an update names another parent.
+    moved: str
+
+
+class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """ETag/If-Match, and create/update/delete through the services in ``writes``."""
+
+    writes: ClassVar[RowServices]
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return self.writes.create(workspace=self.workspace, **data)
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
+        parent = data.pop(self.writes.parent, None)
+        if parent is not None and parent.pk != getattr(instance, f"{self.writes.parent}_id"):
+            raise ValidationError({self.writes.parent: self.writes.moved})
+        return self.writes.update(
+            workspace=self.workspace,
+            expected_version=self.expected_version,
+            **{self.writes.row: instance},
+            **data,
+        )
+
+    def delete_object(self, instance: Any) -> None:
+        self.writes.delete(
+            workspace=self.workspace,
+            expected_version=self.expected_version,
+            **{self.writes.row: instance},
+        )
