@@ -51,6 +51,7 @@ from accounts.serializers import (
 )
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceApiRequest
@@ -71,7 +72,7 @@ class CustomerFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(**resource_docs("a customer", "customers"))
-class CustomerViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+class CustomerViewSet(VersionedRowViewSet):
     """Customers of the workspace.
 
     Every customer carries a `version`, returned as the `ETag` header. To change
@@ -89,22 +90,12 @@ class CustomerViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     ordering_fields = ["name", "external_id", "tier", "status", "region", "created_at"]
     ordering = ["name"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.customer_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        return services.customer_update(
-            workspace=self.workspace,
-            customer=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.customer_delete(
-            workspace=self.workspace, customer=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.customer_create,
+        update=services.customer_update,
+        delete=services.customer_delete,
+        row="customer",
+    )
 
 
 class OfferingFilter(django_filters.FilterSet):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
@@ -27,7 +26,7 @@ from buying_center.serializers import (
     StakeholderOutput,
 )
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
-from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from kam.permissions import Capability
 
@@ -47,7 +46,7 @@ class StakeholderFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(**resource_docs("a stakeholder", "stakeholders"))
-class StakeholderViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+class StakeholderViewSet(VersionedRowViewSet):
     """People in the buying centers of key accounts.
 
     Every stakeholder carries a `version`, returned as the `ETag` header. To
@@ -71,31 +70,15 @@ class StakeholderViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("customer")
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        customer = data.pop("customer")
-        return services.stakeholder_create(
-            workspace=self.workspace, customer=customer, changed_by=self.request.user, **data
-        )
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        customer = data.pop("customer", None)
-        if customer is not None and customer.pk != instance.customer_id:
-            raise ValidationError(
-                {"customer": "A stakeholder cannot move to another account; create a new one."}
-            )
-        return services.stakeholder_update(
-            workspace=self.workspace,
-            stakeholder=instance,
-            expected_version=self.expected_version,
-            changed_by=self.request.user,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.stakeholder_delete(
-            workspace=self.workspace, stakeholder=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.stakeholder_create,
+        update=services.stakeholder_update,
+        delete=services.stakeholder_delete,
+        row="stakeholder",
+        parent="customer",
+        moved="A stakeholder cannot move to another account; create a new one.",
+        actor="changed_by",
+    )
 
 
 class InfluenceLinkFilter(django_filters.FilterSet):

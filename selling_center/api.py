@@ -15,11 +15,10 @@ import django_filters
 from django.db.models import Model
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from kam.api.base import WorkspaceResourceViewSet
-from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from selling_center import serializers as shapes
 from selling_center import services
@@ -49,7 +48,7 @@ class SellingCenterMemberFilter(CustomerFilter):
 
 
 @extend_schema_view(**resource_docs("a selling-center member", "selling-center members"))
-class SellingCenterMemberViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+class SellingCenterMemberViewSet(VersionedRowViewSet):
     """Our people on each key account, in the eight selling-center roles."""
 
     model = SellingCenterMember
@@ -61,24 +60,14 @@ class SellingCenterMemberViewSet(OptimisticConcurrencyMixin, WorkspaceResourceVi
     def safely_get_queryset(self, queryset: Any) -> Any:
         return queryset.select_related("user")
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.selling_center_member_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        if "customer" in data and data.pop("customer").pk != instance.customer_id:
-            raise ValidationError({"customer": "A member stays on their account; add a new one."})
-        assert self.expected_version is not None
-        return services.selling_center_member_update(
-            workspace=self.workspace,
-            member=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.selling_center_member_delete(
-            workspace=self.workspace, member=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=services.selling_center_member_create,
+        update=services.selling_center_member_update,
+        delete=services.selling_center_member_delete,
+        row="member",
+        parent="customer",
+        moved="A member stays on their account; add a new one.",
+    )
 
 
 class InterfaceAlignmentFilter(CustomerFilter):
@@ -91,7 +80,7 @@ class InterfaceAlignmentFilter(CustomerFilter):
 
 
 @extend_schema_view(**resource_docs("an interface alignment", "interface alignments"))
-class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+class InterfaceAlignmentViewSet(VersionedRowViewSet):
     """Pairs of our functions and theirs (e.g. invoicing and payables) and how they work."""
 
     model = InterfaceAlignment
@@ -100,26 +89,14 @@ class InterfaceAlignmentViewSet(OptimisticConcurrencyMixin, WorkspaceResourceVie
     filterset_class = InterfaceAlignmentFilter
     ordering = ["customer", "supplier_function", "id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.interface_alignment_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        if "customer" in data and data.pop("customer").pk != instance.customer_id:
-            raise ValidationError({"customer": "A pair stays with its account; add a new one."})
-        assert self.expected_version is not None
-        return services.interface_alignment_update(
-            workspace=self.workspace,
-            interface_alignment=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.interface_alignment_delete(
-            workspace=self.workspace,
-            interface_alignment=instance,
-            expected_version=self.expected_version,
-        )
+    writes = RowServices(
+        create=services.interface_alignment_create,
+        update=services.interface_alignment_update,
+        delete=services.interface_alignment_delete,
+        row="interface_alignment",
+        parent="customer",
+        moved="A pair stays with its account; add a new one.",
+    )
 
 
 if TYPE_CHECKING:
@@ -194,7 +171,7 @@ class EngagementPlanFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(**resource_docs("an engagement plan", "engagement plans"))
-class EngagementPlanViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+class EngagementPlanViewSet(VersionedRowViewSet):
     """How we engage each customer executive: objective, cadence, next step and due date."""
 
     model = EngagementPlan
@@ -203,24 +180,12 @@ class EngagementPlanViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet
     filterset_class = EngagementPlanFilter
     ordering = ["next_step_due", "id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.engagement_plan_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        return services.engagement_plan_update(
-            workspace=self.workspace,
-            engagement_plan=instance,
-            expected_version=self.expected_version,
-            **data,
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        services.engagement_plan_delete(
-            workspace=self.workspace,
-            engagement_plan=instance,
-            expected_version=self.expected_version,
-        )
+    writes = RowServices(
+        create=services.engagement_plan_create,
+        update=services.engagement_plan_update,
+        delete=services.engagement_plan_delete,
+        row="engagement_plan",
+    )
 
 
 class StageResourceFilter(CustomerFilter):

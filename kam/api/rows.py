@@ -1,7 +1,7 @@
-"""The viewset of a versioned row under one parent, written by its three services.
+"""The viewset of a versioned row, written by its three services.
 
-Most editable rows of the API (stakeholder needs, value drivers, tasks...) are
-the same resource: created under a parent (an opportunity, an account), changed
+Most editable rows of the API (customers, stakeholders, value drivers, tasks...)
+are the same resource: created (often under a parent: an opportunity, an account), changed
 and deleted with the version the client read, always through services of one
 grammar (``noun_create(workspace=..., parent=..., **fields)``,
 ``noun_update(workspace=..., noun=row, expected_version=..., **fields)``,
@@ -31,10 +31,12 @@ class RowServices:
     delete: Callable[..., None]
     #: The keyword update and delete take the row under ("need", "task").
     row: str
-    #: The field naming the parent ("opportunity"); a row never moves to another one.
-    parent: str
+    #: The field naming the parent ("opportunity"), if any; a row never moves to another one.
+    parent: str | None = None
     #: The 400 on ``parent`` when an update names another parent.
-    moved: str
+    moved: str = ""
+    #: The keyword create and update take the acting user under ("changed_by"), if any.
+    actor: str | None = None
 
 
 class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
@@ -42,18 +44,24 @@ class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 
     writes: ClassVar[RowServices]
 
+    def _actor(self) -> dict[str, Any]:
+        return {self.writes.actor: self.request.user} if self.writes.actor else {}
+
     def create_object(self, data: dict[str, Any]) -> Model:
-        return self.writes.create(workspace=self.workspace, **data)
+        return self.writes.create(workspace=self.workspace, **self._actor(), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         assert self.expected_version is not None
-        parent = data.pop(self.writes.parent, None)
-        if parent is not None and parent.pk != getattr(instance, f"{self.writes.parent}_id"):
-            raise ValidationError({self.writes.parent: self.writes.moved})
+        field = self.writes.parent
+        if field is not None:
+            parent = data.pop(field, None)
+            if parent is not None and parent.pk != getattr(instance, f"{field}_id"):
+                raise ValidationError({field: self.writes.moved})
         return self.writes.update(
             workspace=self.workspace,
             expected_version=self.expected_version,
             **{self.writes.row: instance},
+            **self._actor(),
             **data,
         )
 
