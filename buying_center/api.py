@@ -28,7 +28,6 @@ from buying_center.serializers import (
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
-from kam.permissions import Capability
 
 
 class StakeholderFilter(django_filters.FilterSet):
@@ -60,8 +59,6 @@ class StakeholderViewSet(VersionedRowViewSet):
     model = Stakeholder
     input_serializer_class = StakeholderInput
     output_serializer_class = StakeholderOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = StakeholderFilter
     search_fields = ["name", "title", "function", "site"]
     ordering_fields = ["name", "relationship_score", "assessed_at", "created_at"]
@@ -106,8 +103,6 @@ class InfluenceLinkViewSet(WorkspaceResourceViewSet):
     model = InfluenceLink
     input_serializer_class = InfluenceLinkInput
     output_serializer_class = InfluenceLinkOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = InfluenceLinkFilter
     ordering_fields = ["strength", "id"]
     ordering = ["id"]

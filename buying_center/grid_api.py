@@ -24,7 +24,6 @@ from buying_center.grids import analysis_grids_ensure as grids_ensure
 from buying_center.models import AnalysisGrid, RoleGroup
 from kam.api.base import WorkspaceResourceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
-from kam.permissions import Capability
 
 
 class AnalysisGridOutput(serializers.ModelSerializer):
@@ -83,8 +82,6 @@ class AnalysisGridViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
     model = AnalysisGrid
     input_serializer_class = AnalysisGridInput
     output_serializer_class = AnalysisGridOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = AnalysisGridFilter
     ordering_fields = ["customer", "role_group", "updated_at"]
     ordering = ["customer", "role_group"]

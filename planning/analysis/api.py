@@ -17,7 +17,6 @@ from drf_spectacular.utils import extend_schema_view
 from buying_center.models import BuyingRole
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
-from kam.permissions import Capability
 from planning.analysis import services
 from planning.analysis.serializers import (
     ChallengeQuestionInput,
@@ -71,8 +70,6 @@ class StakeholderNeedViewSet(VersionedRowViewSet):
     model = StakeholderNeed
     input_serializer_class = StakeholderNeedInput
     output_serializer_class = StakeholderNeedOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = StakeholderNeedFilter
     ordering_fields = ["id", "verified_on", "updated_at"]
     ordering = ["id"]
@@ -109,8 +106,6 @@ class DecisionCriterionViewSet(VersionedRowViewSet):
     model = DecisionCriterion
     input_serializer_class = DecisionCriterionInput
     output_serializer_class = DecisionCriterionOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = DecisionCriterionFilter
     ordering_fields = ["relevance", "importance", "difference", "id"]
     ordering = ["-relevance", "id"]
@@ -147,8 +142,6 @@ class ChallengeQuestionViewSet(VersionedRowViewSet):
     model = ChallengeQuestion
     input_serializer_class = ChallengeQuestionInput
     output_serializer_class = ChallengeQuestionOutput
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     filterset_class = ChallengeQuestionFilter
     ordering_fields = ["position", "id"]
     ordering = ["opportunity", "position", "id"]

@@ -15,7 +15,6 @@ from drf_spectacular.utils import extend_schema_view
 
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
-from kam.permissions import Capability
 from planning.models import (
     Opportunity,
     OpportunityContributor,
@@ -72,8 +71,6 @@ class OpportunityViewSet(VersionedRowViewSet):
     input_serializer_class = OpportunityInput
     output_serializer_class = OpportunityOutput
     filterset_class = OpportunityFilter
-    read_capability = Capability.VIEW
-    write_capability = Capability.EDIT_ACCOUNTS
     ordering_fields = ["id", "expected_close", "value", "probability", "updated_at"]
     ordering = ["id"]
 
