@@ -6,44 +6,41 @@ opportunity page includes); the other routes add, edit and delete rows.
 
 from django.urls import URLPattern, path
 
+from kam.editing.urls import row_paths
 from planning.analysis import views
 
 _BASE = "<int:customer_id>/opportunities/<int:opportunity_id>"
 
 urlpatterns: list[URLPattern] = [
     path(f"{_BASE}/needs/", views.needs_page, name="account-opportunity-needs"),
-    path(f"{_BASE}/needs/new/", views.need_create, name="opportunity-need-create"),
-    path(
-        f"{_BASE}/needs/<int:stakeholder_need_id>/edit/",
-        views.need_edit,
-        name="opportunity-need-edit",
+    *row_paths(
+        f"{_BASE}/needs/",
+        argument="stakeholder_need_id",
+        name="opportunity-need",
+        add=views.need_create,
+        edit=views.need_edit,
+        delete=views.need_delete,
+        add_name="create",
     ),
     path(
         f"{_BASE}/needs/<int:stakeholder_need_id>/verified/",
         views.need_verified,
         name="opportunity-need-verified",
     ),
-    path(
-        f"{_BASE}/needs/<int:stakeholder_need_id>/delete/",
-        views.need_delete,
-        name="opportunity-need-delete",
-    ),
     path(f"{_BASE}/criteria/", views.criteria_page, name="account-opportunity-criteria"),
-    path(f"{_BASE}/criteria/new/", views.criterion_create, name="opportunity-criterion-create"),
-    path(
-        f"{_BASE}/criteria/<int:decision_criterion_id>/edit/",
-        views.criterion_edit,
-        name="opportunity-criterion-edit",
+    *row_paths(
+        f"{_BASE}/criteria/",
+        argument="decision_criterion_id",
+        name="opportunity-criterion",
+        add=views.criterion_create,
+        edit=views.criterion_edit,
+        delete=views.criterion_delete,
+        add_name="create",
     ),
     path(
         f"{_BASE}/criteria/<int:decision_criterion_id>/strategy/",
         views.criterion_strategy,
         name="opportunity-criterion-strategy",
-    ),
-    path(
-        f"{_BASE}/criteria/<int:decision_criterion_id>/delete/",
-        views.criterion_delete,
-        name="opportunity-criterion-delete",
     ),
     path(f"{_BASE}/challenge/", views.challenge_page, name="account-opportunity-challenge"),
     path(
@@ -51,20 +48,18 @@ urlpatterns: list[URLPattern] = [
         views.questions_add_standard,
         name="opportunity-questions-standard",
     ),
-    path(f"{_BASE}/challenge/new/", views.question_create, name="opportunity-question-create"),
-    path(
-        f"{_BASE}/challenge/<int:challenge_question_id>/edit/",
-        views.question_edit,
-        name="opportunity-question-edit",
+    *row_paths(
+        f"{_BASE}/challenge/",
+        argument="challenge_question_id",
+        name="opportunity-question",
+        add=views.question_create,
+        edit=views.question_edit,
+        delete=views.question_delete,
+        add_name="create",
     ),
     path(
         f"{_BASE}/challenge/<int:challenge_question_id>/scores/",
         views.question_scores,
         name="opportunity-question-scores",
-    ),
-    path(
-        f"{_BASE}/challenge/<int:challenge_question_id>/delete/",
-        views.question_delete,
-        name="opportunity-question-delete",
     ),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from kam.editing.urls import row_paths
 from planning.opportunities import page_views, row_views, section_views
 
 _LIST = "<int:customer_id>/opportunities"
@@ -24,50 +25,33 @@ urlpatterns: list[URLPattern] = [
         section_views.value_proposition_edit,
         name="account-opportunity-value-proposition",
     ),
-    path(
-        f"{_ONE}/value-drivers/new/",
-        row_views.value_driver_add,
-        name="opportunity-value-driver-add",
+    *row_paths(
+        f"{_ONE}/value-drivers/",
+        argument="value_driver_id",
+        name="opportunity-value-driver",
+        add=row_views.value_driver_add,
+        edit=row_views.value_driver_edit,
+        delete=row_views.value_driver_delete,
     ),
-    path(
-        f"{_ONE}/value-drivers/<int:value_driver_id>/edit/",
-        row_views.value_driver_edit,
-        name="opportunity-value-driver-edit",
+    *row_paths(
+        f"{_ONE}/contributors/",
+        argument="opportunity_contributor_id",
+        name="opportunity-contributor",
+        add=row_views.contributor_add,
+        edit=row_views.contributor_edit,
+        delete=row_views.contributor_delete,
     ),
-    path(
-        f"{_ONE}/value-drivers/<int:value_driver_id>/delete/",
-        row_views.value_driver_delete,
-        name="opportunity-value-driver-delete",
-    ),
-    path(
-        f"{_ONE}/contributors/new/",
-        row_views.contributor_add,
-        name="opportunity-contributor-add",
-    ),
-    path(
-        f"{_ONE}/contributors/<int:opportunity_contributor_id>/edit/",
-        row_views.contributor_edit,
-        name="opportunity-contributor-edit",
-    ),
-    path(
-        f"{_ONE}/contributors/<int:opportunity_contributor_id>/delete/",
-        row_views.contributor_delete,
-        name="opportunity-contributor-delete",
-    ),
-    path(f"{_ONE}/tasks/new/", row_views.task_add, name="opportunity-task-add"),
-    path(
-        f"{_ONE}/tasks/<int:opportunity_task_id>/edit/",
-        row_views.task_edit,
-        name="opportunity-task-edit",
+    *row_paths(
+        f"{_ONE}/tasks/",
+        argument="opportunity_task_id",
+        name="opportunity-task",
+        add=row_views.task_add,
+        edit=row_views.task_edit,
+        delete=row_views.task_delete,
     ),
     path(
         f"{_ONE}/tasks/<int:opportunity_task_id>/status/",
         row_views.task_status,
         name="opportunity-task-status",
-    ),
-    path(
-        f"{_ONE}/tasks/<int:opportunity_task_id>/delete/",
-        row_views.task_delete,
-        name="opportunity-task-delete",
     ),
 ]
