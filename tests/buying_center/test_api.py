@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Customer
 from buying_center.models import Stakeholder
-from kam.api.tokens import AccessToken
+from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _generous_rate_limit(settings: Any) -> None:
-    settings.API_RATE_LIMIT = "100000/minute"
-
-
 @pytest.fixture
 def api(world: WorkspaceWorld) -> APIClient:
-    _, raw = AccessToken.issue(user=world.a.user("kam"), workspace=world.a.workspace, name="t")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+    _, raw = token_for(world.a, "kam")
+    return bearer_client(raw)
 
 
 def test_create_read_and_change_with_if_match(api: APIClient, account: Customer) -> None:
@@ -110,9 +102,8 @@ def test_influence_links_crud(
 
 
 def test_viewer_token_cannot_write(world: WorkspaceWorld, account: Customer) -> None:
-    _, raw = AccessToken.issue(user=world.a.user("viewer"), workspace=world.a.workspace, name="v")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    _, raw = token_for(world.a, "viewer")
+    client = bearer_client(raw)
     assert client.get("/api/v1/stakeholders/").status_code == 200
     denied = client.post("/api/v1/stakeholders/", {"customer": account.pk, "name": "X"})
     assert denied.status_code == 403

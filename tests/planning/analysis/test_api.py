@@ -9,27 +9,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from kam.api.tokens import AccessToken
 from kam.tenancy.context import workspace_context
 from planning.models import ChallengeQuestion, DecisionCriterion, StakeholderNeed
 from selling_center.models import SellingCenterMember
+from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
 from tests.planning.analysis.conftest import Deal, fill_analyses
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _generous_rate_limit(settings: Any) -> None:
-    settings.API_RATE_LIMIT = "100000/minute"
-
-
 def _client(world: WorkspaceWorld, tenant: str = "a", role: str = "kam") -> APIClient:
-    side = getattr(world, tenant)
-    _, raw = AccessToken.issue(user=side.user(role), workspace=side.workspace, name="t")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+    _, raw = token_for(getattr(world, tenant), role)
+    return bearer_client(raw)
 
 
 @pytest.fixture

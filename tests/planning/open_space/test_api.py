@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 
 from accounts.models import Customer, Offering
 from buying_center.models import Stakeholder
-from kam.api.tokens import AccessToken
 from kam.tenancy.context import workspace_context
 from planning.models import (
     CriticalSuccessFactor,
@@ -19,6 +18,7 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
+from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
     fill_oil_field_potentials,
@@ -28,16 +28,9 @@ from tests.planning.open_space.test_services import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _generous_rate_limit(settings: Any) -> None:
-    settings.API_RATE_LIMIT = "100000/minute"
-
-
 def _client(world: WorkspaceWorld, role: str = "kam") -> APIClient:
-    _, raw = AccessToken.issue(user=world.a.user(role), workspace=world.a.workspace, name="t")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+    _, raw = token_for(world.a, role)
+    return bearer_client(raw)
 
 
 @pytest.fixture

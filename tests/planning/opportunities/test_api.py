@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from rest_framework.test import APIClient
 
-from kam.api.tokens import AccessToken
 from kam.tenancy.context import workspace_context
 from planning.models import Opportunity, OpportunityTask, ValueDriver
+from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
 from tests.planning.opportunities.conftest import Account
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _generous_rate_limit(settings: Any) -> None:
-    settings.API_RATE_LIMIT = "100000/minute"
-
-
 def _client(world: WorkspaceWorld, tenant: str = "a", role: str = "kam") -> APIClient:
-    side = getattr(world, tenant)
-    _, raw = AccessToken.issue(user=side.user(role), workspace=side.workspace, name="t")
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+    _, raw = token_for(getattr(world, tenant), role)
+    return bearer_client(raw)
 
 
 @pytest.fixture
