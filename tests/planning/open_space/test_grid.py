@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Customer
 from kam.tenancy.context import workspace_context
-from planning.models import CriticalSuccessFactor, OpenSpaceCell
+from planning.models import CriticalSuccessFactor, OpenSpaceCell, OpenSpaceColumn, OpenSpaceSegment
 from planning.open_space import services
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_page import build_matrix, client_for
@@ -26,6 +26,20 @@ def _save(client: Client, customer: Customer, body: dict[str, Any]) -> Any:
         data=json.dumps(body),
         content_type="application/json",
     )
+
+
+def _change(
+    client: Client,
+    customer: Customer,
+    segment: OpenSpaceSegment,
+    column: OpenSpaceColumn,
+    changes: dict[str, str],
+    *,
+    version: int = 0,
+) -> Any:
+    """One cell edit, as the grid sends it."""
+    body = {"segment": segment.pk, "column": column.pk, "version": version, "changes": changes}
+    return _save(client, customer, body)
 
 
 def _paste(client: Client, customer: Customer, body: dict[str, Any]) -> Any:
@@ -44,15 +58,8 @@ def _cell(world: WorkspaceWorld, segment: Any, column: Any) -> OpenSpaceCell | N
 def test_save_returns_the_cell_totals_and_upv(world: WorkspaceWorld) -> None:
     customer, _, segs, cols = build_matrix(world.a, 3, 3)
     # Site 0 x Digital twin (co-creation, no row yet).
-    response = _save(
-        world_client := client_for(world.a),
-        customer,
-        {
-            "segment": segs[0].pk,
-            "column": cols[2].pk,
-            "version": 0,
-            "changes": {"potential": "1,200,000"},
-        },
+    response = _change(
+        world_client := client_for(world.a), customer, segs[0], cols[2], {"potential": "1,200,000"}
     )
     assert response.status_code == 200, response.content
     data = response.json()
@@ -68,11 +75,7 @@ def test_save_returns_the_cell_totals_and_upv(world: WorkspaceWorld) -> None:
     saved = _cell(world, segs[0], cols[2])
     assert saved is not None and saved.potential == Decimal("1200000")
     # A second edit with the version returned goes through.
-    again = _save(
-        world_client,
-        customer,
-        {"segment": segs[0].pk, "column": cols[2].pk, "version": 1, "changes": {"note": "Pilot"}},
-    )
+    again = _change(world_client, customer, segs[0], cols[2], {"note": "Pilot"}, version=1)
     assert again.status_code == 200
     assert again.json()["cells"][0]["note"] == "Pilot"
 
@@ -88,11 +91,7 @@ def test_stale_version_answers_409_with_the_other_value(world: WorkspaceWorld) -
             expected_version=0,
             user=world.a.user("admin"),
         )
-    response = _save(
-        client_for(world.a),
-        customer,
-        {"segment": segs[1].pk, "column": cols[1].pk, "version": 0, "changes": {"potential": "5"}},
-    )
+    response = _change(client_for(world.a), customer, segs[1], cols[1], {"potential": "5"})
     assert response.status_code == 409
     data = response.json()
     assert data["conflict"] is True
@@ -105,26 +104,13 @@ def test_stale_version_answers_409_with_the_other_value(world: WorkspaceWorld) -
 
 def test_text_in_a_number_cell_answers_400_with_the_message(world: WorkspaceWorld) -> None:
     customer, _, segs, cols = build_matrix(world.a, 3, 3)
-    response = _save(
-        client_for(world.a),
-        customer,
-        {
-            "segment": segs[0].pk,
-            "column": cols[1].pk,
-            "version": 0,
-            "changes": {"potential": "lots"},
-        },
-    )
+    response = _change(client_for(world.a), customer, segs[0], cols[1], {"potential": "lots"})
     assert response.status_code == 400
     message = response.json()["message"]
     assert "'lots' is not a number" in message
     assert "Region 0 > Site 0 x Offering 1" in message
     assert _cell(world, segs[0], cols[1]) is None
-    negative = _save(
-        client_for(world.a),
-        customer,
-        {"segment": segs[0].pk, "column": cols[1].pk, "version": 0, "changes": {"potential": "-5"}},
-    )
+    negative = _change(client_for(world.a), customer, segs[0], cols[1], {"potential": "-5"})
     assert negative.status_code == 400
     assert "cannot be below zero" in negative.json()["message"]
 
@@ -134,29 +120,15 @@ def test_another_accounts_csf_is_refused_by_name(world: WorkspaceWorld) -> None:
     other, *_ = build_matrix(world.a, 2, 2, name="Borealis Steel")
     with workspace_context(world.a.workspace):
         foreign = CriticalSuccessFactor.objects.get(customer=other)
-    response = _save(
-        client_for(world.a),
-        customer,
-        {
-            "segment": segs[0].pk,
-            "column": cols[0].pk,
-            "version": 0,
-            "changes": {"success_factor": str(foreign.pk)},
-        },
+    response = _change(
+        client_for(world.a), customer, segs[0], cols[0], {"success_factor": str(foreign.pk)}
     )
     assert response.status_code == 400
     assert "belongs to another account (Borealis Steel)" in response.json()["message"]
     with workspace_context(world.a.workspace):
         own = CriticalSuccessFactor.objects.get(customer=customer)
-    response = _save(
-        client_for(world.a),
-        customer,
-        {
-            "segment": segs[0].pk,
-            "column": cols[0].pk,
-            "version": 0,
-            "changes": {"success_factor": str(own.pk)},
-        },
+    response = _change(
+        client_for(world.a), customer, segs[0], cols[0], {"success_factor": str(own.pk)}
     )
     assert response.status_code == 200
     data = response.json()
@@ -306,15 +278,8 @@ def test_a_cell_of_another_account_is_refused(world: WorkspaceWorld) -> None:
     """Ids of another account's matrix, sent to this account's endpoint, change nothing."""
     customer, *_ = build_matrix(world.a, 2, 2)
     _, _, other_segs, other_cols = build_matrix(world.a, 2, 2, name="Acme Mining")
-    response = _save(
-        client_for(world.a),
-        customer,
-        {
-            "segment": other_segs[0].pk,
-            "column": other_cols[0].pk,
-            "version": 0,
-            "changes": {"potential": "5"},
-        },
+    response = _change(
+        client_for(world.a), customer, other_segs[0], other_cols[0], {"potential": "5"}
     )
     assert response.status_code == 400
     assert "is not in this Open Space" in response.json()["message"]
