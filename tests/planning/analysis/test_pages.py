@@ -285,9 +285,9 @@ def test_reviewer_on_the_account_team_is_warned(world: WorkspaceWorld, deal: Dea
     assert "not independent" in html
 
 
-def test_delete_with_the_version_read(world: WorkspaceWorld, deal: Deal) -> None:
+def _monthly_review(deal: Deal) -> StakeholderNeed:
     with workspace_context(deal.workspace):
-        need = services.stakeholder_need_create(
+        return services.stakeholder_need_create(
             workspace=deal.workspace,
             opportunity=deal.opportunity,
             stakeholder=deal.buyer,
@@ -295,6 +295,10 @@ def test_delete_with_the_version_read(world: WorkspaceWorld, deal: Deal) -> None
             nature="relational",
             description="Monthly review",
         )
+
+
+def test_delete_with_the_version_read(world: WorkspaceWorld, deal: Deal) -> None:
+    need = _monthly_review(deal)
     client = client_for(world)
     url = _url("opportunity-need-delete", deal, stakeholder_need_id=need.pk)
     client.post(url, {"version": 7})
@@ -306,15 +310,7 @@ def test_delete_with_the_version_read(world: WorkspaceWorld, deal: Deal) -> None
 
 
 def test_confirmed_today_moves_the_verified_date(world: WorkspaceWorld, deal: Deal) -> None:
-    with workspace_context(deal.workspace):
-        need = services.stakeholder_need_create(
-            workspace=deal.workspace,
-            opportunity=deal.opportunity,
-            stakeholder=deal.buyer,
-            kind="expectation",
-            nature="relational",
-            description="Monthly review",
-        )
+    need = _monthly_review(deal)
     client_for(world).post(
         _url("opportunity-need-verified", deal, stakeholder_need_id=need.pk), {"version": 1}
     )
@@ -333,14 +329,7 @@ def test_next_only_goes_to_this_site(world: WorkspaceWorld, deal: Deal) -> None:
 def test_another_accounts_opportunity_answers_404(world: WorkspaceWorld, deal: Deal) -> None:
     with workspace_context(deal.workspace):
         elsewhere = Opportunity.objects.create(customer=deal.other_customer, title="Elsewhere")
-        need = services.stakeholder_need_create(
-            workspace=deal.workspace,
-            opportunity=deal.opportunity,
-            stakeholder=deal.buyer,
-            kind="expectation",
-            nature="relational",
-            description="Monthly review",
-        )
+    need = _monthly_review(deal)
     client = client_for(world)
     wrong_pair = reverse(
         "account-opportunity-needs",
