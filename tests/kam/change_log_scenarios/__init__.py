@@ -70,6 +70,36 @@ def scenario(*names: str) -> Callable[[Scenario], Scenario]:
     return register
 
 
+def lifecycle(
+    module: str,
+    noun: str,
+    *,
+    row: str,
+    fields: Callable[[Ctx], dict[str, Any]],
+    changes: dict[str, Any],
+    versioned: bool = True,
+) -> None:
+    """One scenario for ``noun_create``, ``noun_update`` and ``noun_delete`` of ``module``.
+
+    Creates a row of the test account with ``fields(ctx)``, changes it with ``changes``
+    (on the version read when ``versioned``) and deletes it; ``row`` is the keyword the
+    update and delete services take it under.
+    """
+
+    def run(ctx: Ctx) -> Expect:
+        services = importlib.import_module(module)
+        obj = getattr(services, f"{noun}_create")(workspace=ctx.workspace, **fields(ctx))
+        version = {"expected_version": obj.version} if versioned else {}
+        obj = getattr(services, f"{noun}_update")(
+            workspace=ctx.workspace, **{row: obj}, **version, **changes
+        )
+        expect = expected(obj, ctx.customer.pk)
+        getattr(services, f"{noun}_delete")(workspace=ctx.workspace, **{row: obj})
+        return expect
+
+    scenario(*(f"{module}.{noun}_{verb}" for verb in ("create", "update", "delete")))(run)
+
+
 DOMAINS = ("accounts", "centers", "planning", "people")
 
 

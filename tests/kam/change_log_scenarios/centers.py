@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.kam.change_log_scenarios import Ctx, Expect, expected, scenario
+from typing import Any
+
+from tests.kam.change_log_scenarios import Ctx, Expect, expected, lifecycle, scenario
 
 # buying center ------------------------------------------------------------------------------
 
@@ -49,21 +51,16 @@ def _stakeholder_delete(ctx: Ctx) -> Expect:
     return expect
 
 
-@scenario(
-    f"{BC}.influence_link_create", f"{BC}.influence_link_update", f"{BC}.influence_link_delete"
-)
-def _influence_links(ctx: Ctx) -> Expect:
-    from buying_center import services
+def _link_ends(ctx: Ctx) -> dict[str, Any]:
     from buying_center.models import Stakeholder
 
     source, target = list(Stakeholder.objects.order_by("pk"))[:2]
-    link = services.influence_link_create(
-        workspace=ctx.workspace, source=target, target=source, strength=1
-    )
-    link = services.influence_link_update(workspace=ctx.workspace, link=link, strength=3)
-    expect = expected(link, ctx.customer.pk)
-    services.influence_link_delete(workspace=ctx.workspace, link=link)
-    return expect
+    return {"source": target, "target": source, "strength": 1}
+
+
+lifecycle(
+    BC, "influence_link", row="link", fields=_link_ends, changes={"strength": 3}, versioned=False
+)
 
 
 @scenario("buying_center.grids.analysis_grid_update")
@@ -86,51 +83,30 @@ def _analysis_grid(ctx: Ctx) -> Expect:
 SC = "selling_center.services"
 
 
-@scenario(
-    f"{SC}.selling_center_member_create",
-    f"{SC}.selling_center_member_update",
-    f"{SC}.selling_center_member_delete",
+lifecycle(
+    SC,
+    "selling_center_member",
+    row="member",
+    fields=lambda ctx: {
+        "customer": ctx.customer,
+        "role": "subject_matter_leader",
+        "name": "Erik Berg",
+    },
+    changes={"title": "Engineer"},
 )
-def _members(ctx: Ctx) -> Expect:
-    from selling_center import services
-
-    member = services.selling_center_member_create(
-        workspace=ctx.workspace,
-        customer=ctx.customer,
-        role="subject_matter_leader",
-        name="Erik Berg",
-    )
-    member = services.selling_center_member_update(
-        workspace=ctx.workspace, member=member, expected_version=member.version, title="Engineer"
-    )
-    expect = expected(member, ctx.customer.pk)
-    services.selling_center_member_delete(workspace=ctx.workspace, member=member)
-    return expect
 
 
-@scenario(
-    f"{SC}.interface_alignment_create",
-    f"{SC}.interface_alignment_update",
-    f"{SC}.interface_alignment_delete",
+lifecycle(
+    SC,
+    "interface_alignment",
+    row="interface_alignment",
+    fields=lambda ctx: {
+        "customer": ctx.customer,
+        "supplier_function": "Logistics",
+        "customer_function": "Receiving",
+    },
+    changes={"status": "issue"},
 )
-def _interfaces(ctx: Ctx) -> Expect:
-    from selling_center import services
-
-    interface = services.interface_alignment_create(
-        workspace=ctx.workspace,
-        customer=ctx.customer,
-        supplier_function="Logistics",
-        customer_function="Receiving",
-    )
-    interface = services.interface_alignment_update(
-        workspace=ctx.workspace,
-        interface_alignment=interface,
-        expected_version=interface.version,
-        status="issue",
-    )
-    expect = expected(interface, ctx.customer.pk)
-    services.interface_alignment_delete(workspace=ctx.workspace, interface_alignment=interface)
-    return expect
 
 
 @scenario(f"{SC}.interface_alignment_add_common")
@@ -170,25 +146,19 @@ def _connections(ctx: Ctx) -> Expect:
     return expected(toggled, ctx.customer.pk)
 
 
-@scenario(
-    f"{SC}.engagement_plan_create", f"{SC}.engagement_plan_update", f"{SC}.engagement_plan_delete"
-)
-def _engagement_plans(ctx: Ctx) -> Expect:
+def _plan_fields(ctx: Ctx) -> dict[str, Any]:
     from buying_center.models import Stakeholder
-    from selling_center import services
 
-    plan = services.engagement_plan_create(
-        workspace=ctx.workspace, stakeholder=ctx.first(Stakeholder), objective="Meet the board"
-    )
-    plan = services.engagement_plan_update(
-        workspace=ctx.workspace,
-        engagement_plan=plan,
-        expected_version=plan.version,
-        cadence="quarterly",
-    )
-    expect = expected(plan, ctx.customer.pk)
-    services.engagement_plan_delete(workspace=ctx.workspace, engagement_plan=plan)
-    return expect
+    return {"stakeholder": ctx.first(Stakeholder), "objective": "Meet the board"}
+
+
+lifecycle(
+    SC,
+    "engagement_plan",
+    row="engagement_plan",
+    fields=_plan_fields,
+    changes={"cadence": "quarterly"},
+)
 
 
 @scenario(f"{SC}.stage_resource_add", f"{SC}.stage_resource_update", f"{SC}.stage_resource_remove")

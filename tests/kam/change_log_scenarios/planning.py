@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.kam.change_log_scenarios import Ctx, Expect, expected, scenario
+from tests.kam.change_log_scenarios import Ctx, Expect, expected, lifecycle, scenario
 
 # Open Space ------------------------------------------------------------------------------
 
@@ -257,82 +257,48 @@ def _from_cell(ctx: Ctx) -> Expect:
 AN = "planning.analysis.services"
 
 
-@scenario(
-    f"{AN}.stakeholder_need_create",
-    f"{AN}.stakeholder_need_update",
-    f"{AN}.stakeholder_need_delete",
-)
-def _needs(ctx: Ctx) -> Expect:
+def _need_fields(ctx: Ctx) -> dict[str, Any]:
     from buying_center.models import Stakeholder
-    from planning.analysis import services
 
-    need = services.stakeholder_need_create(
-        workspace=ctx.workspace,
-        opportunity=_opportunity(ctx),
-        stakeholder=ctx.first(Stakeholder),
-        kind="expectation",
-        nature="solution",
-        description="Faster delivery",
-    )
-    need = services.stakeholder_need_update(
-        workspace=ctx.workspace, need=need, expected_version=need.version, status="addressed"
-    )
-    expect = expected(need, ctx.customer.pk)
-    services.stakeholder_need_delete(workspace=ctx.workspace, need=need)
-    return expect
+    return {
+        "opportunity": _opportunity(ctx),
+        "stakeholder": ctx.first(Stakeholder),
+        "kind": "expectation",
+        "nature": "solution",
+        "description": "Faster delivery",
+    }
 
 
-@scenario(
-    f"{AN}.decision_criterion_create",
-    f"{AN}.decision_criterion_update",
-    f"{AN}.decision_criterion_delete",
+lifecycle(AN, "stakeholder_need", row="need", fields=_need_fields, changes={"status": "addressed"})
+
+
+lifecycle(
+    AN,
+    "decision_criterion",
+    row="criterion",
+    fields=lambda ctx: {
+        "opportunity": _opportunity(ctx),
+        "role": "buyer",
+        "group": "service",
+        "name": "Total cost",
+        "importance": 5,
+        "difference": 3,
+    },
+    changes={"importance": 7},
 )
-def _criteria(ctx: Ctx) -> Expect:
-    from planning.analysis import services
-
-    criterion = services.decision_criterion_create(
-        workspace=ctx.workspace,
-        opportunity=_opportunity(ctx),
-        role="buyer",
-        group="service",
-        name="Total cost",
-        importance=5,
-        difference=3,
-    )
-    criterion = services.decision_criterion_update(
-        workspace=ctx.workspace,
-        criterion=criterion,
-        expected_version=criterion.version,
-        importance=7,
-    )
-    expect = expected(criterion, ctx.customer.pk)
-    services.decision_criterion_delete(workspace=ctx.workspace, criterion=criterion)
-    return expect
 
 
-@scenario(
-    f"{AN}.challenge_question_create",
-    f"{AN}.challenge_question_update",
-    f"{AN}.challenge_question_delete",
+lifecycle(
+    AN,
+    "challenge_question",
+    row="challenge_question",
+    fields=lambda ctx: {
+        "opportunity": _opportunity(ctx),
+        "category": "customer_issues",
+        "question": "Who signs?",
+    },
+    changes={"note": "Ask the buyer"},
 )
-def _questions(ctx: Ctx) -> Expect:
-    from planning.analysis import services
-
-    question = services.challenge_question_create(
-        workspace=ctx.workspace,
-        opportunity=_opportunity(ctx),
-        category="customer_issues",
-        question="Who signs?",
-    )
-    question = services.challenge_question_update(
-        workspace=ctx.workspace,
-        challenge_question=question,
-        expected_version=question.version,
-        note="Ask the buyer",
-    )
-    expect = expected(question, ctx.customer.pk)
-    services.challenge_question_delete(workspace=ctx.workspace, challenge_question=question)
-    return expect
 
 
 @scenario(f"{AN}.challenge_questions_add_standard")
