@@ -51,7 +51,7 @@ from accounts.serializers import (
 )
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
 from kam.api.concurrency import OptimisticConcurrencyMixin
-from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.rows import RowServices, ServiceRowViewSet, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceApiRequest
@@ -107,7 +107,7 @@ class OfferingFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(**resource_docs("an offering", "offerings"))
-class OfferingViewSet(WorkspaceResourceViewSet):
+class OfferingViewSet(ServiceRowViewSet):
     """The supplier's product lines, grouped by business unit."""
 
     model = Offering
@@ -120,14 +120,12 @@ class OfferingViewSet(WorkspaceResourceViewSet):
     ordering_fields = ["name", "code", "business_unit"]
     ordering = ["business_unit", "name"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.offering_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        return services.offering_update(workspace=self.workspace, offering=instance, **data)
-
-    def delete_object(self, instance: Any) -> None:
-        services.offering_delete(workspace=self.workspace, offering=instance)
+    writes = RowServices(
+        create=services.offering_create,
+        update=services.offering_update,
+        delete=services.offering_delete,
+        row="offering",
+    )
 
 
 class SalesLineFilter(django_filters.FilterSet):
@@ -147,7 +145,7 @@ class SalesLineFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(**resource_docs("a sales line", "sales lines"))
-class SalesLineViewSet(WorkspaceResourceViewSet):
+class SalesLineViewSet(ServiceRowViewSet):
     """Invoiced sales lines; returns and credit notes are negative lines."""
 
     model = SalesLine
@@ -160,14 +158,12 @@ class SalesLineViewSet(WorkspaceResourceViewSet):
     ordering_fields = ["date", "net_sales", "customer__name"]
     ordering = ["-date"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.sales_line_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        return services.sales_line_update(workspace=self.workspace, sales_line=instance, **data)
-
-    def delete_object(self, instance: Any) -> None:
-        services.sales_line_delete(workspace=self.workspace, sales_line=instance)
+    writes = RowServices(
+        create=services.sales_line_create,
+        update=services.sales_line_update,
+        delete=services.sales_line_delete,
+        row="sales_line",
+    )
 
 
 # -- valuation settings ------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.request import Request
@@ -25,8 +25,8 @@ from buying_center.serializers import (
     StakeholderInput,
     StakeholderOutput,
 )
-from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
-from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.base import WorkspaceViewSet
+from kam.api.rows import RowServices, ServiceRowViewSet, VersionedRowViewSet
 from kam.api.schema import resource_docs
 
 
@@ -93,7 +93,7 @@ class InfluenceLinkFilter(django_filters.FilterSet):
 @extend_schema_view(
     **resource_docs("an influence link", "influence links"),
 )
-class InfluenceLinkViewSet(WorkspaceResourceViewSet):
+class InfluenceLinkViewSet(ServiceRowViewSet):
     """Who influences whom in a buying center, with a strength from 1 (weak) to 3 (strong).
 
     Source and target are fixed once created; change the strength or notes, or
@@ -120,14 +120,12 @@ class InfluenceLinkViewSet(WorkspaceResourceViewSet):
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("source", "target")
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.influence_link_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        return services.influence_link_update(workspace=self.workspace, link=instance, **data)
-
-    def delete_object(self, instance: Any) -> None:
-        services.influence_link_delete(workspace=self.workspace, link=instance)
+    writes = RowServices(
+        create=services.influence_link_create,
+        update=services.influence_link_update,
+        delete=services.influence_link_delete,
+        row="link",
+    )
 
 
 # Spectacular documents PUT/PATCH with the input serializer of the viewset;

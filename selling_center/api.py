@@ -18,7 +18,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from kam.api.base import WorkspaceResourceViewSet
-from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.rows import RowServices, ServiceRowViewSet, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from selling_center import serializers as shapes
 from selling_center import services
@@ -139,7 +139,7 @@ class ConnectionFilter(django_filters.FilterSet):
 @extend_schema_view(
     **resource_docs("a connection", "connections", update_request=shapes.ConnectionUpdateInput)
 )
-class ConnectionViewSet(_SplitInput, WorkspaceResourceViewSet):
+class ConnectionViewSet(_SplitInput, ServiceRowViewSet):
     """Who on our side knows whom on theirs; executive-to-executive pairs are marked."""
 
     model = Connection
@@ -149,14 +149,12 @@ class ConnectionViewSet(_SplitInput, WorkspaceResourceViewSet):
     filterset_class = ConnectionFilter
     ordering = ["id"]
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return services.connection_create(workspace=self.workspace, **data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        return services.connection_update(workspace=self.workspace, connection=instance, **data)
-
-    def delete_object(self, instance: Any) -> None:
-        services.connection_delete(workspace=self.workspace, connection=instance)
+    writes = RowServices(
+        create=services.connection_create,
+        update=services.connection_update,
+        delete=services.connection_delete,
+        row="connection",
+    )
 
 
 class EngagementPlanFilter(django_filters.FilterSet):

@@ -6,7 +6,8 @@ and deleted with the version the client read, always through services of one
 grammar (``noun_create(workspace=..., parent=..., **fields)``,
 ``noun_update(workspace=..., noun=row, expected_version=..., **fields)``,
 ``noun_delete(workspace=..., noun=row, expected_version=...)``). A subclass names
-those services in a :class:`RowServices` instead of writing the three hooks again.
+those services in a :class:`RowServices` instead of writing the three hooks again;
+rows without a version (offerings, sales lines, links...) use :class:`ServiceRowViewSet`.
 """
 
 from __future__ import annotations
@@ -39,19 +40,22 @@ class RowServices:
     actor: str | None = None
 
 
-class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
-    """ETag/If-Match, and create/update/delete through the services in ``writes``."""
+class ServiceRowViewSet(WorkspaceResourceViewSet):
+    """Create, update and delete through the services in ``writes``."""
 
     writes: ClassVar[RowServices]
 
     def _actor(self) -> dict[str, Any]:
         return {self.writes.actor: self.request.user} if self.writes.actor else {}
 
+    def _version(self) -> dict[str, Any]:
+        """The version the client read, for services that check it (none here)."""
+        return {}
+
     def create_object(self, data: dict[str, Any]) -> Model:
         return self.writes.create(workspace=self.workspace, **self._actor(), **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
         field = self.writes.parent
         if field is not None:
             parent = data.pop(field, None)
@@ -59,7 +63,7 @@ class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
                 raise ValidationError({field: self.writes.moved})
         return self.writes.update(
             workspace=self.workspace,
-            expected_version=self.expected_version,
+            **self._version(),
             **{self.writes.row: instance},
             **self._actor(),
             **data,
@@ -67,7 +71,16 @@ class VersionedRowViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 
     def delete_object(self, instance: Any) -> None:
         self.writes.delete(
-            workspace=self.workspace,
-            expected_version=self.expected_version,
-            **{self.writes.row: instance},
+            workspace=self.workspace, **self._version(), **{self.writes.row: instance}
         )
+
+
+class VersionedRowViewSet(OptimisticConcurrencyMixin, ServiceRowViewSet):
+    """ETag/If-Match, and the version the client read passed on to the services."""
+
+    def _version(self) -> dict[str, Any]:
+        return {"expected_version": self.expected_version}
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
+        return super().update_object(instance, data)
