@@ -11,9 +11,9 @@ def _refresh_open_space_upv(
     Runs inside the transaction that changed the lines, so the UPV and the sales
     commit together and the scores recompute they both ask for is one run.
     """
-    from planning.open_space.services import refresh_upv
+    from planning.open_space.services.open_spaces import upv_refresh
 
-    refresh_upv(workspace_id=workspace_id, customer_ids=customer_ids)
+    upv_refresh(workspace_id=workspace_id, customer_ids=customer_ids)
 
 
 class PlanningConfig(AppConfig):

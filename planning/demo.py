@@ -295,15 +295,15 @@ def build(demo: DemoWorkspace) -> str:
 def _feed_upv(accounts: list[_Account]) -> Decimal:
     """Store each matrix's UPV on its account; the scores pick it up in one recompute.
 
-    ``feed_upv`` marks each account dirty; all of it happens in the demo's one
+    ``upv_feed`` marks each account dirty; all of it happens in the demo's one
     transaction, which asks for a single scores run on commit.
     """
-    from planning.open_space.services import feed_upv
+    from planning.open_space.services.open_spaces import upv_feed
 
     total = Decimal(0)
     for account in accounts:
         assert account.open_space is not None
-        total += feed_upv(account.open_space).total
+        total += upv_feed(open_space=account.open_space).total
     return total
 
 

@@ -9,7 +9,7 @@ from celery import shared_task
 from kam.tenancy.context import workspace_context
 from kam.tenancy.tasks import workspace_atomic
 from kam.workspaces.models import Workspace
-from planning.open_space.services import refresh_upv
+from planning.open_space.services.open_spaces import upv_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ def refresh_open_space_upv() -> dict[str, int]:
     changed = 0
     for workspace_id in Workspace.objects.order_by("pk").values_list("pk", flat=True):
         with workspace_context(workspace_id), workspace_atomic():
-            changed += refresh_upv(workspace_id=workspace_id)
+            changed += upv_refresh(workspace_id=workspace_id)
     if changed:
         logger.info("Open Space UPV changed on %s accounts", changed)
     return {"changed": changed}

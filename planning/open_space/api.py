@@ -31,7 +31,6 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
-from planning.open_space import services
 from planning.open_space.selectors import open_space_matrix
 from planning.open_space.serializers import (
     MoveInput,
@@ -52,6 +51,7 @@ from planning.open_space.serializers import (
     SuccessFactorOutput,
     matrix_data,
 )
+from planning.open_space.services import cells, clipboard, layout, open_spaces, success_factors
 
 
 def _docs(noun: str, plural: str) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
         return queryset.select_related("owner", "customer")
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return services.add_success_factor(**data)
+        return success_factors.success_factor_add(**data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         assert self.expected_version is not None
@@ -131,8 +131,8 @@ class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
             raise ValidationError(
                 {"customer": "A success factor cannot move to another account; create a new one."}
             )
-        return services.update_success_factor(
-            instance,
+        return success_factors.success_factor_update(
+            factor=instance,
             expected_version=self.expected_version,
             title=data.get("title"),
             description=data.get("description"),
@@ -140,7 +140,9 @@ class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
         )
 
     def delete_object(self, instance: Any) -> None:
-        services.remove_success_factor(instance, expected_version=self.expected_version)
+        success_factors.success_factor_remove(
+            factor=instance, expected_version=self.expected_version
+        )
 
     @extend_schema(
         summary="Move a critical success factor up or down",
@@ -152,8 +154,8 @@ class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
         factor = self.get_object()  # 404 for another workspace's id before any 400
         serializer = MoveInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        factor = services.move_success_factor(
-            factor, direction=serializer.validated_data["direction"]
+        factor = success_factors.success_factor_move(
+            factor=factor, direction=serializer.validated_data["direction"]
         )
         return Response(self.render(factor))
 
@@ -209,7 +211,7 @@ class OpenSpaceViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 
     def _matrix(self, open_space: OpenSpace) -> dict[str, Any]:
         matrix = open_space_matrix(open_space)
-        warning = services.success_factor_warning(len(matrix.success_factors))
+        warning = success_factors.success_factor_warning(len(matrix.success_factors))
         return OpenSpaceMatrixOutput(matrix_data(matrix, warning=warning)).data
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -217,10 +219,10 @@ class OpenSpaceViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.validated_input(request)
-        open_space = services.get_or_create_open_space(customer=data["customer"])
+        open_space = open_spaces.open_space_get_or_create(customer=data["customer"])
         if data.get("notes") and not open_space.notes:
-            services.update_open_space_notes(
-                open_space, notes=data["notes"], expected_version=open_space.version
+            layout.open_space_notes_update(
+                open_space=open_space, notes=data["notes"], expected_version=open_space.version
             )
         return Response(self._matrix(open_space), status=status.HTTP_201_CREATED)
 
@@ -234,14 +236,14 @@ class OpenSpaceViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
         assert self.expected_version is not None
-        return services.update_open_space_notes(
-            instance,
+        return layout.open_space_notes_update(
+            open_space=instance,
             notes=data.get("notes", instance.notes),
             expected_version=self.expected_version,
         )
 
     def delete_object(self, instance: Any) -> None:
-        services.delete_open_space(instance, expected_version=self.expected_version)
+        open_spaces.open_space_delete(open_space=instance, expected_version=self.expected_version)
 
     @extend_schema(
         summary="Paste a block of values, all or nothing",
@@ -266,7 +268,7 @@ class OpenSpaceViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            cells = services.paste_block(
+            cells = clipboard.cells_paste(
                 open_space=open_space,
                 top_segment_id=data["top_segment"],
                 left_column_id=data["left_column"],
@@ -275,7 +277,7 @@ class OpenSpaceViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
                 expected_versions=data.get("expected_versions", {}),
                 user=request.user,
             )
-        except services.PasteConflict as conflict:
+        except clipboard.PasteConflict as conflict:
             return Response(
                 {
                     "detail": (
@@ -386,7 +388,7 @@ class _LayoutViewSet(WorkspaceResourceViewSet):
         raise NotImplementedError
 
     def move_one(
-        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+        self, open_space: OpenSpace, instance: Any, version: int, direction: layout.Direction
     ) -> Any:
         raise NotImplementedError
 
@@ -431,22 +433,29 @@ class OpenSpaceSegmentViewSet(_LayoutViewSet):
         return queryset.select_related("open_space__customer", "open_space__workspace")
 
     def add(self, open_space: OpenSpace, version: int, data: dict[str, Any]) -> Model:
-        return services.add_segment(open_space, expected_open_space_version=version, **data)
+        return layout.segment_add(
+            open_space=open_space, expected_open_space_version=version, **data
+        )
 
     def change(self, open_space: OpenSpace, instance: Any, version: int, data: Any) -> Model:
-        return services.update_segment(
-            open_space, instance.pk, expected_open_space_version=version, **data
+        return layout.segment_update(
+            open_space=open_space,
+            segment_id=instance.pk,
+            expected_open_space_version=version,
+            **data,
         )
 
     def remove(self, open_space: OpenSpace, instance: Any, version: int) -> list[str]:
-        return services.remove_segment(open_space, instance.pk, expected_open_space_version=version)
+        return layout.segment_remove(
+            open_space=open_space, segment_id=instance.pk, expected_open_space_version=version
+        )
 
     def move_one(
-        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+        self, open_space: OpenSpace, instance: Any, version: int, direction: layout.Direction
     ) -> Any:
-        return services.move_segment(
-            open_space,
-            instance.pk,
+        return layout.segment_move(
+            open_space=open_space,
+            segment_id=instance.pk,
             direction=direction,
             expected_open_space_version=version,
         )
@@ -490,8 +499,8 @@ class OpenSpaceColumnViewSet(_LayoutViewSet):
     def add(self, open_space: OpenSpace, version: int, data: dict[str, Any]) -> Model:
         offering = data.get("offering")
         if offering is None:
-            return services.add_co_creation_column(
-                open_space,
+            return layout.co_creation_column_add(
+                open_space=open_space,
                 name=data.get("name", ""),
                 group=data.get("group", ""),
                 expected_open_space_version=version,
@@ -500,13 +509,13 @@ class OpenSpaceColumnViewSet(_LayoutViewSet):
             raise ValidationError(
                 {"offering": f"{offering.name} already has a column in this Open Space."}
             )
-        (column,) = services.add_catalog_columns(
-            open_space, offering_ids=[offering.pk], expected_open_space_version=version
+        (column,) = layout.catalog_columns_add(
+            open_space=open_space, offering_ids=[offering.pk], expected_open_space_version=version
         )
         if data.get("name") or data.get("group"):
-            column = services.update_column(
-                open_space,
-                column.pk,
+            column = layout.column_update(
+                open_space=open_space,
+                column_id=column.pk,
                 name=data.get("name"),
                 group=data.get("group"),
                 expected_open_space_version=open_space.version,
@@ -519,23 +528,25 @@ class OpenSpaceColumnViewSet(_LayoutViewSet):
             raise ValidationError(
                 {"offering": "A column's offering cannot change; add another column instead."}
             )
-        return services.update_column(
-            open_space,
-            instance.pk,
+        return layout.column_update(
+            open_space=open_space,
+            column_id=instance.pk,
             name=data.get("name"),
             group=data.get("group"),
             expected_open_space_version=version,
         )
 
     def remove(self, open_space: OpenSpace, instance: Any, version: int) -> list[str]:
-        return services.remove_column(open_space, instance.pk, expected_open_space_version=version)
+        return layout.column_remove(
+            open_space=open_space, column_id=instance.pk, expected_open_space_version=version
+        )
 
     def move_one(
-        self, open_space: OpenSpace, instance: Any, version: int, direction: services.Direction
+        self, open_space: OpenSpace, instance: Any, version: int, direction: layout.Direction
     ) -> Any:
-        return services.move_column(
-            open_space,
-            instance.pk,
+        return layout.column_move(
+            open_space=open_space,
+            column_id=instance.pk,
             direction=direction,
             expected_open_space_version=version,
         )
@@ -605,7 +616,7 @@ class OpenSpaceCellViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
             pk=segment.open_space_id
         )
         try:
-            cell = services.save_cell(
+            cell = cells.cell_save(
                 open_space=open_space,
                 segment_id=segment.pk,
                 column_id=column.pk,
@@ -634,7 +645,7 @@ class OpenSpaceCellViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
                 raise ValidationError(
                     {field: "A cell cannot move; change the cell at the other place instead."}
                 )
-        return services.save_cell(
+        return cells.cell_save(
             open_space=instance.open_space,
             segment_id=instance.segment_id,
             column_id=instance.column_id,
@@ -644,6 +655,6 @@ class OpenSpaceCellViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
         )
 
     def delete_object(self, instance: Any) -> None:
-        services.clear_cell(
+        cells.cell_clear(
             open_space=instance.open_space, cell=instance, expected_version=self.expected_version
         )

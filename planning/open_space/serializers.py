@@ -22,7 +22,7 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
-from planning.open_space.services import PASTE_FIELDS
+from planning.open_space.services.cells import PASTE_FIELDS
 
 _AMOUNT_HELP = (
     'A number, or text as typed in a spreadsheet ("1,200.50", "1 200"); empty or null'

@@ -233,7 +233,7 @@ def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
     open_page: Callable[..., Any], transactional_db: None
 ) -> None:
     from planning.models import Opportunity
-    from planning.open_space import services
+    from planning.open_space.services import cells
 
     with transaction.atomic():
         world = build_world()
@@ -258,7 +258,7 @@ def test_conflict_keep_mine_undo_redo_and_create_an_opportunity(
     expect(page.locator("#os-status")).to_contain_text("Saved")
     # A colleague saves the same cell meanwhile.
     with workspace_context(workspace):
-        services.save_cell(
+        cells.cell_save(
             open_space=open_space,
             segment_id=segs[1].pk,
             column_id=cols[1].pk,

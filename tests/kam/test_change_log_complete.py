@@ -75,7 +75,7 @@ WRITE_VERBS = frozenset(
 
 #: Writing functions that are not a person's change of the plan, with the reason.
 NOT_A_PLAN_CHANGE = {
-    "planning.open_space.services.get_or_create_open_space": (
+    "planning.open_space.services.open_spaces.open_space_get_or_create": (
         "creates the empty matrix the first time the page is opened"
     ),
     "buying_center.grids.analysis_grids_ensure": (
@@ -96,13 +96,21 @@ NOT_YET_LOGGED: dict[str, str] = {}
 SCENARIOS = all_scenarios()
 
 
+def _is_services_module(name: str) -> bool:
+    """A module named ``services``, or a public module of a ``services`` package."""
+    parts = name.split(".")
+    if parts[-1] == "services":
+        return True
+    return "services" in parts[:-1] and not parts[-1].startswith("_")
+
+
 def _modules() -> Iterator[str]:
     for app in DOMAIN_APPS:
         package = importlib.import_module(app)
         yield from (
             info.name
             for info in pkgutil.walk_packages(package.__path__, prefix=f"{app}.")
-            if info.name.rsplit(".", 1)[-1] == "services" and ".migrations" not in info.name
+            if _is_services_module(info.name) and ".migrations" not in info.name
         )
     yield from EXTRA_WRITER_MODULES
 
@@ -134,7 +142,7 @@ def test_discovery_finds_the_writing_services() -> None:
         "accounts.services.customer_update",
         "buying_center.services.stakeholder_update",
         "selling_center.services.connection_level_decide",
-        "planning.open_space.services.paste_block",
+        "planning.open_space.services.clipboard.cells_paste",
         "planning.opportunities.services.opportunity_update",
         "planning.analysis.services.challenge_question_create",
         "kam.workspaces.services.membership_change_role",

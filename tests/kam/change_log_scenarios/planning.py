@@ -17,33 +17,35 @@ def _open_space(ctx: Ctx) -> Any:
     return OpenSpace.objects.select_related("customer", "workspace").get(customer=ctx.customer)
 
 
-@scenario(f"{OS}.update_open_space_notes")
+@scenario(f"{OS}.layout.open_space_notes_update")
 def _notes(ctx: Ctx) -> Expect:
-    from planning.open_space import services
+    from planning.open_space.services import layout
 
     space = _open_space(ctx)
-    services.update_open_space_notes(space, notes="Focus on Africa", expected_version=space.version)
+    layout.open_space_notes_update(
+        open_space=space, notes="Focus on Africa", expected_version=space.version
+    )
     return expected(space, ctx.customer.pk)
 
 
-@scenario(f"{OS}.delete_open_space")
+@scenario(f"{OS}.open_spaces.open_space_delete")
 def _delete_open_space(ctx: Ctx) -> Expect:
-    from planning.open_space import services
+    from planning.open_space.services import open_spaces
 
     space = _open_space(ctx)
     expect = expected(space, ctx.customer.pk)
-    services.delete_open_space(space)
+    open_spaces.open_space_delete(open_space=space)
     return expect
 
 
-@scenario(f"{OS}.save_cell", f"{OS}.save_cell_for_page", f"{OS}.clear_cell")
+@scenario(f"{OS}.cells.cell_save", f"{OS}.cells.cell_save_for_page", f"{OS}.cells.cell_clear")
 def _cells(ctx: Ctx) -> Expect:
     from planning.models import OpenSpaceCell
-    from planning.open_space import services
+    from planning.open_space.services import cells
 
     space = _open_space(ctx)
     cell = ctx.first(OpenSpaceCell)
-    cell = services.save_cell(
+    cell = cells.cell_save(
         open_space=space,
         segment_id=cell.segment_id,
         column_id=cell.column_id,
@@ -51,7 +53,7 @@ def _cells(ctx: Ctx) -> Expect:
         expected_version=cell.version,
         user=ctx.actor,
     )
-    cell, _ = services.save_cell_for_page(
+    cell, _ = cells.cell_save_for_page(
         open_space=space,
         segment_id=cell.segment_id,
         column_id=cell.column_id,
@@ -60,18 +62,18 @@ def _cells(ctx: Ctx) -> Expect:
         user=ctx.actor,
     )
     expect = expected(cell, ctx.customer.pk)
-    services.clear_cell(open_space=space, cell=cell, expected_version=cell.version)
+    cells.cell_clear(open_space=space, cell=cell, expected_version=cell.version)
     return expect
 
 
-@scenario(f"{OS}.paste_block")
+@scenario(f"{OS}.clipboard.cells_paste")
 def _paste(ctx: Ctx) -> Expect:
     from planning.models import OpenSpaceCell
-    from planning.open_space import services
+    from planning.open_space.services import clipboard
 
     space = _open_space(ctx)
     cell = ctx.first(OpenSpaceCell)
-    services.paste_block(
+    clipboard.cells_paste(
         open_space=space,
         top_segment_id=cell.segment_id,
         left_column_id=cell.column_id,
@@ -83,78 +85,99 @@ def _paste(ctx: Ctx) -> Expect:
     return expected(space, ctx.customer.pk)
 
 
-@scenario(f"{OS}.add_segment", f"{OS}.update_segment", f"{OS}.move_segment", f"{OS}.remove_segment")
+@scenario(
+    f"{OS}.layout.segment_add",
+    f"{OS}.layout.segment_update",
+    f"{OS}.layout.segment_move",
+    f"{OS}.layout.segment_remove",
+)
 def _segments(ctx: Ctx) -> Expect:
-    from planning.open_space import services
+    from planning.open_space.services import layout
 
     space = _open_space(ctx)
-    segment = services.add_segment(
-        space, name="Mining", group="Africa", expected_open_space_version=space.version
+    segment = layout.segment_add(
+        open_space=space, name="Mining", group="Africa", expected_open_space_version=space.version
     )
-    services.update_segment(
-        space, segment.pk, name="Mining ops", expected_open_space_version=space.version
+    layout.segment_update(
+        open_space=space,
+        segment_id=segment.pk,
+        name="Mining ops",
+        expected_open_space_version=space.version,
     )
-    services.move_segment(
-        space, segment.pk, direction="up", expected_open_space_version=space.version
+    layout.segment_move(
+        open_space=space,
+        segment_id=segment.pk,
+        direction="up",
+        expected_open_space_version=space.version,
     )
     expect = expected(segment, ctx.customer.pk)
-    services.remove_segment(space, segment.pk, expected_open_space_version=space.version)
+    layout.segment_remove(
+        open_space=space, segment_id=segment.pk, expected_open_space_version=space.version
+    )
     return expect
 
 
 @scenario(
-    f"{OS}.add_co_creation_column",
-    f"{OS}.update_column",
-    f"{OS}.move_column",
-    f"{OS}.remove_column",
+    f"{OS}.layout.co_creation_column_add",
+    f"{OS}.layout.column_update",
+    f"{OS}.layout.column_move",
+    f"{OS}.layout.column_remove",
 )
 def _columns(ctx: Ctx) -> Expect:
-    from planning.open_space import services
+    from planning.open_space.services import layout
 
     space = _open_space(ctx)
-    column = services.add_co_creation_column(
-        space, name="Drone survey", expected_open_space_version=space.version
+    column = layout.co_creation_column_add(
+        open_space=space, name="Drone survey", expected_open_space_version=space.version
     )
-    services.update_column(
-        space, column.pk, name="Drone surveys", expected_open_space_version=space.version
+    layout.column_update(
+        open_space=space,
+        column_id=column.pk,
+        name="Drone surveys",
+        expected_open_space_version=space.version,
     )
-    services.move_column(
-        space, column.pk, direction="up", expected_open_space_version=space.version
+    layout.column_move(
+        open_space=space,
+        column_id=column.pk,
+        direction="up",
+        expected_open_space_version=space.version,
     )
     expect = expected(column, ctx.customer.pk)
-    services.remove_column(space, column.pk, expected_open_space_version=space.version)
+    layout.column_remove(
+        open_space=space, column_id=column.pk, expected_open_space_version=space.version
+    )
     return expect
 
 
-@scenario(f"{OS}.add_catalog_columns")
+@scenario(f"{OS}.layout.catalog_columns_add")
 def _catalog_columns(ctx: Ctx) -> Expect:
     from accounts.models import Offering
-    from planning.open_space import services
+    from planning.open_space.services import layout
 
     space = _open_space(ctx)
     offering = Offering.objects.create(code="SEAL", name="Seals")
-    services.add_catalog_columns(
-        space, offering_ids=[offering.pk], expected_open_space_version=space.version
+    layout.catalog_columns_add(
+        open_space=space, offering_ids=[offering.pk], expected_open_space_version=space.version
     )
     return expected(space, ctx.customer.pk)
 
 
 @scenario(
-    f"{OS}.add_success_factor",
-    f"{OS}.update_success_factor",
-    f"{OS}.move_success_factor",
-    f"{OS}.remove_success_factor",
+    f"{OS}.success_factors.success_factor_add",
+    f"{OS}.success_factors.success_factor_update",
+    f"{OS}.success_factors.success_factor_move",
+    f"{OS}.success_factors.success_factor_remove",
 )
 def _success_factors(ctx: Ctx) -> Expect:
-    from planning.open_space import services
+    from planning.open_space.services import success_factors
 
-    factor = services.add_success_factor(customer=ctx.customer, title="Cut energy use")
-    factor = services.update_success_factor(
-        factor, expected_version=factor.version, title="Cut energy use by 10 %"
+    factor = success_factors.success_factor_add(customer=ctx.customer, title="Cut energy use")
+    factor = success_factors.success_factor_update(
+        factor=factor, expected_version=factor.version, title="Cut energy use by 10 %"
     )
-    services.move_success_factor(factor, direction="up")
+    success_factors.success_factor_move(factor=factor, direction="up")
     expect = expected(factor, ctx.customer.pk)
-    services.remove_success_factor(factor)
+    success_factors.success_factor_remove(factor=factor)
     return expect
 
 

@@ -17,9 +17,9 @@ from buying_center.models import Stakeholder
 from kam.concurrency import VersionConflict
 from kam.tenancy.context import workspace_context
 from planning.models import CriticalSuccessFactor, OpenSpaceCell
-from planning.open_space import services
 from planning.open_space.csf_views import success_factors_context
 from planning.open_space.selectors import upv_summary_context
+from planning.open_space.services import success_factors
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
     LAST_YEAR,
@@ -63,7 +63,7 @@ def _url(name: str, customer: Customer, factor: CriticalSuccessFactor | None = N
     ],
 )
 def test_warning_outside_two_to_five(count: int, expected: str | None) -> None:
-    warning = services.success_factor_warning(count)
+    warning = success_factors.success_factor_warning(count)
     if expected is None:
         assert warning is None
     else:
@@ -77,17 +77,19 @@ def test_owner_must_be_a_stakeholder_of_the_same_account(
         other = Stakeholder.objects.create(customer=world.a.customer, name="Ivan Petrov")
         own = Stakeholder.objects.create(customer=account, name="Amina Diallo", title="COO")
         with pytest.raises(ValidationError) as error:
-            services.add_success_factor(customer=account, title="Lower cost", owner=other)
+            success_factors.success_factor_add(customer=account, title="Lower cost", owner=other)
         assert error.value.message_dict["owner"] == [
             "That stakeholder (Ivan Petrov) belongs to another account (A Mining Group),"
             " not to Gulf Oilfield Operations."
         ]
         with pytest.raises(ValidationError) as blank:
-            services.add_success_factor(customer=account, title="   ")
+            success_factors.success_factor_add(customer=account, title="   ")
         assert "Say what the customer must get right" in blank.value.message_dict["title"][0]
-        factor = services.add_success_factor(customer=account, title=" Lower cost ", owner=own)
+        factor = success_factors.success_factor_add(
+            customer=account, title=" Lower cost ", owner=own
+        )
         assert (factor.title, factor.owner, factor.position) == ("Lower cost", own, 0)
-        second = services.add_success_factor(customer=account, title="Safety first")
+        second = success_factors.success_factor_add(customer=account, title="Safety first")
         assert second.position == 1
 
 
@@ -97,15 +99,17 @@ def test_update_is_versioned_and_remove_keeps_cells(
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         africa = fill_oil_field_potentials(world.a, open_space)
-        services.update_success_factor(africa, expected_version=1, title="Explore Africa")
+        success_factors.success_factor_update(
+            factor=africa, expected_version=1, title="Explore Africa"
+        )
         with pytest.raises(VersionConflict) as conflict:
-            services.update_success_factor(africa, expected_version=1, title="Mine")
+            success_factors.success_factor_update(factor=africa, expected_version=1, title="Mine")
         assert conflict.value.instance.title == "Explore Africa"
         aligned = OpenSpaceCell.objects.filter(success_factor=africa).count()
         assert aligned == 2
         with pytest.raises(VersionConflict):
-            services.remove_success_factor(africa, expected_version=1)
-        services.remove_success_factor(africa, expected_version=2)
+            success_factors.success_factor_remove(factor=africa, expected_version=1)
+        success_factors.success_factor_remove(factor=africa, expected_version=2)
         assert (
             OpenSpaceCell.objects.filter(potential=Decimal("1500000")).get().success_factor is None
         )
@@ -113,9 +117,9 @@ def test_update_is_versioned_and_remove_keeps_cells(
 
 def test_move_reorders_and_refuses_at_the_edge(world: WorkspaceWorld, account: Customer) -> None:
     with workspace_context(world.a.workspace):
-        first = services.add_success_factor(customer=account, title="First")
-        second = services.add_success_factor(customer=account, title="Second")
-        services.move_success_factor(second, direction="up")
+        first = success_factors.success_factor_add(customer=account, title="First")
+        second = success_factors.success_factor_add(customer=account, title="Second")
+        success_factors.success_factor_move(factor=second, direction="up")
         titles = list(
             CriticalSuccessFactor.objects.filter(customer=account)
             .order_by("position")
@@ -123,7 +127,7 @@ def test_move_reorders_and_refuses_at_the_edge(world: WorkspaceWorld, account: C
         )
         assert titles == ["Second", "First"]
         with pytest.raises(ValidationError) as error:
-            services.move_success_factor(first, direction="down")
+            success_factors.success_factor_move(factor=first, direction="down")
         assert error.value.messages == ["First is already the last factor."]
 
 
@@ -177,7 +181,7 @@ def test_other_accounts_factor_and_other_workspace_answer_404(
 
 def test_viewer_sees_factors_without_controls(world: WorkspaceWorld, account: Customer) -> None:
     with workspace_context(world.a.workspace):
-        services.add_success_factor(customer=account, title="Grow exploration in Africa")
+        success_factors.success_factor_add(customer=account, title="Grow exploration in Africa")
     viewer = _client(world, "viewer")
     html = viewer.get(_url("account-success-factors", account)).content.decode()
     assert "Grow exploration in Africa" in html
@@ -199,10 +203,10 @@ def test_fragment_queries_do_not_grow_with_factors(
 
     with workspace_context(world.a.workspace):
         owner = Stakeholder.objects.create(customer=account, name="Amina Diallo")
-        services.add_success_factor(customer=account, title="One", owner=owner)
+        success_factors.success_factor_add(customer=account, title="One", owner=owner)
         few = count_queries()
         for n in range(6):
-            services.add_success_factor(customer=account, title=f"Factor {n}", owner=owner)
+            success_factors.success_factor_add(customer=account, title=f"Factor {n}", owner=owner)
         assert count_queries() == few
 
 

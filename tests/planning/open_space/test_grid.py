@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import Customer
 from kam.tenancy.context import workspace_context
 from planning.models import CriticalSuccessFactor, OpenSpaceCell, OpenSpaceColumn, OpenSpaceSegment
-from planning.open_space import services
+from planning.open_space.services import cells
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_page import build_matrix, client_for
 
@@ -83,7 +83,7 @@ def test_save_returns_the_cell_totals_and_upv(world: WorkspaceWorld) -> None:
 def test_stale_version_answers_409_with_the_other_value(world: WorkspaceWorld) -> None:
     customer, open_space, segs, cols = build_matrix(world.a, 3, 3)
     with workspace_context(world.a.workspace):
-        services.save_cell(
+        cells.cell_save(
             open_space=open_space,
             segment_id=segs[1].pk,
             column_id=cols[1].pk,
@@ -220,7 +220,7 @@ def test_bad_paste_lists_every_error_and_changes_nothing(world: WorkspaceWorld) 
 def test_paste_over_a_cell_changed_meanwhile_answers_409(world: WorkspaceWorld) -> None:
     customer, open_space, segs, cols = build_matrix(world.a, 3, 3)
     with workspace_context(world.a.workspace):
-        services.save_cell(
+        cells.cell_save(
             open_space=open_space,
             segment_id=segs[1].pk,
             column_id=cols[1].pk,

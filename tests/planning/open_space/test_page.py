@@ -23,9 +23,9 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
-from planning.open_space import services
 from planning.open_space.clipboard import parse_clipboard
 from planning.open_space.presenters import compact
+from planning.open_space.services import layout, open_spaces
 from tests.factories import Tenant, WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +209,7 @@ def test_empty_state_offers_segments_and_offerings_and_starts_the_matrix(
     assert html.count('name="segments"') == 2  # "Rolling mill" once, whatever its spelling
     assert "Pump maintenance" in html
     with workspace_context(world.a.workspace):
-        suggested = services.suggest_segments(customer)
+        suggested = layout.segments_suggest(customer=customer)
     assert [name.lower() for name in suggested] == ["foundry", "rolling mill"]
     assert world.a.offering is not None
     response = client.post(
@@ -302,7 +302,9 @@ def test_stale_layout_is_refused_and_the_current_one_shown(world: WorkspaceWorld
     customer, open_space, segs, _ = build_matrix(world.a, 2, 2)
     seen = _version(world, open_space)
     with workspace_context(world.a.workspace):
-        services.add_segment(open_space, name="Added meanwhile", expected_open_space_version=seen)
+        layout.segment_add(
+            open_space=open_space, name="Added meanwhile", expected_open_space_version=seen
+        )
     client = client_for(world.a)
     response = client.post(
         _layout_url("open-space-segment-edit", customer, open_space_segment_id=segs[0].pk),
@@ -394,7 +396,7 @@ def test_columns_add_co_creation_rename_move_remove(world: WorkspaceWorld) -> No
 def test_empty_matrix_says_what_to_add(world: WorkspaceWorld) -> None:
     customer = _account_with_sales(world.a)
     with workspace_context(world.a.workspace):
-        services.get_or_create_open_space(customer=customer)
+        open_spaces.open_space_get_or_create(customer=customer)
     html = client_for(world.a).get(page_url(customer)).content.decode()
     assert "The matrix needs rows and columns" in html
     assert re.search(r'<details class="[^"]*os-layout" id="layout" open', html)
@@ -405,7 +407,9 @@ def test_a_new_row_on_a_stale_layout_keeps_what_was_typed(world: WorkspaceWorld)
     customer, open_space, *_ = build_matrix(world.a, 2, 2)
     seen = _version(world, open_space)
     with workspace_context(world.a.workspace):
-        services.add_segment(open_space, name="Added meanwhile", expected_open_space_version=seen)
+        layout.segment_add(
+            open_space=open_space, name="Added meanwhile", expected_open_space_version=seen
+        )
     client = client_for(world.a)
     typed = {
         "row-name": "My new site",

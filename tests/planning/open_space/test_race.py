@@ -19,7 +19,7 @@ from kam.concurrency import VersionConflict
 from kam.signals import apply_row_level_security
 from kam.tenancy.context import workspace_context
 from planning.models import OpenSpace, OpenSpaceCell
-from planning.open_space import services
+from planning.open_space.services import cells
 from tests.factories import build_world
 from tests.planning.open_space.test_services import cell_at, oil_field_open_space
 
@@ -59,7 +59,7 @@ def test_the_second_creation_of_a_cell_is_a_conflict_showing_the_first(
                 )
                 if not hold_open:
                     first_wrote.wait(5)
-                services.save_cell(
+                cells.cell_save(
                     open_space=space,
                     segment_id=segment_id,
                     column_id=column_id,

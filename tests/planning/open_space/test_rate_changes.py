@@ -18,8 +18,8 @@ from django.urls import reverse
 from accounts.models import Customer, ExchangeRate, ImportStatus
 from kam.tenancy.context import workspace_context
 from planning.models import OpenSpace
-from planning.open_space import services
 from planning.open_space.selectors import open_space_matrix
+from planning.open_space.services import open_spaces
 from tests.accounts.imports.conftest import Importer
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
@@ -49,7 +49,7 @@ def dollar_sale(world: WorkspaceWorld) -> tuple[OpenSpace, ExchangeRate]:
         add_sales(
             world.a, segment="Europe", offering="Pressure Pumping", amount="10", currency="USD"
         )
-        services.refresh_upv(workspace_id=world.a.workspace.pk)
+        open_spaces.upv_refresh(workspace_id=world.a.workspace.pk)
         assert _upv(open_space) == OPEN_UPV
     return open_space, rate
 

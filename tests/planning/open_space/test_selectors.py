@@ -11,12 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Customer, ExchangeRate
 from kam.tenancy.context import workspace_context
-from planning.open_space import services
 from planning.open_space.selectors import (
     CO_CREATION_GROUP,
     open_space_for,
     open_space_matrix,
 )
+from planning.open_space.services import cells, layout
 from tests.factories import WorkspaceWorld
 from tests.planning.open_space.test_services import (
     LAST_YEAR,
@@ -118,9 +118,9 @@ def test_sales_key_and_foreign_currency_converted_at_the_dated_rate(
             world.a, rows=[("West", "Plant 7")], columns=[("BU", ["Drilling"])]
         )
         (segment_id, column_id) = cell_at(open_space, "Plant 7", "Drilling")
-        services.update_segment(
-            open_space,
-            segment_id,
+        layout.segment_update(
+            open_space=open_space,
+            segment_id=segment_id,
             sales_segment="P7",
             expected_open_space_version=open_space.version,
         )
@@ -163,7 +163,7 @@ def test_entered_sales_used_only_without_lines_and_co_creation_never_reads_lines
         africa, europe = matrix.segments
         for segment in (africa, europe):
             for column in (catalog, idea):
-                services.save_cell(
+                cells.cell_save(
                     open_space=open_space,
                     segment_id=segment.id,
                     column_id=column.id,

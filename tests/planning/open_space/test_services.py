@@ -21,8 +21,8 @@ from accounts.services import sales_line_create
 from kam.concurrency import VersionConflict
 from kam.tenancy.context import workspace_context
 from planning.models import CriticalSuccessFactor, OpenSpace, OpenSpaceCell, Opportunity
-from planning.open_space import services
 from planning.open_space.selectors import open_space_matrix
+from planning.open_space.services import cells, clipboard, layout, open_spaces, success_factors
 from tests.factories import Tenant, WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def build_open_space(
         customer = Customer.objects.create(
             external_id=f"{tenant.workspace.slug}-OIL", name="Gulf Oilfield Operations"
         )
-    open_space = services.get_or_create_open_space(customer=customer)
+    open_space = open_spaces.open_space_get_or_create(customer=customer)
     position = 0
     from planning.models import OpenSpaceColumn, OpenSpaceSegment
 
@@ -170,7 +170,7 @@ def set_cell(
 ) -> OpenSpaceCell:
     segment_id, column_id = cell_at(open_space, segment, column)
     current = OpenSpaceCell.objects.filter(segment_id=segment_id, column_id=column_id).first()
-    return services.save_cell(
+    return cells.cell_save(
         open_space=open_space,
         segment_id=segment_id,
         column_id=column_id,
@@ -183,7 +183,7 @@ def set_cell(
 def fill_oil_field_potentials(tenant: Tenant, open_space: OpenSpace) -> CriticalSuccessFactor:
     """Potentials, alignment and competitors on the seed's matrix; returns the Africa CSF."""
     kam = tenant.user("kam")
-    africa = services.add_success_factor(
+    africa = success_factors.success_factor_add(
         customer=open_space.customer, title="Grow exploration in Africa"
     )
     set_cell(
@@ -213,7 +213,7 @@ def test_save_cell_creates_then_updates_with_versions(world: WorkspaceWorld) -> 
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         segment_id, column_id = cell_at(open_space, "Europe", "Drilling")
-        cell = services.save_cell(
+        cell = cells.cell_save(
             open_space=open_space,
             segment_id=segment_id,
             column_id=column_id,
@@ -226,7 +226,7 @@ def test_save_cell_creates_then_updates_with_versions(world: WorkspaceWorld) -> 
             "Halliburton",
             1,
         )
-        cell = services.save_cell(
+        cell = cells.cell_save(
             open_space=open_space,
             segment_id=segment_id,
             column_id=column_id,
@@ -263,14 +263,14 @@ def test_stale_cell_version_is_a_conflict_carrying_the_other_value(world: Worksp
         open_space = oil_field_open_space(world.a)
         segment_id, column_id = cell_at(open_space, "Europe", "Drilling")
         first = dict(open_space=open_space, segment_id=segment_id, column_id=column_id)
-        services.save_cell(**first, changes={"potential": "100"}, expected_version=0, user=None)
+        cells.cell_save(**first, changes={"potential": "100"}, expected_version=0, user=None)
         # Someone else created the row meanwhile: creating again (version 0) is a conflict.
         with pytest.raises(VersionConflict) as created:
-            services.save_cell(**first, changes={"potential": "7"}, expected_version=0, user=None)
+            cells.cell_save(**first, changes={"potential": "7"}, expected_version=0, user=None)
         assert created.value.instance.potential == Decimal("100.00")
-        services.save_cell(**first, changes={"potential": "200"}, expected_version=1, user=None)
+        cells.cell_save(**first, changes={"potential": "200"}, expected_version=1, user=None)
         with pytest.raises(VersionConflict) as stale:
-            services.save_cell(**first, changes={"potential": "300"}, expected_version=1, user=None)
+            cells.cell_save(**first, changes={"potential": "300"}, expected_version=1, user=None)
         assert stale.value.instance.potential == Decimal("200.00")
         assert stale.value.instance.version == 2
         assert (
@@ -282,7 +282,7 @@ def test_csf_of_another_account_is_refused_by_name(world: WorkspaceWorld) -> Non
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         other = Customer.objects.create(external_id="a-C2", name="Borealis Steel")
-        foreign = services.add_success_factor(customer=other, title="Cut energy use")
+        foreign = success_factors.success_factor_add(customer=other, title="Cut energy use")
         with pytest.raises(ValidationError) as error:
             set_cell(open_space, "Africa", "Drilling", None, success_factor=str(foreign.pk))
         assert error.value.message_dict["success_factor"] == [
@@ -330,7 +330,7 @@ def _paste(open_space: OpenSpace, top: str, left: str, rows: list[list[str]], **
         "user": None,
         **extra,
     }
-    return services.paste_block(**arguments)  # type: ignore[arg-type]
+    return clipboard.cells_paste(**arguments)  # type: ignore[arg-type]
 
 
 def test_paste_refuses_text_and_negatives_listing_every_cell_and_saves_nothing(
@@ -396,7 +396,7 @@ def test_paste_writes_creates_and_updates_then_refuses_stale_versions(
         existing.refresh_from_db()
         assert (existing.potential, existing.version) == (Decimal("3.00"), 2)
         assert existing.updated_at > saved_before
-        with pytest.raises(services.PasteConflict) as conflict:
+        with pytest.raises(clipboard.PasteConflict) as conflict:
             _paste(
                 open_space,
                 "Europe",
@@ -442,16 +442,21 @@ def test_rows_add_rename_move_remove_with_open_space_versions(world: WorkspaceWo
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         version = open_space.version
-        angola = services.add_segment(
-            open_space, name="Angola", group="International", expected_open_space_version=version
+        angola = layout.segment_add(
+            open_space=open_space,
+            name="Angola",
+            group="International",
+            expected_open_space_version=version,
         )
         assert open_space.version == version + 1
         with pytest.raises(VersionConflict) as stale:
-            services.add_segment(open_space, name="Chad", expected_open_space_version=version)
+            layout.segment_add(
+                open_space=open_space, name="Chad", expected_open_space_version=version
+            )
         assert stale.value.instance.version == version + 1
         with pytest.raises(ValidationError) as duplicate:
-            services.add_segment(
-                open_space,
+            layout.segment_add(
+                open_space=open_space,
                 name="Angola",
                 group="International",
                 expected_open_space_version=open_space.version,
@@ -462,15 +467,18 @@ def test_rows_add_rename_move_remove_with_open_space_versions(world: WorkspaceWo
         matrix = open_space_matrix(open_space, today=TODAY)
         international = matrix.rows_grouped()[0][1]
         assert [s.name for s in international][-1] == "Angola"  # end of its group
-        services.move_segment(
-            open_space, angola.pk, direction="up", expected_open_space_version=open_space.version
+        layout.segment_move(
+            open_space=open_space,
+            segment_id=angola.pk,
+            direction="up",
+            expected_open_space_version=open_space.version,
         )
         matrix = open_space_matrix(open_space, today=TODAY)
         assert [s.name for s in matrix.rows_grouped()[0][1]][-2:] == ["Angola", "Europe"]
         with pytest.raises(ValidationError) as edge:
-            services.move_segment(
-                open_space,
-                matrix.segments[0].id,
+            layout.segment_move(
+                open_space=open_space,
+                segment_id=matrix.segments[0].id,
                 direction="up",
                 expected_open_space_version=open_space.version,
             )
@@ -479,9 +487,9 @@ def test_rows_add_rename_move_remove_with_open_space_versions(world: WorkspaceWo
         ]
         # A new sales key: Angola's cells now read the lines written "ANG".
         add_sales(world.a, segment="ANG", offering="Drilling", amount="40")
-        services.update_segment(
-            open_space,
-            angola.pk,
+        layout.segment_update(
+            open_space=open_space,
+            segment_id=angola.pk,
             sales_segment="ang",
             expected_open_space_version=open_space.version,
         )
@@ -492,8 +500,10 @@ def test_rows_add_rename_move_remove_with_open_space_versions(world: WorkspaceWo
         opportunity = Opportunity.objects.create(
             customer=open_space.customer, title="Angola evaluation", open_space_cell=cell
         )
-        warnings = services.remove_segment(
-            open_space, angola.pk, expected_open_space_version=open_space.version
+        warnings = layout.segment_remove(
+            open_space=open_space,
+            segment_id=angola.pk,
+            expected_open_space_version=open_space.version,
         )
         assert warnings == [
             'The opportunity "Angola evaluation" came from one of the removed cells; it is kept,'
@@ -510,8 +520,8 @@ def test_columns_catalog_co_creation_rename_move_remove(world: WorkspaceWorld) -
             code="a-wl", name="Wireline", business_unit="Exploration BU"
         )
         drilling = Offering.objects.get(name="Drilling")
-        added = services.add_catalog_columns(
-            open_space,
+        added = layout.catalog_columns_add(
+            open_space=open_space,
             offering_ids=[wireline.pk, drilling.pk],
             expected_open_space_version=open_space.version,
         )
@@ -520,29 +530,36 @@ def test_columns_catalog_co_creation_rename_move_remove(world: WorkspaceWorld) -
         exploration = [c.label for c in matrix.columns_grouped()[0][1]]
         assert exploration[-1] == "Wireline"
         with pytest.raises(ValidationError) as unknown:
-            services.add_catalog_columns(
-                open_space, offering_ids=[999999], expected_open_space_version=open_space.version
+            layout.catalog_columns_add(
+                open_space=open_space,
+                offering_ids=[999999],
+                expected_open_space_version=open_space.version,
             )
         assert "999999 does not exist" in unknown.value.message_dict["offerings"][0]
         with pytest.raises(ValidationError) as nameless:
-            services.add_co_creation_column(
-                open_space, name="  ", expected_open_space_version=open_space.version
+            layout.co_creation_column_add(
+                open_space=open_space, name="  ", expected_open_space_version=open_space.version
             )
         assert "Name the co-creation idea" in nameless.value.message_dict["name"][0]
-        idea = services.add_co_creation_column(
-            open_space, name="Carbon capture", expected_open_space_version=open_space.version
+        idea = layout.co_creation_column_add(
+            open_space=open_space,
+            name="Carbon capture",
+            expected_open_space_version=open_space.version,
         )
         matrix = open_space_matrix(open_space, today=TODAY)
         assert [c.label for c in matrix.columns[-2:]] == [
             "Digital twin of the field",
             "Carbon capture",
         ]
-        services.move_column(
-            open_space, idea.pk, direction="up", expected_open_space_version=open_space.version
+        layout.column_move(
+            open_space=open_space,
+            column_id=idea.pk,
+            direction="up",
+            expected_open_space_version=open_space.version,
         )
-        services.update_column(
-            open_space,
-            wireline.open_space_columns.get().pk,
+        layout.column_update(
+            open_space=open_space,
+            column_id=wireline.open_space_columns.get().pk,
             name="Wireline logging",
             expected_open_space_version=open_space.version,
         )
@@ -553,8 +570,10 @@ def test_columns_catalog_co_creation_rename_move_remove(world: WorkspaceWorld) -
         ]
         assert "Wireline logging" in [c.label for c in matrix.columns]
         assert (
-            services.remove_column(
-                open_space, idea.pk, expected_open_space_version=open_space.version
+            layout.column_remove(
+                open_space=open_space,
+                column_id=idea.pk,
+                expected_open_space_version=open_space.version,
             )
             == []
         )
@@ -566,7 +585,7 @@ def test_suggest_segments_are_distinct_ignoring_case_and_spaces(world: Workspace
         open_space = oil_field_open_space(world.a)
         add_sales(world.a, segment=" europe ", offering="Drilling", amount="1")
         add_sales(world.a, segment="Angola", offering="Drilling", amount="1", year=LAST_YEAR - 5)
-        suggestions = services.suggest_segments(open_space.customer)
+        suggestions = layout.segments_suggest(customer=open_space.customer)
     assert suggestions[:3] == ["Africa", "Alaska", "Angola"]
     assert len([s for s in suggestions if s.lower() == "europe"]) == 1
 
@@ -574,8 +593,8 @@ def test_suggest_segments_are_distinct_ignoring_case_and_spaces(world: Workspace
 def test_get_or_create_open_space_is_idempotent(world: WorkspaceWorld) -> None:
     with workspace_context(world.a.workspace):
         customer = Customer.objects.create(external_id="a-NEW", name="New")
-        first = services.get_or_create_open_space(customer=customer)
-        assert services.get_or_create_open_space(customer=customer).pk == first.pk
+        first = open_spaces.open_space_get_or_create(customer=customer)
+        assert open_spaces.open_space_get_or_create(customer=customer).pk == first.pk
         assert OpenSpace.objects.filter(customer=customer).count() == 1
 
 
@@ -584,10 +603,10 @@ def test_clearing_a_cell_and_deleting_the_open_space_update_upv(world: Workspace
         open_space = oil_field_open_space(world.a)
         fill_oil_field_potentials(world.a, open_space)
         cell = OpenSpaceCell.objects.get(potential=Decimal("1250000"))
-        services.clear_cell(open_space=open_space, cell=cell, expected_version=cell.version)
+        cells.cell_clear(open_space=open_space, cell=cell, expected_version=cell.version)
         customer = Customer.objects.get(pk=open_space.customer_id)
         assert customer.upv_open_space == Decimal("8500000.00")
-        services.delete_open_space(open_space, expected_version=open_space.version)
+        open_spaces.open_space_delete(open_space=open_space, expected_version=open_space.version)
         customer.refresh_from_db()
         assert customer.upv_open_space is None
 
@@ -607,7 +626,7 @@ def test_clearing_a_cell_and_deleting_the_open_space_update_upv(world: Workspace
     ],
 )
 def test_amounts_as_typed_in_a_spreadsheet(typed: str | None, value: str | None) -> None:
-    assert services.parse_amount(typed) == (None if value is None else Decimal(value))
+    assert cells.parse_amount(typed) == (None if value is None else Decimal(value))
 
 
 @pytest.mark.parametrize(
@@ -625,7 +644,7 @@ def test_amounts_as_typed_in_a_spreadsheet(typed: str | None, value: str | None)
 )
 def test_amounts_refused_with_the_reason(typed: str, reason: str) -> None:
     with pytest.raises(ValueError) as error:
-        services.parse_amount(typed)
+        cells.parse_amount(typed)
     assert str(error.value) == reason
 
 
@@ -633,13 +652,13 @@ def test_refresh_upv_follows_new_sales_lines(world: WorkspaceWorld) -> None:
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         fill_oil_field_potentials(world.a, open_space)
-        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 1  # the factory's
+        assert open_spaces.upv_refresh(workspace_id=world.a.workspace.pk) == 1  # the factory's
         # Pressure pumping is now sold in Europe: its 3M potential is no longer open.
         add_sales(world.a, segment="Europe", offering="Pressure Pumping", amount="10")
-        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 1
+        assert open_spaces.upv_refresh(workspace_id=world.a.workspace.pk) == 1
         customer = Customer.objects.get(pk=open_space.customer_id)
         assert customer.upv_open_space == Decimal("6750000.00")
-        assert services.refresh_upv(workspace_id=world.a.workspace.pk) == 0
+        assert open_spaces.upv_refresh(workspace_id=world.a.workspace.pk) == 0
 
 
 def test_a_sales_line_entered_through_accounts_refreshes_the_upv(
@@ -648,7 +667,7 @@ def test_a_sales_line_entered_through_accounts_refreshes_the_upv(
     with workspace_context(world.a.workspace), django_capture_on_commit_callbacks() as callbacks:
         open_space = oil_field_open_space(world.a)
         fill_oil_field_potentials(world.a, open_space)
-        services.refresh_upv(workspace_id=world.a.workspace.pk)
+        open_spaces.upv_refresh(workspace_id=world.a.workspace.pk)
         sales_line_create(
             workspace=world.a.workspace,
             customer=Customer.objects.get(pk=open_space.customer_id),
