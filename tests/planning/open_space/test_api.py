@@ -20,7 +20,7 @@ from planning.models import (
 )
 from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
-from tests.planning.open_space.test_services import (
+from tests.planning.open_space.oil_field import (
     fill_oil_field_potentials,
     oil_field_open_space,
 )
@@ -372,7 +372,7 @@ def test_matrix_and_cell_list_queries_do_not_grow_with_the_matrix(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.planning.open_space.test_services import build_open_space
+    from tests.planning.open_space.oil_field import build_open_space
 
     def measure(rows: int, columns: int) -> tuple[int, int]:
         with workspace_context(world.a.workspace):

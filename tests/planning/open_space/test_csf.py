@@ -21,7 +21,7 @@ from planning.open_space.csf_views import success_factors_context
 from planning.open_space.selectors import upv_summary_context
 from planning.open_space.services import success_factors
 from tests.factories import WorkspaceWorld
-from tests.planning.open_space.test_services import (
+from tests.planning.open_space.oil_field import (
     LAST_YEAR,
     TODAY,
     fill_oil_field_potentials,

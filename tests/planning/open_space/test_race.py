@@ -21,7 +21,7 @@ from kam.tenancy.context import workspace_context
 from planning.models import OpenSpace, OpenSpaceCell
 from planning.open_space.services import cells
 from tests.factories import build_world
-from tests.planning.open_space.test_services import cell_at, oil_field_open_space
+from tests.planning.open_space.oil_field import cell_at, oil_field_open_space
 
 pytestmark = pytest.mark.skipif(
     not settings.USING_POSTGRES, reason="needs concurrent PostgreSQL writers"

@@ -22,7 +22,7 @@ from planning.open_space.selectors import open_space_matrix
 from planning.open_space.services import open_spaces
 from tests.accounts.imports.conftest import Importer
 from tests.factories import WorkspaceWorld
-from tests.planning.open_space.test_services import (
+from tests.planning.open_space.oil_field import (
     LAST_YEAR,
     add_sales,
     cell_at,

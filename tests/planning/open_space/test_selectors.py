@@ -18,7 +18,7 @@ from planning.open_space.selectors import (
 )
 from planning.open_space.services import cells, layout
 from tests.factories import WorkspaceWorld
-from tests.planning.open_space.test_services import (
+from tests.planning.open_space.oil_field import (
     LAST_YEAR,
     MILLION,
     TODAY,
