@@ -9,13 +9,13 @@ import pytest
 
 from planning.models import OpportunityState
 from planning.models.opportunities import TaskStatus
-from planning.pipeline import selectors
+from planning.pipeline import prioritization, selectors
 from tests.planning.pipeline.conftest import QUALIFIED, TODAY, Book
 
 pytestmark = pytest.mark.django_db
 
 
-def _matrix(book: Book) -> selectors.PrioritizationMatrix:
+def _matrix(book: Book) -> prioritization.PrioritizationMatrix:
     from kam.tenancy.context import workspace_context
 
     with workspace_context(book.workspace):
@@ -25,7 +25,7 @@ def _matrix(book: Book) -> selectors.PrioritizationMatrix:
     return selectors.prioritization_matrix(opportunities, today=TODAY)
 
 
-def _mark(matrix: selectors.PrioritizationMatrix, title: str) -> selectors.MatrixMark:
+def _mark(matrix: prioritization.PrioritizationMatrix, title: str) -> prioritization.MatrixMark:
     for quadrant in matrix.quadrants:
         for mark in quadrant.rows:
             if mark.opportunity.title == title:
@@ -56,10 +56,12 @@ def test_timeline_positions_today_months_beyond_and_overdue(book: Book) -> None:
     today, year, far, late, undated = (
         _mark(matrix, t) for t in ("Today", "Year", "Far", "Late", "Undated")
     )
-    assert today.x == selectors.PLOT_LEFT
-    assert year.x == pytest.approx((selectors.PLOT_LEFT + selectors.PLOT_RIGHT) / 2, abs=2)
-    assert far.beyond and far.x == selectors.BEYOND_X and far.x > selectors.PLOT_RIGHT
-    assert late.overdue and late.x == selectors.PLOT_LEFT and late.label.startswith("Overdue")
+    assert today.x == prioritization.PLOT_LEFT
+    assert year.x == pytest.approx(
+        (prioritization.PLOT_LEFT + prioritization.PLOT_RIGHT) / 2, abs=2
+    )
+    assert far.beyond and far.x == prioritization.BEYOND_X and far.x > prioritization.PLOT_RIGHT
+    assert late.overdue and late.x == prioritization.PLOT_LEFT and late.label.startswith("Overdue")
     assert not today.overdue
     assert undated.months is None
     early = matrix.quadrants[1]
@@ -72,8 +74,8 @@ def test_size_by_value_colour_by_qualification_and_probability_in_label(book: Bo
     book.add(book.borealis, "Small", value=Decimal(10_000), probability=20)
     matrix = _matrix(book)
     big, small = _mark(matrix, "Big"), _mark(matrix, "Small")
-    assert big.radius == selectors.MAX_RADIUS
-    assert selectors.MIN_RADIUS <= small.radius < big.radius
+    assert big.radius == prioritization.MAX_RADIUS
+    assert prioritization.MIN_RADIUS <= small.radius < big.radius
     assert big.qualified and not small.qualified
     assert big.label.endswith("· 60%") and small.label.endswith("· 20%")
 
@@ -84,7 +86,7 @@ def test_marks_at_the_same_date_go_to_separate_lanes(book: Book) -> None:
     quadrant = _matrix(book).quadrants[1]
     assert sorted(m.lane for m in quadrant.marks) == [0, 1, 2]
     assert quadrant.height == (
-        selectors.TOP_PADDING + 3 * selectors.LANE_HEIGHT + selectors.AXIS_HEIGHT
+        prioritization.TOP_PADDING + 3 * prioritization.LANE_HEIGHT + prioritization.AXIS_HEIGHT
     )
     assert len({m.y for m in quadrant.marks}) == 3
 
@@ -128,7 +130,7 @@ def test_weighted_totals(book: Book) -> None:
 def test_quadrants_match_the_model_mapping() -> None:
     from planning.models import PRIORITY_QUADRANTS
 
-    assert {str(k): v for k, v in PRIORITY_QUADRANTS.items()} == selectors.QUADRANT_OF_STATE
+    assert {str(k): v for k, v in PRIORITY_QUADRANTS.items()} == prioritization.QUADRANT_OF_STATE
 
 
 def test_labels_stay_inside_the_timeline(book: Book) -> None:
@@ -138,7 +140,7 @@ def test_labels_stay_inside_the_timeline(book: Book) -> None:
     book.add(book.borealis, "Early", expected_close=TODAY + datetime.timedelta(days=30))
     for mark in _matrix(book).quadrants[1].marks:
         if mark.label_anchor == "start":
-            assert mark.label_x + mark.label_width <= selectors.SVG_WIDTH
+            assert mark.label_x + mark.label_width <= prioritization.SVG_WIDTH
         else:
             assert mark.label_x - mark.label_width >= 0
         assert mark.y - mark.radius >= 0
