@@ -40,7 +40,7 @@ from planning.models import (
     StakeholderNeedKind,
     VulnerabilityStrategy,
 )
-from planning.opportunities.services import opportunity_row_log
+from planning.opportunities.services.opportunities import opportunity_row_log
 
 NEED_FIELDS = frozenset(
     {

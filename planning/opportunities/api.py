@@ -2,7 +2,7 @@
 
 Reads need VIEW, writes EDIT_ACCOUNTS. Versioned rows (opportunities, value
 drivers, tasks) answer with an ``ETag`` and need ``If-Match`` to change (see
-``kam.api.concurrency``). Writes go through :mod:`planning.opportunities.services`,
+``kam.api.concurrency``). Writes go through the modules of :mod:`planning.opportunities.services`,
 so a cell, member or stakeholder of another account is refused with the same
 message as on the pages (400), and a bad formula gets its message on ``formula``.
 """
@@ -22,7 +22,7 @@ from planning.models import (
     OpportunityTask,
     ValueDriver,
 )
-from planning.opportunities import selectors, services
+from planning.opportunities import selectors
 from planning.opportunities.serializers import (
     OpportunityContributorInput,
     OpportunityContributorOutput,
@@ -33,6 +33,7 @@ from planning.opportunities.serializers import (
     ValueDriverInput,
     ValueDriverOutput,
 )
+from planning.opportunities.services import contributors, opportunities, tasks, value_drivers
 from selling_center.models import BuyingStage
 
 
@@ -75,9 +76,9 @@ class OpportunityViewSet(VersionedRowViewSet):
     ordering = ["id"]
 
     writes = RowServices(
-        create=services.opportunity_create,
-        update=services.opportunity_update,
-        delete=services.opportunity_delete,
+        create=opportunities.opportunity_create,
+        update=opportunities.opportunity_update,
+        delete=opportunities.opportunity_delete,
         row="opportunity",
         parent="customer",
         moved="An opportunity cannot move to another customer; create a new one.",
@@ -112,9 +113,9 @@ class ValueDriverViewSet(VersionedRowViewSet):
     ordering = ["id"]
 
     writes = RowServices(
-        create=services.value_driver_create,
-        update=services.value_driver_update,
-        delete=services.value_driver_delete,
+        create=value_drivers.value_driver_create,
+        update=value_drivers.value_driver_update,
+        delete=value_drivers.value_driver_delete,
         row="value_driver",
         parent="opportunity",
         moved="A value driver cannot move to another opportunity; create a new one.",
@@ -139,9 +140,9 @@ class OpportunityContributorViewSet(VersionedRowViewSet):
     ordering = ["id"]
 
     writes = RowServices(
-        create=services.contributor_create,
-        update=services.contributor_update,
-        delete=services.contributor_delete,
+        create=contributors.contributor_create,
+        update=contributors.contributor_update,
+        delete=contributors.contributor_delete,
         row="contributor",
         parent="opportunity",
         moved="A contributor cannot move to another opportunity; create a new one.",
@@ -166,9 +167,9 @@ class OpportunityTaskViewSet(VersionedRowViewSet):
     ordering = ["id"]
 
     writes = RowServices(
-        create=services.task_create,
-        update=services.task_update,
-        delete=services.task_delete,
+        create=tasks.task_create,
+        update=tasks.task_update,
+        delete=tasks.task_delete,
         row="task",
         parent="opportunity",
         moved="A task cannot move to another opportunity; create a new one.",

@@ -31,7 +31,8 @@ from planning.models import (
 )
 from planning.opportunities import formula
 from planning.opportunities.selectors import VP_QUESTIONS, person_name
-from planning.opportunities.services import CABS_CHECKPOINTS, contributor_snapshot
+from planning.opportunities.services.contributors import contributor_snapshot
+from planning.opportunities.services.opportunities import CABS_CHECKPOINTS
 from selling_center.models import BuyingStage, SellingCenterMember
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

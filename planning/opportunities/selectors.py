@@ -35,7 +35,7 @@ from planning.models import (
     ValueDriver,
 )
 from planning.opportunities import formula
-from planning.opportunities.services import CABS_CHECKPOINTS, opportunity_warnings
+from planning.opportunities.services.opportunities import CABS_CHECKPOINTS, opportunity_warnings
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")

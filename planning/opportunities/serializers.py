@@ -30,7 +30,8 @@ from planning.models import (
     TaskStatus,
     ValueDriver,
 )
-from planning.opportunities import selectors, services
+from planning.opportunities import selectors
+from planning.opportunities.services import opportunities
 from selling_center.models import BuyingStage, SellingCenterMember
 
 _OPPORTUNITY_HELP = "Id of the opportunity; it cannot change once created."
@@ -181,7 +182,7 @@ class OpportunityOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_warnings(self, opportunity: Opportunity) -> list[str]:
-        return services.opportunity_warnings(opportunity)
+        return opportunities.opportunity_warnings(opportunity)
 
 
 # -- value drivers ------------------------------------------------------------------

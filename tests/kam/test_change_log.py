@@ -19,7 +19,7 @@ from kam.changelog.models import ChangeAction, ChangeLogEntry
 from kam.changelog.services import change_log_record
 from kam.tenancy.context import actor_context, current_actor, workspace_context
 from planning.models import Opportunity
-from planning.opportunities import services as opportunities
+from planning.opportunities.services import opportunities
 from tests.factories import WorkspaceWorld
 
 

@@ -143,7 +143,7 @@ def test_discovery_finds_the_writing_services() -> None:
         "buying_center.services.stakeholder_update",
         "selling_center.services.connection_level_decide",
         "planning.open_space.services.clipboard.cells_paste",
-        "planning.opportunities.services.opportunity_update",
+        "planning.opportunities.services.opportunities.opportunity_update",
         "planning.analysis.services.challenge_question_create",
         "kam.workspaces.services.membership_change_role",
         "accounts.valuation_settings.exchange_rate_set",

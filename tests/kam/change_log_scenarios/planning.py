@@ -192,46 +192,58 @@ def _opportunity(ctx: Ctx) -> Any:
     return Opportunity.objects.select_related("customer").order_by("pk").first()
 
 
-@scenario(f"{OPP}.opportunity_create", f"{OPP}.opportunity_update", f"{OPP}.opportunity_delete")
+@scenario(
+    f"{OPP}.opportunities.opportunity_create",
+    f"{OPP}.opportunities.opportunity_update",
+    f"{OPP}.opportunities.opportunity_delete",
+)
 def _opportunities(ctx: Ctx) -> Expect:
-    from planning.opportunities import services
+    from planning.opportunities.services import opportunities
 
-    opportunity = services.opportunity_create(
+    opportunity = opportunities.opportunity_create(
         workspace=ctx.workspace, customer=ctx.customer, title="Relining", probability=40
     )
-    opportunity = services.opportunity_update(
+    opportunity = opportunities.opportunity_update(
         workspace=ctx.workspace,
         opportunity=opportunity,
         expected_version=opportunity.version,
         buying_stage="proposal_evaluation",
     )
     expect = expected(opportunity, ctx.customer.pk)
-    services.opportunity_delete(
+    opportunities.opportunity_delete(
         workspace=ctx.workspace, opportunity=opportunity, expected_version=opportunity.version
     )
     return expect
 
 
-@scenario(f"{OPP}.value_driver_create", f"{OPP}.value_driver_update", f"{OPP}.value_driver_delete")
+@scenario(
+    f"{OPP}.value_drivers.value_driver_create",
+    f"{OPP}.value_drivers.value_driver_update",
+    f"{OPP}.value_drivers.value_driver_delete",
+)
 def _value_drivers(ctx: Ctx) -> Expect:
-    from planning.opportunities import services
+    from planning.opportunities.services import value_drivers
 
-    row = services.value_driver_create(
+    row = value_drivers.value_driver_create(
         workspace=ctx.workspace, opportunity=_opportunity(ctx), driver="Yield", formula="1 + 1"
     )
-    row = services.value_driver_update(
+    row = value_drivers.value_driver_update(
         workspace=ctx.workspace, value_driver=row, expected_version=row.version, unit="%"
     )
     expect = expected(row, ctx.customer.pk)
-    services.value_driver_delete(
+    value_drivers.value_driver_delete(
         workspace=ctx.workspace, value_driver=row, expected_version=row.version
     )
     return expect
 
 
-@scenario(f"{OPP}.contributor_create", f"{OPP}.contributor_update", f"{OPP}.contributor_delete")
+@scenario(
+    f"{OPP}.contributors.contributor_create",
+    f"{OPP}.contributors.contributor_update",
+    f"{OPP}.contributors.contributor_delete",
+)
 def _contributors(ctx: Ctx) -> Expect:
-    from planning.opportunities import services
+    from planning.opportunities.services import contributors
     from selling_center import services as selling
 
     member = selling.selling_center_member_create(
@@ -240,39 +252,42 @@ def _contributors(ctx: Ctx) -> Expect:
         role="subject_matter_leader",
         name="Ada Lund",
     )
-    row = services.contributor_create(
+    row = contributors.contributor_create(
         workspace=ctx.workspace, opportunity=_opportunity(ctx), member=member
     )
-    row = services.contributor_update(
+    row = contributors.contributor_update(
         workspace=ctx.workspace, contributor=row, contribution="Pricing"
     )
     expect = expected(row, ctx.customer.pk)
-    services.contributor_delete(workspace=ctx.workspace, contributor=row)
+    contributors.contributor_delete(workspace=ctx.workspace, contributor=row)
     return expect
 
 
-@scenario(f"{OPP}.task_create", f"{OPP}.task_update", f"{OPP}.task_delete")
+@scenario(f"{OPP}.tasks.task_create", f"{OPP}.tasks.task_update", f"{OPP}.tasks.task_delete")
 def _tasks(ctx: Ctx) -> Expect:
-    from planning.opportunities import services
+    from planning.opportunities.services import tasks
 
-    row = services.task_create(
+    row = tasks.task_create(
         workspace=ctx.workspace, opportunity=_opportunity(ctx), title="Send references"
     )
-    row = services.task_update(
+    row = tasks.task_update(
         workspace=ctx.workspace, task=row, expected_version=row.version, status="done"
     )
     expect = expected(row, ctx.customer.pk)
-    services.task_delete(workspace=ctx.workspace, task=row, expected_version=row.version)
+    tasks.task_delete(workspace=ctx.workspace, task=row, expected_version=row.version)
     return expect
 
 
-@scenario(f"{OPP}.create_from_cell")
+@scenario(f"{OPP}.from_cells.opportunity_create_from_cell")
 def _from_cell(ctx: Ctx) -> Expect:
     from planning.models import OpenSpaceCell
-    from planning.opportunities import services
+    from planning.opportunities.services import from_cells
 
-    opportunity = services.create_from_cell(
-        customer=ctx.customer, cell=ctx.first(OpenSpaceCell), user=ctx.actor
+    opportunity = from_cells.opportunity_create_from_cell(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        cell=ctx.first(OpenSpaceCell),
+        user=ctx.actor,
     )
     return expected(opportunity, ctx.customer.pk)
 

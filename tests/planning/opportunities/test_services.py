@@ -10,7 +10,13 @@ from django.core.exceptions import ValidationError
 
 from kam.concurrency import VersionConflict
 from planning.models import GrowthType, Opportunity, OpportunityState, Origin, ValueDriver
-from planning.opportunities import services
+from planning.opportunities.services import (
+    contributors,
+    from_cells,
+    opportunities,
+    tasks,
+    value_drivers,
+)
 from tests.factories import WorkspaceWorld
 from tests.planning.opportunities.conftest import Account
 
@@ -25,7 +31,7 @@ def _errors(call: object, **kwargs: object) -> dict[str, list[str]]:
 
 def test_create_checks_numbers_with_specific_messages(account: Account) -> None:
     errors = _errors(
-        services.opportunity_create,
+        opportunities.opportunity_create,
         workspace=account.workspace,
         customer=account.customer,
         title="Relining",
@@ -43,7 +49,7 @@ def test_create_checks_numbers_with_specific_messages(account: Account) -> None:
 
 def test_another_accounts_cell_is_refused_naming_both_accounts(account: Account) -> None:
     errors = _errors(
-        services.opportunity_create,
+        opportunities.opportunity_create,
         workspace=account.workspace,
         customer=account.customer,
         title="Pumps south",
@@ -57,13 +63,13 @@ def test_another_accounts_cell_is_refused_naming_both_accounts(account: Account)
 
 def test_another_accounts_contributor_is_refused(account: Account) -> None:
     errors = _errors(
-        services.contributor_create,
+        contributors.contributor_create,
         workspace=account.workspace,
         opportunity=account.opportunity,
         member=account.other_member,
     )
     assert "belongs to another account (Acme Mining), not to Borealis Steel" in errors["member"][0]
-    row = services.contributor_create(
+    row = contributors.contributor_create(
         workspace=account.workspace,
         opportunity=account.opportunity,
         member=account.expert,
@@ -71,7 +77,7 @@ def test_another_accounts_contributor_is_refused(account: Account) -> None:
     )
     assert row.member == account.expert
     duplicate = _errors(
-        services.contributor_create,
+        contributors.contributor_create,
         workspace=account.workspace,
         opportunity=account.opportunity,
         member=account.expert,
@@ -81,7 +87,7 @@ def test_another_accounts_contributor_is_refused(account: Account) -> None:
 
 def test_another_accounts_metric_owner_is_refused(account: Account) -> None:
     errors = _errors(
-        services.value_driver_create,
+        value_drivers.value_driver_create,
         workspace=account.workspace,
         opportunity=account.opportunity,
         driver="Yield",
@@ -99,7 +105,7 @@ def test_another_workspaces_objects_read_as_missing(
 ) -> None:
     other_workspace = world.b.workspace
     errors = _errors(
-        services.opportunity_update,
+        opportunities.opportunity_update,
         workspace=other_workspace,
         opportunity=account.opportunity,
         expected_version=1,
@@ -111,7 +117,7 @@ def test_another_workspaces_objects_read_as_missing(
 def test_cabs_tick_needs_evidence_and_qualifies_only_with_all_four(account: Account) -> None:
     o = account.opportunity
     errors = _errors(
-        services.opportunity_update,
+        opportunities.opportunity_update,
         workspace=account.workspace,
         opportunity=o,
         expected_version=o.version,
@@ -128,7 +134,7 @@ def test_cabs_tick_needs_evidence_and_qualifies_only_with_all_four(account: Acco
         "budget_availability": "Capex approved in the 2026 plan",
     }
     for field, text in evidence.items():
-        services.opportunity_update(
+        opportunities.opportunity_update(
             workspace=account.workspace,
             opportunity=o,
             expected_version=o.version,
@@ -136,7 +142,7 @@ def test_cabs_tick_needs_evidence_and_qualifies_only_with_all_four(account: Acco
         )
     o.refresh_from_db()
     assert not o.is_qualified
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace,
         opportunity=o,
         expected_version=o.version,
@@ -147,7 +153,7 @@ def test_cabs_tick_needs_evidence_and_qualifies_only_with_all_four(account: Acco
     assert o.is_qualified
     # Clearing the evidence of a ticked checkpoint is refused too.
     errors = _errors(
-        services.opportunity_update,
+        opportunities.opportunity_update,
         workspace=account.workspace,
         opportunity=o,
         expected_version=o.version,
@@ -164,12 +170,12 @@ def test_value_proposition_alarm_only_for_no_no_no_yes(account: Account) -> None
         "vp_benefits_demonstrated": False,
         "vp_more_expensive": True,
     }
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace, opportunity=o, expected_version=o.version, **answers
     )
     o.refresh_from_db()
     assert o.value_proposition_alarm
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace,
         opportunity=o,
         expected_version=o.version,
@@ -177,7 +183,7 @@ def test_value_proposition_alarm_only_for_no_no_no_yes(account: Account) -> None
     )
     o.refresh_from_db()
     assert not o.value_proposition_alarm
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace,
         opportunity=o,
         expected_version=o.version,
@@ -189,13 +195,13 @@ def test_value_proposition_alarm_only_for_no_no_no_yes(account: Account) -> None
 
 def test_stale_update_is_refused_and_nothing_written(account: Account) -> None:
     o = account.opportunity
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace, opportunity=o, expected_version=1, title="Relining v2"
     )
     stale = Opportunity.objects.get(pk=o.pk)
     stale.version = 1
     with pytest.raises(VersionConflict):
-        services.opportunity_update(
+        opportunities.opportunity_update(
             workspace=account.workspace, opportunity=stale, expected_version=1, title="Old"
         )
     assert Opportunity.objects.get(pk=o.pk).title == "Relining v2"
@@ -204,22 +210,22 @@ def test_stale_update_is_refused_and_nothing_written(account: Account) -> None:
 def test_past_close_on_open_state_warns_but_saves(account: Account) -> None:
     o = account.opportunity
     past = datetime.date(2020, 1, 1)
-    services.opportunity_update(
+    opportunities.opportunity_update(
         workspace=account.workspace, opportunity=o, expected_version=1, expected_close=past
     )
     assert o.expected_close == past
-    assert "is in the past" in services.opportunity_warnings(o)[0]
-    services.opportunity_update(
+    assert "is in the past" in opportunities.opportunity_warnings(o)[0]
+    opportunities.opportunity_update(
         workspace=account.workspace,
         opportunity=o,
         expected_version=2,
         state=OpportunityState.WON,
     )
-    assert services.opportunity_warnings(o) == []
+    assert opportunities.opportunity_warnings(o) == []
 
 
 def test_value_driver_stores_result_and_refuses_bad_formula(account: Account) -> None:
-    driver = services.value_driver_create(
+    driver = value_drivers.value_driver_create(
         workspace=account.workspace,
         opportunity=account.opportunity,
         driver="Higher wafer yield",
@@ -234,7 +240,7 @@ def test_value_driver_stores_result_and_refuses_bad_formula(account: Account) ->
         "price_per_wafer": 4000.0,
         "yield_gain": 0.03,
     }
-    services.value_driver_update(
+    value_drivers.value_driver_update(
         workspace=account.workspace,
         value_driver=driver,
         expected_version=1,
@@ -243,7 +249,7 @@ def test_value_driver_stores_result_and_refuses_bad_formula(account: Account) ->
     )
     assert ValueDriver.objects.get(pk=driver.pk).result == Decimal("2880000.00")
     errors = _errors(
-        services.value_driver_update,
+        value_drivers.value_driver_update,
         workspace=account.workspace,
         value_driver=driver,
         expected_version=2,
@@ -267,7 +273,9 @@ def test_create_from_cell_sets_growth_type_from_what_the_account_buys(
 ) -> None:
     cell = getattr(account, cell_name)
     user = world.a.user("kam")
-    o = services.create_from_cell(customer=account.customer, cell=cell, user=user)
+    o = from_cells.opportunity_create_from_cell(
+        workspace=account.customer.workspace, customer=account.customer, cell=cell, user=user
+    )
     assert o.growth_type == growth_type
     assert (o.origin, o.state, o.owner, o.open_space_cell) == (
         Origin.PUSH,
@@ -281,16 +289,23 @@ def test_create_from_cell_sets_growth_type_from_what_the_account_buys(
 def test_create_from_cell_title_and_other_accounts_cell(
     account: Account, world: WorkspaceWorld
 ) -> None:
-    o = services.create_from_cell(
-        customer=account.customer, cell=account.upsell_cell, user=world.a.user("kam")
+    o = from_cells.opportunity_create_from_cell(
+        workspace=account.customer.workspace,
+        customer=account.customer,
+        cell=account.upsell_cell,
+        user=world.a.user("kam"),
     )
     assert o.title == "Pump maintenance for South"
-    o = services.create_from_cell(
-        customer=account.customer, cell=account.cocreation_cell, user=world.a.user("kam")
+    o = from_cells.opportunity_create_from_cell(
+        workspace=account.customer.workspace,
+        customer=account.customer,
+        cell=account.cocreation_cell,
+        user=world.a.user("kam"),
     )
     assert o.title == "Digital twin for North"
     errors = _errors(
-        services.create_from_cell,
+        from_cells.opportunity_create_from_cell,
+        workspace=account.customer.workspace,
         customer=account.customer,
         cell=account.other_cell,
         user=world.a.user("kam"),
@@ -302,22 +317,20 @@ def test_tasks_owner_must_be_a_member_and_stale_edit_refused(
     account: Account, world: WorkspaceWorld
 ) -> None:
     errors = _errors(
-        services.task_create,
+        tasks.task_create,
         workspace=account.workspace,
         opportunity=account.opportunity,
         title="Send references",
         owner=world.b.user("kam"),
     )
     assert "must be a member of this workspace" in errors["owner"][0]
-    task = services.task_create(
+    task = tasks.task_create(
         workspace=account.workspace,
         opportunity=account.opportunity,
         title="Send references",
         owner=world.a.user("kam"),
         due_date=datetime.date(2020, 1, 1),
     )
-    services.task_update(workspace=account.workspace, task=task, expected_version=1, status="done")
+    tasks.task_update(workspace=account.workspace, task=task, expected_version=1, status="done")
     with pytest.raises(VersionConflict):
-        services.task_update(
-            workspace=account.workspace, task=task, expected_version=1, title="Older"
-        )
+        tasks.task_update(workspace=account.workspace, task=task, expected_version=1, title="Older")
