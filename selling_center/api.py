@@ -21,7 +21,6 @@ from kam.api.base import WorkspaceResourceViewSet
 from kam.api.rows import RowServices, ServiceRowViewSet, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from selling_center import serializers as shapes
-from selling_center import services
 from selling_center.models import (
     AlignmentStatus,
     BuyingStage,
@@ -32,6 +31,13 @@ from selling_center.models import (
     SellingCenterMember,
     SellingRole,
     StageResource,
+)
+from selling_center.services import (
+    connections,
+    engagement_plans,
+    interfaces,
+    members,
+    stage_resources,
 )
 
 
@@ -61,9 +67,9 @@ class SellingCenterMemberViewSet(VersionedRowViewSet):
         return queryset.select_related("user")
 
     writes = RowServices(
-        create=services.selling_center_member_create,
-        update=services.selling_center_member_update,
-        delete=services.selling_center_member_delete,
+        create=members.selling_center_member_create,
+        update=members.selling_center_member_update,
+        delete=members.selling_center_member_delete,
         row="member",
         parent="customer",
         moved="A member stays on their account; add a new one.",
@@ -90,9 +96,9 @@ class InterfaceAlignmentViewSet(VersionedRowViewSet):
     ordering = ["customer", "supplier_function", "id"]
 
     writes = RowServices(
-        create=services.interface_alignment_create,
-        update=services.interface_alignment_update,
-        delete=services.interface_alignment_delete,
+        create=interfaces.interface_alignment_create,
+        update=interfaces.interface_alignment_update,
+        delete=interfaces.interface_alignment_delete,
         row="interface_alignment",
         parent="customer",
         moved="A pair stays with its account; add a new one.",
@@ -150,9 +156,9 @@ class ConnectionViewSet(_SplitInput, ServiceRowViewSet):
     ordering = ["id"]
 
     writes = RowServices(
-        create=services.connection_create,
-        update=services.connection_update,
-        delete=services.connection_delete,
+        create=connections.connection_create,
+        update=connections.connection_update,
+        delete=connections.connection_delete,
         row="connection",
     )
 
@@ -179,9 +185,9 @@ class EngagementPlanViewSet(VersionedRowViewSet):
     ordering = ["next_step_due", "id"]
 
     writes = RowServices(
-        create=services.engagement_plan_create,
-        update=services.engagement_plan_update,
-        delete=services.engagement_plan_delete,
+        create=engagement_plans.engagement_plan_create,
+        update=engagement_plans.engagement_plan_update,
+        delete=engagement_plans.engagement_plan_delete,
         row="engagement_plan",
     )
 
@@ -210,15 +216,15 @@ class StageResourceViewSet(_SplitInput, WorkspaceResourceViewSet):
     ordering = ["customer", "stage", "id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return services.stage_resource_add(workspace=self.workspace, **data)
+        return stage_resources.stage_resource_add(workspace=self.workspace, **data)
 
     def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        return services.stage_resource_update(
+        return stage_resources.stage_resource_update(
             workspace=self.workspace, stage_resource=instance, notes=data.get("notes", "")
         )
 
     def delete_object(self, instance: Any) -> None:
-        services.stage_resource_remove(workspace=self.workspace, stage_resource=instance)
+        stage_resources.stage_resource_remove(workspace=self.workspace, stage_resource=instance)
 
 
 class ConnectionLevelDecisionFilter(CustomerFilter):
@@ -247,7 +253,7 @@ class ConnectionLevelDecisionViewSet(WorkspaceResourceViewSet):
     ordering = ["-decided_at", "-id"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return services.connection_level_decide(
+        return connections.connection_level_decide(
             workspace=self.workspace,
             decided_by=self.request.user,
             **data,

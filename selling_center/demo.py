@@ -20,7 +20,6 @@ from django.contrib.auth.models import User
 
 from accounts.models import Customer, CustomerStatus
 from buying_center.models import BuyingRole, Stakeholder
-from selling_center import services
 from selling_center.models import (
     AlignmentStatus,
     BuyingStage,
@@ -32,6 +31,8 @@ from selling_center.selectors import (
     connection_level_suggestion,
     is_customer_executive,
 )
+from selling_center.services import engagement_plans, interfaces, members, stage_resources
+from selling_center.services.connections import connection_create, connection_level_decide
 
 if TYPE_CHECKING:
     from kam.management.demo import DemoWorkspace
@@ -94,7 +95,7 @@ def _team(
     def add(
         role: str, user: User | None = None, name: str = "", title: str = "", **extra: Any
     ) -> SellingCenterMember:
-        return services.selling_center_member_create(
+        return members.selling_center_member_create(
             workspace=workspace,
             customer=customer,
             role=role,
@@ -166,7 +167,7 @@ def _interfaces(demo: DemoWorkspace, customer: Customer, team: dict[str, Selling
     for (supplier, theirs), owner, status, note in zip(
         COMMON_INTERFACE_PAIRS, owners, statuses, notes, strict=True
     ):
-        services.interface_alignment_create(
+        interfaces.interface_alignment_create(
             workspace=demo.workspace,
             customer=customer,
             supplier_function=supplier,
@@ -204,19 +205,17 @@ def _owners_and_connections(
     executives = [s for s in stakeholders if is_customer_executive(s) and s.pk not in uncovered]
     for stakeholder in executives[:2]:
         for role in (SellingRole.SPONSOR, SellingRole.EXECUTIVE):
-            services.connection_create(
-                workspace=demo.workspace, stakeholder=stakeholder, member=team[role]
-            )
+            connection_create(workspace=demo.workspace, stakeholder=stakeholder, member=team[role])
             connections += 1
     kam = team[SellingRole.KAM]
     for stakeholder in rng.sample(stakeholders, k=min(3, len(stakeholders))):
         if stakeholder.owner_id == kam.pk or stakeholder in executives[:2]:
             continue
-        services.connection_create(workspace=demo.workspace, stakeholder=stakeholder, member=kam)
+        connection_create(workspace=demo.workspace, stakeholder=stakeholder, member=kam)
         connections += 1
     plans = 0
     for stakeholder in executives[:3]:
-        services.engagement_plan_create(
+        engagement_plans.engagement_plan_create(
             workspace=demo.workspace,
             stakeholder=stakeholder,
             owner=team[SellingRole.SPONSOR],
@@ -246,7 +245,7 @@ def _stages(
         for role in roles:
             member = team.get(role)
             if member is not None:
-                services.stage_resource_add(
+                stage_resources.stage_resource_add(
                     workspace=demo.workspace, customer=customer, stage=stage, member=member
                 )
 
@@ -268,7 +267,7 @@ def build(demo: DemoWorkspace) -> str:
         _stages(demo, customer, team, index)
         if index % 2 == 0:
             suggested = connection_level_suggestion(workspace=demo.workspace, customer=customer)
-            services.connection_level_decide(
+            connection_level_decide(
                 workspace=demo.workspace,
                 customer=customer,
                 level=suggested.level,

@@ -141,7 +141,7 @@ def test_discovery_finds_the_writing_services() -> None:
     for expected in (
         "accounts.services.customer_update",
         "buying_center.services.stakeholder_update",
-        "selling_center.services.connection_level_decide",
+        "selling_center.services.connections.connection_level_decide",
         "planning.open_space.services.clipboard.cells_paste",
         "planning.opportunities.services.opportunities.opportunity_update",
         "planning.analysis.services.challenge_question_create",

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kam.tenancy.context import workspace_context
-from selling_center import selectors, services
+from selling_center import selectors
 from selling_center.models import (
     Connection,
     ConnectionLevelDecision,
@@ -17,6 +17,7 @@ from selling_center.models import (
     SellingRole,
     StageResource,
 )
+from selling_center.services import connections, interfaces
 from tests.factories import Tenant, WorkspaceWorld
 from tests.selling_center.conftest import client_for, key_account, member, stakeholder
 
@@ -81,7 +82,7 @@ def test_interface_owner_must_be_on_this_accounts_selling_center(in_a: Tenant) -
     stranger = member(other, SellingRole.KAM, name="Jonas Berg")
 
     with pytest.raises(ValidationError) as error:
-        services.interface_alignment_create(
+        interfaces.interface_alignment_create(
             workspace=in_a.workspace,
             customer=account,
             supplier_function="Shipping",
@@ -101,7 +102,7 @@ def test_connection_between_different_accounts_is_refused(in_a: Tenant) -> None:
     ours = member(other, SellingRole.KAM, name="Jonas Berg")
 
     with pytest.raises(ValidationError) as error:
-        services.connection_create(workspace=in_a.workspace, stakeholder=theirs, member=ours)
+        connections.connection_create(workspace=in_a.workspace, stakeholder=theirs, member=ours)
 
     assert "another account than Ruth Olsen" in error.value.message_dict["member"][0]
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import ValuationSettings
-from selling_center import selectors, services
+from selling_center import selectors
 from selling_center.models import SellingCenterMember, SellingRole
+from selling_center.services import members
 from tests.factories import Tenant, WorkspaceWorld
 from tests.selling_center.conftest import client_for, key_account, member
 
@@ -75,7 +76,7 @@ def test_a_user_from_another_workspace_cannot_join(world: WorkspaceWorld, in_a: 
     account = key_account(in_a)
 
     with pytest.raises(ValidationError) as error:
-        services.selling_center_member_create(
+        members.selling_center_member_create(
             workspace=in_a.workspace, customer=account, role="kam", user=world.b.user("kam")
         )
 
@@ -105,7 +106,7 @@ def test_member_input_mistakes_get_specific_messages(
     in_a: Tenant, fields: dict[str, object], field: str, words: str
 ) -> None:
     with pytest.raises(ValidationError) as error:
-        services.selling_center_member_create(
+        members.selling_center_member_create(
             workspace=in_a.workspace,
             customer=key_account(in_a),
             **fields,  # type: ignore[arg-type]

@@ -84,7 +84,7 @@ SC = "selling_center.services"
 
 
 lifecycle(
-    SC,
+    f"{SC}.members",
     "selling_center_member",
     row="member",
     fields=lambda ctx: {
@@ -97,7 +97,7 @@ lifecycle(
 
 
 lifecycle(
-    SC,
+    f"{SC}.interfaces",
     "interface_alignment",
     row="interface_alignment",
     fields=lambda ctx: {
@@ -109,37 +109,37 @@ lifecycle(
 )
 
 
-@scenario(f"{SC}.interface_alignment_add_common")
+@scenario(f"{SC}.interfaces.interface_alignment_add_common")
 def _interface_common(ctx: Ctx) -> Expect:
-    from selling_center import services
+    from selling_center.services import interfaces
 
-    interface = services.interface_alignment_add_common(
+    interface = interfaces.interface_alignment_add_common(
         workspace=ctx.workspace, customer=ctx.customer, pair_index=2
     )
     return expected(interface, ctx.customer.pk)
 
 
 @scenario(
-    f"{SC}.connection_create",
-    f"{SC}.connection_update",
-    f"{SC}.connection_delete",
-    f"{SC}.connection_toggle",
+    f"{SC}.connections.connection_create",
+    f"{SC}.connections.connection_update",
+    f"{SC}.connections.connection_delete",
+    f"{SC}.connections.connection_toggle",
 )
 def _connections(ctx: Ctx) -> Expect:
     from buying_center.models import Stakeholder
-    from selling_center import services
     from selling_center.models import SellingCenterMember
+    from selling_center.services import connections
 
     decider = ctx.first(Stakeholder)
     member = ctx.first(SellingCenterMember)
-    connection = services.connection_create(
+    connection = connections.connection_create(
         workspace=ctx.workspace, stakeholder=decider, member=member
     )
-    connection = services.connection_update(
+    connection = connections.connection_update(
         workspace=ctx.workspace, connection=connection, notes="Monthly call"
     )
-    services.connection_delete(workspace=ctx.workspace, connection=connection)
-    toggled = services.connection_toggle(
+    connections.connection_delete(workspace=ctx.workspace, connection=connection)
+    toggled = connections.connection_toggle(
         workspace=ctx.workspace, stakeholder=decider, member=member
     )
     assert toggled is not None
@@ -153,7 +153,7 @@ def _plan_fields(ctx: Ctx) -> dict[str, Any]:
 
 
 lifecycle(
-    SC,
+    f"{SC}.engagement_plans",
     "engagement_plan",
     row="engagement_plan",
     fields=_plan_fields,
@@ -161,30 +161,34 @@ lifecycle(
 )
 
 
-@scenario(f"{SC}.stage_resource_add", f"{SC}.stage_resource_update", f"{SC}.stage_resource_remove")
+@scenario(
+    f"{SC}.stage_resources.stage_resource_add",
+    f"{SC}.stage_resources.stage_resource_update",
+    f"{SC}.stage_resources.stage_resource_remove",
+)
 def _stage_resources(ctx: Ctx) -> Expect:
-    from selling_center import services
     from selling_center.models import SellingCenterMember
+    from selling_center.services import stage_resources
 
-    resource = services.stage_resource_add(
+    resource = stage_resources.stage_resource_add(
         workspace=ctx.workspace,
         customer=ctx.customer,
         stage="proposal_evaluation",
         member=ctx.first(SellingCenterMember),
     )
-    resource = services.stage_resource_update(
+    resource = stage_resources.stage_resource_update(
         workspace=ctx.workspace, stage_resource=resource, notes="Leads the demo"
     )
     expect = expected(resource, ctx.customer.pk)
-    services.stage_resource_remove(workspace=ctx.workspace, stage_resource=resource)
+    stage_resources.stage_resource_remove(workspace=ctx.workspace, stage_resource=resource)
     return expect
 
 
-@scenario(f"{SC}.connection_level_decide")
+@scenario(f"{SC}.connections.connection_level_decide")
 def _connection_level(ctx: Ctx) -> Expect:
-    from selling_center import services
+    from selling_center.services import connections
 
-    decision = services.connection_level_decide(
+    decision = connections.connection_level_decide(
         workspace=ctx.workspace,
         customer=ctx.customer,
         level="transformative",

@@ -244,9 +244,9 @@ def _value_drivers(ctx: Ctx) -> Expect:
 )
 def _contributors(ctx: Ctx) -> Expect:
     from planning.opportunities.services import contributors
-    from selling_center import services as selling
+    from selling_center.services import members
 
-    member = selling.selling_center_member_create(
+    member = members.selling_center_member_create(
         workspace=ctx.workspace,
         customer=ctx.customer,
         role="subject_matter_leader",
