@@ -2,13 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from planning.open_space.api import (
-    OpenSpaceCellViewSet,
-    OpenSpaceColumnViewSet,
-    OpenSpaceSegmentViewSet,
-    OpenSpaceViewSet,
-    SuccessFactorViewSet,
-)
+from planning.open_space.api import OpenSpaceCellViewSet, OpenSpaceViewSet
+from planning.open_space.csf_api import SuccessFactorViewSet
+from planning.open_space.layout_api import OpenSpaceColumnViewSet, OpenSpaceSegmentViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register(
