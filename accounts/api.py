@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts import services, valuation_settings
+from accounts import exchange_rates, services, valuation_settings
 from accounts.models import (
     Customer,
     CustomerScore,
@@ -252,7 +252,7 @@ class ExchangeRateViewSet(WorkspaceResourceViewSet):
     ordering = ["currency", "-valid_from"]
 
     def create_object(self, data: dict[str, Any]) -> Model:
-        return valuation_settings.exchange_rate_set(
+        return exchange_rates.exchange_rate_set(
             workspace=self.workspace, user=self.request.user, **data
         )
 
@@ -263,19 +263,19 @@ class ExchangeRateViewSet(WorkspaceResourceViewSet):
             "rate": instance.rate,
             **data,
         }
-        return valuation_settings.exchange_rate_update(
+        return exchange_rates.exchange_rate_update(
             workspace=self.workspace, exchange_rate=instance, user=self.request.user, **merged
         )
 
     def delete_object(self, instance: Any) -> None:
-        valuation_settings.exchange_rate_delete(
+        exchange_rates.exchange_rate_delete(
             workspace=self.workspace, exchange_rate=instance, user=self.request.user
         )
 
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def missing(self, request: Request) -> Response:
         """Each currency of the sales lines with lines dated before its first rate."""
-        gaps = valuation_settings.missing_rate_gaps(workspace=self.workspace)
+        gaps = exchange_rates.missing_rate_gaps(workspace=self.workspace)
         return Response(MissingRateOutput(gaps, many=True).data)
 
 

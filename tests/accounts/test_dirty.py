@@ -10,6 +10,11 @@ import pytest
 from django.db import transaction
 
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
+from accounts.exchange_rates import (
+    exchange_rate_delete,
+    exchange_rate_set,
+    exchange_rate_update,
+)
 from accounts.job_kinds import SCORES
 from accounts.models import Customer
 from accounts.services import (
@@ -20,11 +25,6 @@ from accounts.services import (
 )
 from accounts.signals import sales_lines_changed
 from accounts.upv import account_upv_set
-from accounts.valuation_settings import (
-    exchange_rate_delete,
-    exchange_rate_set,
-    exchange_rate_update,
-)
 from kam.jobs.models import Job
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld

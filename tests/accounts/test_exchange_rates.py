@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from accounts.currency import convert_amount, load_rate_table
-from accounts.models import Customer, ExchangeRate, SalesLine
-from accounts.valuation_settings import (
+from accounts.exchange_rates import (
     exchange_rate_delete,
     exchange_rate_set,
     exchange_rate_update,
     missing_rate_gaps,
     rate_for,
 )
+from accounts.models import Customer, ExchangeRate, SalesLine
 from kam.tenancy.context import workspace_context
 from tests.factories import WorkspaceWorld
 

@@ -36,6 +36,7 @@ from tests.kam.change_log_scenarios import Ctx, all_scenarios
 EXTRA_WRITER_MODULES = (
     "accounts.selection",
     "accounts.valuation_settings",
+    "accounts.exchange_rates",
     "buying_center.grids",
 )
 
@@ -146,7 +147,7 @@ def test_discovery_finds_the_writing_services() -> None:
         "planning.opportunities.services.opportunities.opportunity_update",
         "planning.analysis.services.challenge_question_create",
         "kam.workspaces.services.membership_change_role",
-        "accounts.valuation_settings.exchange_rate_set",
+        "accounts.exchange_rates.exchange_rate_set",
     ):
         assert expected in found
     assert not any(name.startswith(tuple(NOT_PLAN_MODULES)) for name in found)

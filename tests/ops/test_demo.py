@@ -157,8 +157,8 @@ def test_running_the_demo_twice_explains_why_it_stops() -> None:
 def test_demo_invoices_in_three_currencies_with_rates_and_gives_candidates_inputs() -> None:
     run_demo("--customers", "60")
     main = Workspace.objects.get(slug="nordhavn")
+    from accounts.exchange_rates import missing_rate_gaps
     from accounts.models import ExchangeRate, ValuationSettings
-    from accounts.valuation_settings import missing_rate_gaps
 
     with workspace_context(main):
         currencies = set(SalesLine.objects.values_list("currency", flat=True))

@@ -139,14 +139,19 @@ def _valuation_settings(ctx: Ctx) -> Expect:
     return expected(settings, None)
 
 
-@scenario(f"{VAL}.exchange_rate_set", f"{VAL}.exchange_rate_update", f"{VAL}.exchange_rate_delete")
-def _exchange_rates(ctx: Ctx) -> Expect:
-    from accounts import valuation_settings
+RATES = "accounts.exchange_rates"
 
-    rate = valuation_settings.exchange_rate_set(
+
+@scenario(
+    f"{RATES}.exchange_rate_set", f"{RATES}.exchange_rate_update", f"{RATES}.exchange_rate_delete"
+)
+def _exchange_rates(ctx: Ctx) -> Expect:
+    from accounts import exchange_rates
+
+    rate = exchange_rates.exchange_rate_set(
         workspace=ctx.workspace, currency="USD", valid_from="2025-01-01", rate="0.92"
     )
-    rate = valuation_settings.exchange_rate_update(
+    rate = exchange_rates.exchange_rate_update(
         workspace=ctx.workspace,
         exchange_rate=rate,
         currency="USD",
@@ -154,7 +159,7 @@ def _exchange_rates(ctx: Ctx) -> Expect:
         rate="0.93",
     )
     expect = expected(rate, None)
-    valuation_settings.exchange_rate_delete(workspace=ctx.workspace, exchange_rate=rate)
+    exchange_rates.exchange_rate_delete(workspace=ctx.workspace, exchange_rate=rate)
     return expect
 
 
