@@ -58,7 +58,7 @@ def _upv_feed_matrix(*, open_space: OpenSpace) -> Matrix:
 
 
 @transaction.atomic
-def open_space_delete(open_space: OpenSpace, *, expected_version: int | None = None) -> list[str]:
+def open_space_delete(*, open_space: OpenSpace, expected_version: int | None = None) -> list[str]:
     """Delete the whole matrix; the account's UPV falls back to its own estimate."""
     warnings = _unlinked_opportunities(OpenSpaceCell.objects.filter(open_space_id=open_space.pk))
     customer = open_space.customer
