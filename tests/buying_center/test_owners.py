@@ -12,8 +12,8 @@ from buying_center import owners
 from buying_center import services as buying
 from buying_center.models import Stakeholder
 from kam.tenancy.context import workspace_context
-from selling_center import services as selling
 from selling_center.models import SellingCenterMember
+from selling_center.services import interfaces
 from tests.factories import WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def test_stakeholder_and_interface_owners_are_refused_by_the_same_rule(
                 workspace=world.a.workspace, customer=account, name="Anna Berg", owner=per
             )
         with pytest.raises(ValidationError) as for_interface:
-            selling.interface_alignment_create(
+            interfaces.interface_alignment_create(
                 workspace=world.a.workspace,
                 customer=account,
                 supplier_function="Shipping",
