@@ -18,15 +18,17 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import ExchangeRate
-from accounts.valuation_settings import (
-    REPORTING_CURRENCY,
-    SETTINGS,
+from accounts.exchange_rates import (
     exchange_rate_delete,
     exchange_rate_set,
     exchange_rate_update,
     exchange_rates_by_currency,
     missing_rate_gaps,
+)
+from accounts.models import ExchangeRate
+from accounts.valuation_settings import (
+    REPORTING_CURRENCY,
+    SETTINGS,
     settings_values,
     valuation_settings_get,
     valuation_settings_update,

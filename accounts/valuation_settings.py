@@ -23,14 +23,6 @@ from django.db import IntegrityError, transaction
 
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.exchange_rates import _check_currency, _plain, _rebase_rates
-
-# Re-exported (``as`` the same name) only for accounts/settings_views.py, which another
-# branch rewrites: remove once it imports them from accounts.exchange_rates.
-from accounts.exchange_rates import exchange_rate_delete as exchange_rate_delete
-from accounts.exchange_rates import exchange_rate_set as exchange_rate_set
-from accounts.exchange_rates import exchange_rate_update as exchange_rate_update
-from accounts.exchange_rates import exchange_rates_by_currency as exchange_rates_by_currency
-from accounts.exchange_rates import missing_rate_gaps as missing_rate_gaps
 from accounts.models import ExchangeRate, ValuationSettings
 from kam.changelog.models import ChangeAction
 from kam.changelog.services import change_log_diff, change_log_record, change_log_values

@@ -28,7 +28,7 @@ from kam.editing import (
 from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
-from selling_center import selectors, services
+from selling_center import selectors
 from selling_center.forms import (
     ConnectionLevelForm,
     EngagementPlanForm,
@@ -43,6 +43,13 @@ from selling_center.models import (
     StageResource,
 )
 from selling_center.selectors import connection_level_suggestion
+from selling_center.services import (
+    connections,
+    engagement_plans,
+    interfaces,
+    members,
+    stage_resources,
+)
 
 MEMBER_FIELDS = ("role", "user", "name", "title", "email", "permanent", "starts_on", "ends_on")
 INTERFACE_FIELDS = ("supplier_function", "customer_function", "status", "owner", "notes")
@@ -107,7 +114,7 @@ def member_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     if form.is_valid():
         outcome = attempt(
             form,
-            lambda: services.selling_center_member_create(
+            lambda: members.selling_center_member_create(
                 workspace=request.workspace, customer=customer, **_member_fields(form)
             ),
         )
@@ -136,9 +143,9 @@ MEMBER = RowKind(
     initial=lambda member: {
         key: getattr(member, key) for key in (*MEMBER_FIELDS, "notes", "version")
     },
-    create=services.selling_center_member_create,
-    update=services.selling_center_member_update,
-    delete=services.selling_center_member_delete,
+    create=members.selling_center_member_create,
+    update=members.selling_center_member_update,
+    delete=members.selling_center_member_delete,
     row_argument="member",
     label=lambda member: member.display_name,
     fields=_member_fields,
@@ -199,8 +206,8 @@ def _render_alignment(
     status: int = 200,
 ) -> HttpResponse:
     workspace = request.workspace
-    members = selectors.members_of_account(workspace=workspace, customer=customer)
-    interfaces = list(selectors.interface_alignments_of(workspace=workspace, customer=customer))
+    account_members = selectors.members_of_account(workspace=workspace, customer=customer)
+    alignments = list(selectors.interface_alignments_of(workspace=workspace, customer=customer))
     suggestion = connection_level_suggestion(workspace=workspace, customer=customer)
     history = selectors.connection_level_history(workspace=workspace, customer=customer)
     stages = selectors.stage_resources_of(workspace=workspace, customer=customer)
@@ -210,14 +217,14 @@ def _render_alignment(
         {
             "customer": customer,
             "tabs": _tabs(customer, "account-alignment"),
-            "interfaces": interfaces,
-            "suggestions": selectors.suggested_interface_pairs(existing=interfaces),
-            "interface_form": interface_form or InterfaceAlignmentForm(members=members),
+            "interfaces": alignments,
+            "suggestions": selectors.suggested_interface_pairs(existing=alignments),
+            "interface_form": interface_form or InterfaceAlignmentForm(members=account_members),
             "matrix": selectors.coverage_matrix(workspace=workspace, customer=customer),
             "toggle_url": _toggle_url(customer),
             "stages": stages,
             "stages_without_resource": sum(1 for row in stages if not row.resources),
-            "stage_form": stage_form or StageResourceForm(members=members),
+            "stage_form": stage_form or StageResourceForm(members=account_members),
             "suggestion": suggestion,
             "decision": history[0] if history else None,
             "history": history,
@@ -245,12 +252,12 @@ def _back_to_alignment(customer: Customer, section: str) -> HttpResponse:
 def interface_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = request.workspace
     customer = _account(request, customer_id)
-    members = selectors.members_of_account(workspace=workspace, customer=customer)
-    form = InterfaceAlignmentForm(request.POST, members=members)
+    account_members = selectors.members_of_account(workspace=workspace, customer=customer)
+    form = InterfaceAlignmentForm(request.POST, members=account_members)
     if form.is_valid():
         data = {key: form.cleaned_data[key] for key in INTERFACE_FIELDS}
         try:
-            services.interface_alignment_create(workspace=workspace, customer=customer, **data)
+            interfaces.interface_alignment_create(workspace=workspace, customer=customer, **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -265,7 +272,7 @@ def interface_add_common(request: WorkspaceRequest, customer_id: int) -> HttpRes
     customer = _account(request, customer_id)
     try:
         pair_index = int(request.POST.get("pair", ""))
-        services.interface_alignment_add_common(
+        interfaces.interface_alignment_add_common(
             workspace=workspace, customer=customer, pair_index=pair_index
         )
     except (ValueError, ValidationError):
@@ -292,9 +299,9 @@ INTERFACE = RowKind(
         **kw,
     ),
     initial=lambda pair: {key: getattr(pair, key) for key in (*INTERFACE_FIELDS, "version")},
-    create=services.interface_alignment_create,
-    update=services.interface_alignment_update,
-    delete=services.interface_alignment_delete,
+    create=interfaces.interface_alignment_create,
+    update=interfaces.interface_alignment_update,
+    delete=interfaces.interface_alignment_delete,
     row_argument="interface_alignment",
     label=str,
     change="saved this pair",
@@ -362,7 +369,7 @@ def connection_toggle(request: WorkspaceRequest, customer_id: int) -> HttpRespon
     if stakeholder.customer_id != customer.pk:
         return HttpResponse(f"{stakeholder.name} is not a stakeholder of {customer}.", status=400)
     try:
-        services.connection_toggle(workspace=workspace, stakeholder=stakeholder, member=member)
+        connections.connection_toggle(workspace=workspace, stakeholder=stakeholder, member=member)
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if not getattr(request, "htmx", False):
@@ -399,19 +406,19 @@ def engagement_plan_edit(
         .order_by("id")
         .first()
     )
-    members = selectors.members_of_account(workspace=workspace, customer=customer)
+    account_members = selectors.members_of_account(workspace=workspace, customer=customer)
     conflict: StaleEdit | None = None
     if request.method == "POST":
-        form = EngagementPlanForm(request.POST, members=members)
+        form = EngagementPlanForm(request.POST, members=account_members)
         if form.is_valid():
             data = {key: form.cleaned_data[key] for key in PLAN_FIELDS}
             try:
                 if plan is None:
-                    services.engagement_plan_create(
+                    engagement_plans.engagement_plan_create(
                         workspace=workspace, stakeholder=stakeholder, **data
                     )
                 else:
-                    services.engagement_plan_update(
+                    engagement_plans.engagement_plan_update(
                         workspace=workspace,
                         engagement_plan=plan,
                         expected_version=form.cleaned_data["version"] or 0,
@@ -429,7 +436,7 @@ def engagement_plan_edit(
                     reload_url=request.get_full_path(),
                 )
                 form = EngagementPlanForm(
-                    on_version(request.POST, current.version), members=members
+                    on_version(request.POST, current.version), members=account_members
                 )
                 form.is_valid()
             except ValidationError as error:
@@ -438,7 +445,9 @@ def engagement_plan_edit(
                 messages.success(request, f"Engagement plan for {stakeholder.name} saved.")
                 return _back_to_alignment(customer, "#executives")
     else:
-        form = EngagementPlanForm(initial=_plan_initial(plan) if plan else {}, members=members)
+        form = EngagementPlanForm(
+            initial=_plan_initial(plan) if plan else {}, members=account_members
+        )
     return render(
         request,
         "selling_center/engagement_plan_edit.html",
@@ -460,11 +469,11 @@ def engagement_plan_edit(
 def stage_resource_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     workspace = request.workspace
     customer = _account(request, customer_id)
-    members = selectors.members_of_account(workspace=workspace, customer=customer)
-    form = StageResourceForm(request.POST, members=members)
+    account_members = selectors.members_of_account(workspace=workspace, customer=customer)
+    form = StageResourceForm(request.POST, members=account_members)
     if form.is_valid():
         try:
-            services.stage_resource_add(
+            stage_resources.stage_resource_add(
                 workspace=workspace,
                 customer=customer,
                 stage=form.cleaned_data["stage"],
@@ -487,7 +496,7 @@ def stage_resource_remove(
     resource = workspace_get_object_or_404(
         workspace, StageResource, pk=stage_resource_id, customer=customer
     )
-    services.stage_resource_remove(workspace=workspace, stage_resource=resource)
+    stage_resources.stage_resource_remove(workspace=workspace, stage_resource=resource)
     return _back_to_alignment(customer, "#stages")
 
 
@@ -499,7 +508,7 @@ def connection_level_decide(request: WorkspaceRequest, customer_id: int) -> Http
     form = ConnectionLevelForm(request.POST)
     if form.is_valid():
         try:
-            decision = services.connection_level_decide(
+            decision = connections.connection_level_decide(
                 workspace=workspace,
                 customer=customer,
                 level=form.cleaned_data["level"],

@@ -24,8 +24,8 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from planning.models import CSF_RECOMMENDED_RANGE, CriticalSuccessFactor
-from planning.open_space import services
 from planning.open_space.csf_forms import SuccessFactorForm
+from planning.open_space.services import success_factors
 
 
 def _account(request: WorkspaceRequest, customer_id: int) -> Customer:
@@ -56,7 +56,7 @@ def success_factors_context(customer: Customer) -> dict[str, Any]:
     low, high = CSF_RECOMMENDED_RANGE
     return {
         "success_factors": factors,
-        "success_factor_warning": services.success_factor_warning(len(factors)),
+        "success_factor_warning": success_factors.success_factor_warning(len(factors)),
         "success_factor_range": f"{low} to {high}",
     }
 
@@ -90,7 +90,7 @@ def success_factor_add(request: WorkspaceRequest, customer_id: int) -> HttpRespo
     form = SuccessFactorForm(request.POST, stakeholders=_stakeholders(customer))
     if form.is_valid():
         try:
-            factor = services.add_success_factor(
+            factor = success_factors.success_factor_add(
                 customer=customer,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
@@ -121,11 +121,11 @@ SUCCESS_FACTOR = RowKind(
         "owner": factor.owner_id,
         "version": factor.version,
     },
-    create=lambda workspace, customer, **fields: services.add_success_factor(
+    create=lambda workspace, customer, **fields: success_factors.success_factor_add(
         customer=customer, **fields
     ),
-    update=lambda workspace, row, **kw: services.update_success_factor(row, **kw),
-    delete=lambda workspace, row, **kw: services.remove_success_factor(row, **kw),
+    update=lambda workspace, row, **kw: success_factors.success_factor_update(factor=row, **kw),
+    delete=lambda workspace, row, **kw: success_factors.success_factor_remove(factor=row, **kw),
     label=lambda factor: f"“{factor.title}”",
     change="saved this factor",
     fields=_factor_fields,
@@ -155,7 +155,9 @@ def success_factor_remove(
     factor = SUCCESS_FACTOR.row(request, customer, critical_success_factor_id)
     return delete_with_version(
         request,
-        lambda version: services.remove_success_factor(factor, expected_version=version),
+        lambda version: success_factors.success_factor_remove(
+            factor=factor, expected_version=version
+        ),
         what=f"“{factor.title}”",
         back=reverse("account-success-factors", kwargs={"customer_id": customer.pk}),
         removed=f"“{factor.title}” removed. Cells aligned with it keep their values, without"
@@ -172,7 +174,7 @@ def success_factor_move(
     factor = SUCCESS_FACTOR.row(request, customer, critical_success_factor_id)
     direction = request.POST.get("direction", "")
     try:
-        services.move_success_factor(factor, direction=direction)  # type: ignore[arg-type]
+        success_factors.success_factor_move(factor=factor, direction=direction)  # type: ignore[arg-type]
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("account-success-factors", customer_id=customer.pk)

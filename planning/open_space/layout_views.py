@@ -24,8 +24,8 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from planning.models import OpenSpace, OpenSpaceCell, Opportunity
-from planning.open_space import services
 from planning.open_space.forms import AddColumnsForm, CoCreationForm, MoveForm, SegmentForm
+from planning.open_space.services import layout
 from planning.open_space.views import (
     STALE_LAYOUT,
     account_of,
@@ -103,8 +103,8 @@ def segment_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     return _layout_change(
         request,
         customer,
-        lambda os: services.add_segment(
-            os,
+        lambda os: layout.segment_add(
+            open_space=os,
             name=data["name"],
             group=data["group"],
             sales_segment=data["sales_segment"],
@@ -126,9 +126,9 @@ def segment_edit(
     return _layout_change(
         request,
         customer,
-        lambda os: services.update_segment(
-            os,
-            segment.pk,
+        lambda os: layout.segment_update(
+            open_space=os,
+            segment_id=segment.pk,
             name=values["name"],
             group=values["group"],
             sales_segment=values["sales_segment"],
@@ -151,8 +151,11 @@ def segment_move(
     return _layout_change(
         request,
         customer,
-        lambda os: services.move_segment(
-            os, segment.pk, direction=direction, expected_open_space_version=_version(request)
+        lambda os: layout.segment_move(
+            open_space=os,
+            segment_id=segment.pk,
+            direction=direction,
+            expected_open_space_version=_version(request),
         ),
         success=f"Row {segment} moved {direction}.",
         failed_item=("segment", segment.pk, {}),
@@ -214,8 +217,8 @@ def segment_remove(
     return _layout_change(
         request,
         customer,
-        lambda os: services.remove_segment(
-            os, segment.pk, expected_open_space_version=_version(request)
+        lambda os: layout.segment_remove(
+            open_space=os, segment_id=segment.pk, expected_open_space_version=_version(request)
         ),
         success=f"Row {segment} removed with its cells.",
     )
@@ -234,8 +237,8 @@ def columns_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     return _layout_change(
         request,
         customer,
-        lambda os: services.add_catalog_columns(
-            os,
+        lambda os: layout.catalog_columns_add(
+            open_space=os,
             offering_ids=[o.pk for o in data["offerings"]],
             expected_open_space_version=data["layout_version"],
         ),
@@ -256,8 +259,8 @@ def co_creation_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse
     return _layout_change(
         request,
         customer,
-        lambda os: services.add_co_creation_column(
-            os,
+        lambda os: layout.co_creation_column_add(
+            open_space=os,
             name=data["name"],
             group=data["group"],
             expected_open_space_version=data["layout_version"],
@@ -281,9 +284,9 @@ def column_edit(
     return _layout_change(
         request,
         customer,
-        lambda os: services.update_column(
-            os,
-            column.pk,
+        lambda os: layout.column_update(
+            open_space=os,
+            column_id=column.pk,
             name=name,
             group=values["group"],
             expected_open_space_version=_version(request),
@@ -304,9 +307,9 @@ def column_move(
     return _layout_change(
         request,
         customer,
-        lambda os: services.move_column(
-            os,
-            column.pk,
+        lambda os: layout.column_move(
+            open_space=os,
+            column_id=column.pk,
             # The service refuses anything but "up" and "down".
             direction=cast(Literal["up", "down"], direction),
             expected_open_space_version=_version(request),
@@ -332,8 +335,8 @@ def column_remove(
     return _layout_change(
         request,
         customer,
-        lambda os: services.remove_column(
-            os, column.pk, expected_open_space_version=_version(request)
+        lambda os: layout.column_remove(
+            open_space=os, column_id=column.pk, expected_open_space_version=_version(request)
         ),
         success=f"Column {column.label} removed with its cells.",
     )

@@ -5,7 +5,7 @@ The page renders the whole matrix server-side from
 queries whatever its size); static/js/open_space.js turns it into a
 spreadsheet. Cell edits and pasted blocks come back as JSON to
 :func:`cell_save` and :func:`cell_paste`, which call the same services as the
-API (``save_cell``, ``paste_block``) and answer with the saved cells, the new
+API (``cells.cell_save``, ``clipboard.cells_paste``) and answer with the saved cells, the new
 totals and the re-rendered UPV summary, so the page never reloads while someone
 types. Rows and columns change through ordinary forms guarded by the Open Space
 version (a stale layout is refused, the current one shown).
@@ -31,7 +31,6 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from planning.models import OpenSpace, OpenSpaceColumn, OpenSpaceSegment, Opportunity
-from planning.open_space import services
 from planning.open_space.clipboard import parse_clipboard
 from planning.open_space.csf_views import success_factors_context
 from planning.open_space.forms import (
@@ -42,6 +41,7 @@ from planning.open_space.forms import (
 )
 from planning.open_space.presenters import cell_data, grid_rows, total_data, totals_data
 from planning.open_space.selectors import Matrix, open_space_for, open_space_matrix
+from planning.open_space.services import cells, clipboard, layout, open_spaces
 
 VIEWS = ("plain", "enhanced", "priority")
 EDIT_FIELDS = {"potential": "Potential", "entered_sales": "Last year's sales"}
@@ -187,7 +187,7 @@ def render_page(
     }
     if open_space is None:
         context["start_form"] = (bound or {}).get("start_form") or StartForm(
-            segments=services.suggest_segments(customer),
+            segments=layout.segments_suggest(customer=customer),
             offerings=catalog_left(None),
         )
         return render(request, "planning/open_space/page.html", context, status=status)
@@ -214,7 +214,7 @@ def render_page(
             "cell_id_placeholder": CELL_ID_PLACEHOLDER,
             "suggested_segments": [
                 name
-                for name in services.suggest_segments(customer)
+                for name in layout.segments_suggest(customer=customer)
                 if name.strip().lower() not in present
             ],
             **_layout_forms(open_space, bound),
@@ -237,24 +237,26 @@ def open_space_start(request: WorkspaceRequest, customer_id: int) -> HttpRespons
     customer = account_of(request, customer_id)
     form = StartForm(
         request.POST,
-        segments=services.suggest_segments(customer),
+        segments=layout.segments_suggest(customer=customer),
         offerings=catalog_left(None),
     )
     if not form.is_valid():
         return render_page(request, customer, bound={"start_form": form}, status=400)
-    open_space = services.get_or_create_open_space(customer=customer)
+    open_space = open_spaces.open_space_get_or_create(customer=customer)
     try:
         for name in form.cleaned_data["segments"]:
-            services.add_segment(
-                open_space,
+            layout.segment_add(
+                open_space=open_space,
                 name=name,
                 sales_segment=name,
                 expected_open_space_version=open_space.version,
             )
         offerings = [o.pk for o in form.cleaned_data["offerings"]]
         if offerings:
-            services.add_catalog_columns(
-                open_space, offering_ids=offerings, expected_open_space_version=open_space.version
+            layout.catalog_columns_add(
+                open_space=open_space,
+                offering_ids=offerings,
+                expected_open_space_version=open_space.version,
             )
     except (ValidationError, VersionConflict) as error:
         # Someone started the same matrix at the same moment: theirs stands, ours is shown.
@@ -339,7 +341,7 @@ def cell_save(request: WorkspaceRequest, customer_id: int) -> JsonResponse:
         if not isinstance(changes, dict):
             raise ValidationError("Send the changed values as 'changes'.")
         changes = {str(k): None if v is None else str(v) for k, v in changes.items()}
-        _cell, matrix = services.save_cell_for_page(
+        _cell, matrix = cells.cell_save_for_page(
             open_space=open_space,
             segment_id=segment_id,
             column_id=column_id,
@@ -397,7 +399,7 @@ def cell_paste(request: WorkspaceRequest, customer_id: int) -> JsonResponse:
         versions = payload.get("expected_versions") or {}
         if not isinstance(versions, dict):
             raise ValidationError("'expected_versions' must map \"segment:column\" to versions.")
-        saved = services.paste_block(
+        saved = clipboard.cells_paste(
             open_space=open_space,
             top_segment_id=top,
             left_column_id=left,
@@ -406,7 +408,7 @@ def cell_paste(request: WorkspaceRequest, customer_id: int) -> JsonResponse:
             expected_versions={str(k): int(v or 0) for k, v in versions.items()},
             user=request.user,
         )
-    except services.PasteConflict as conflict:
+    except clipboard.PasteConflict as conflict:
         matrix = open_space_matrix(open_space)
         keys = [(c.segment_id, c.column_id) for c in conflict.cells]
         names = ", ".join(cell["name"] for cell in _cells_payload(matrix, keys))

@@ -24,7 +24,8 @@ from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from planning.models import OpenSpaceCell, Opportunity, OpportunityState
 from planning.opportunities import forms as opp_forms
-from planning.opportunities import selectors, services
+from planning.opportunities import selectors
+from planning.opportunities.services import from_cells, opportunities
 from planning.opportunities.view_parts import (
     account,
     account_and_opportunity,
@@ -107,7 +108,7 @@ def opportunity_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse
         form = opp_forms.OpportunityForm(request.POST, workspace=workspace, customer=customer)
         if form.is_valid():
             try:
-                opportunity = services.opportunity_create(
+                opportunity = opportunities.opportunity_create(
                     workspace=workspace, customer=customer, **form.service_fields()
                 )
             except ValidationError as error:
@@ -191,7 +192,7 @@ def opportunity_delete(
     customer, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
     return delete_with_version(
         request,
-        lambda version: services.opportunity_delete(
+        lambda version: opportunities.opportunity_delete(
             workspace=request.workspace, opportunity=opportunity, expected_version=version
         ),
         what=f"“{opportunity.title}”",
@@ -213,7 +214,9 @@ def opportunity_from_cell(
         pk=open_space_cell_id,
         open_space__customer=customer,
     )
-    opportunity = services.create_from_cell(customer=customer, cell=cell, user=request.user)
+    opportunity = from_cells.opportunity_create_from_cell(
+        workspace=request.workspace, customer=customer, cell=cell, user=request.user
+    )
     messages.success(
         request,
         f"“{opportunity.title}” was created from the Open Space cell: push, early stage,"

@@ -36,7 +36,7 @@ from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import ViewFunc, workspace_view
 from planning.models import Opportunity, OpportunityContributor, OpportunityTask, ValueDriver
 from planning.opportunities import forms as opp_forms
-from planning.opportunities import services
+from planning.opportunities.services import contributors, tasks, value_drivers
 from planning.opportunities.view_parts import (
     account_and_opportunity,
     detail_url,
@@ -69,9 +69,9 @@ VALUE_DRIVER = RowKind(
     parent_field="opportunity",
     build_form=_driver_form,
     initial=opp_forms.value_driver_initial,
-    create=services.value_driver_create,
-    update=services.value_driver_update,
-    delete=services.value_driver_delete,
+    create=value_drivers.value_driver_create,
+    update=value_drivers.value_driver_update,
+    delete=value_drivers.value_driver_delete,
     row_argument="value_driver",
     label=_driver_label,
     change="saved a change",
@@ -83,9 +83,9 @@ TASK = RowKind(
     parent_field="opportunity",
     build_form=_task_form,
     initial=opp_forms.task_initial,
-    create=services.task_create,
-    update=services.task_update,
-    delete=services.task_delete,
+    create=tasks.task_create,
+    update=tasks.task_update,
+    delete=tasks.task_delete,
     row_argument="task",
     label=lambda task: f"The task “{task.title}”",
     change="saved a change",
@@ -174,7 +174,7 @@ def task_status(
     _, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
     task = TASK.row(request, opportunity, opportunity_task_id)
     try:
-        services.task_update(
+        tasks.task_update(
             workspace=request.workspace,
             task=task,
             expected_version=posted_version(request) or 0,
@@ -225,11 +225,11 @@ def _contributor(
         if form.is_valid():
             try:
                 if row is None:
-                    saved = services.contributor_create(
+                    saved = contributors.contributor_create(
                         workspace=workspace, opportunity=opportunity, **form.service_fields()
                     )
                 else:
-                    saved = services.contributor_update(
+                    saved = contributors.contributor_update(
                         workspace=workspace,
                         contributor=row,
                         expected=form.expected(),
@@ -237,7 +237,7 @@ def _contributor(
                     )
             except ValidationError as error:
                 apply_errors(form, error)
-            except services.ContributorChanged as changed:
+            except contributors.ContributorChanged as changed:
                 if changed.current is None:
                     messages.error(request, "That contributor was removed meanwhile.")
                     return redirect(back)
@@ -305,6 +305,6 @@ def contributor_delete(
     _, opportunity = account_and_opportunity(request, customer_id, opportunity_id)
     row = _contributor_row(request, opportunity, opportunity_contributor_id)
     name = row.member.display_name
-    services.contributor_delete(workspace=request.workspace, contributor=row)
+    contributors.contributor_delete(workspace=request.workspace, contributor=row)
     messages.success(request, f"{name} no longer contributes to this opportunity.")
     return redirect(detail_url(opportunity, "contributors"))

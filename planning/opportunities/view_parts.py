@@ -19,7 +19,8 @@ from buying_center.selectors import account_for_page
 from kam.editing import StaleEdit, attempt, on_version, stale_edit
 from kam.tenancy.request import WorkspaceRequest
 from planning.models import Opportunity
-from planning.opportunities import selectors, services
+from planning.opportunities import selectors
+from planning.opportunities.services import opportunities
 
 
 def account(request: WorkspaceRequest, customer_id: int) -> Customer:
@@ -99,7 +100,7 @@ def form_page(
 
 
 def warn(request: WorkspaceRequest, opportunity: Opportunity) -> None:
-    for warning in services.opportunity_warnings(opportunity):
+    for warning in opportunities.opportunity_warnings(opportunity):
         messages.warning(request, warning)
 
 
@@ -122,7 +123,7 @@ def opportunity_save(
     """
     outcome = attempt(
         form,
-        lambda: services.opportunity_update(
+        lambda: opportunities.opportunity_update(
             workspace=request.workspace,
             opportunity=opportunity,
             expected_version=form.cleaned_data.get("version") or 0,

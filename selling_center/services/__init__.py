@@ -11,41 +11,6 @@ Every service checks that the objects it links belong to the same workspace
 understands. Objects of another workspace never reach a service: pages and the
 API look everything up in the request's workspace first (404 otherwise).
 
-Callers import the module they need. The names below exist only for
-``selling_center/views.py``, being rewritten on another branch; remove them once
-it calls the modules.
+Callers import the module they need (``from selling_center.services import
+members``); this package re-exports nothing.
 """
-
-from selling_center.services.connections import connection_level_decide, connection_toggle
-from selling_center.services.engagement_plans import (
-    engagement_plan_create,
-    engagement_plan_update,
-)
-from selling_center.services.interfaces import (
-    interface_alignment_add_common,
-    interface_alignment_create,
-    interface_alignment_delete,
-    interface_alignment_update,
-)
-from selling_center.services.members import (
-    selling_center_member_create,
-    selling_center_member_delete,
-    selling_center_member_update,
-)
-from selling_center.services.stage_resources import stage_resource_add, stage_resource_remove
-
-__all__ = [
-    "connection_level_decide",
-    "connection_toggle",
-    "engagement_plan_create",
-    "engagement_plan_update",
-    "interface_alignment_add_common",
-    "interface_alignment_create",
-    "interface_alignment_delete",
-    "interface_alignment_update",
-    "selling_center_member_create",
-    "selling_center_member_delete",
-    "selling_center_member_update",
-    "stage_resource_add",
-    "stage_resource_remove",
-]

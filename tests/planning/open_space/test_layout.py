@@ -167,7 +167,7 @@ def test_columns_catalog_co_creation_rename_move_remove(world: WorkspaceWorld) -
         assert len(open_space_matrix(open_space, today=TODAY).columns) == 12
 
 
-def test_suggest_segments_are_distinct_ignoring_case_and_spaces(world: WorkspaceWorld) -> None:
+def test_segments_suggest_are_distinct_ignoring_case_and_spaces(world: WorkspaceWorld) -> None:
     with workspace_context(world.a.workspace):
         open_space = oil_field_open_space(world.a)
         add_sales(world.a, segment=" europe ", offering="Drilling", amount="1")

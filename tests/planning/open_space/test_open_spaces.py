@@ -43,7 +43,7 @@ def test_feed_upv_stores_the_total_and_marks_the_customer_dirty(world: Workspace
         assert customer.scores_dirty is True
 
 
-def test_get_or_create_open_space_is_idempotent(world: WorkspaceWorld) -> None:
+def test_open_space_get_or_create_is_idempotent(world: WorkspaceWorld) -> None:
     with workspace_context(world.a.workspace):
         customer = Customer.objects.create(external_id="a-NEW", name="New")
         first = open_spaces.open_space_get_or_create(customer=customer)
