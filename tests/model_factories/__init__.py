@@ -7,10 +7,10 @@ from typing import Any
 from django.db import models
 from factory.django import DjangoModelFactory
 
-from tests.model_factories import accounts, buying_center, kam, planning, selling_center
+from tests.model_factories import accounts, buying_center, kam, plan, planning, selling_center
 from tests.model_factories.base import PASSWORD, InWorkspaceFactory, parent, sibling
 
-MODULES = (kam, accounts, buying_center, selling_center, planning)
+MODULES = (kam, accounts, buying_center, selling_center, planning, plan)
 
 
 def all_factories() -> dict[type[models.Model], type[DjangoModelFactory[Any]]]:

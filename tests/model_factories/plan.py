@@ -1,0 +1,110 @@
+"""Factories for the account plan: texts, SWOT, objectives, actions, satisfaction, health."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from planning.models import (
+    AccountHealth,
+    AccountPlan,
+    Action,
+    HealthRating,
+    HealthRecord,
+    HealthSettings,
+    Objective,
+    ObjectiveKind,
+    PlanText,
+    PlanTopic,
+    SatisfactionEntry,
+    SwotDismissal,
+    SwotItem,
+    SwotKind,
+)
+from tests.model_factories.accounts import CustomerFactory
+from tests.model_factories.base import InWorkspaceFactory, parent
+
+
+class AccountPlanFactory(InWorkspaceFactory[AccountPlan]):
+    class Meta:
+        model = AccountPlan
+
+    customer = parent(CustomerFactory)
+    started_on = factory.LazyFunction(datetime.date.today)
+
+
+class PlanTextFactory(InWorkspaceFactory[PlanText]):
+    class Meta:
+        model = PlanText
+
+    customer = parent(CustomerFactory)
+    topic = PlanTopic.MARKET
+    text = "Their market grows four per cent a year."
+    confirmed_on = factory.LazyFunction(datetime.date.today)
+
+
+class SwotItemFactory(InWorkspaceFactory[SwotItem]):
+    class Meta:
+        model = SwotItem
+
+    customer = parent(CustomerFactory)
+    kind = SwotKind.STRENGTH
+    text = factory.Sequence(lambda n: f"Strength {n}")
+    implication = "Use it to open the next site."
+
+
+class SwotDismissalFactory(InWorkspaceFactory[SwotDismissal]):
+    class Meta:
+        model = SwotDismissal
+
+    customer = parent(CustomerFactory)
+    suggestion_key = factory.Sequence(lambda n: f"weakness:uncovered:{n}")
+
+
+class ObjectiveFactory(InWorkspaceFactory[Objective]):
+    class Meta:
+        model = Objective
+
+    customer = parent(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Objective {n}")
+    kind = ObjectiveKind.VOLUME
+
+
+class ActionFactory(InWorkspaceFactory[Action]):
+    class Meta:
+        model = Action
+
+    customer = parent(CustomerFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+class SatisfactionEntryFactory(InWorkspaceFactory[SatisfactionEntry]):
+    class Meta:
+        model = SatisfactionEntry
+
+    customer = parent(CustomerFactory)
+    measured_on = factory.LazyFunction(datetime.date.today)
+    score = 7
+
+
+class AccountHealthFactory(InWorkspaceFactory[AccountHealth]):
+    class Meta:
+        model = AccountHealth
+
+    customer = parent(CustomerFactory)
+
+
+class HealthRecordFactory(InWorkspaceFactory[HealthRecord]):
+    class Meta:
+        model = HealthRecord
+
+    customer = parent(CustomerFactory)
+    at = factory.LazyFunction(timezone.now)
+    rating = HealthRating.GREEN
+
+
+class HealthSettingsFactory(InWorkspaceFactory[HealthSettings]):
+    class Meta:
+        model = HealthSettings
