@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("planning.open_space_urls")),
     path("accounts/", include("planning.opportunity_urls")),
     path("accounts/", include("planning.analysis_urls")),
+    path("accounts/", include("planning.plan_urls")),
+    path("", include("planning.health.urls")),
     path("", include("planning.pipeline_urls")),
     path("accounts/<int:customer_id>/activity/", account_activity, name="account-activity"),
     path("history/", include("kam.changelog.urls")),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("planning.open_space_api_urls")),
     path("", include("planning.opportunity_api_urls")),
     path("", include("planning.analysis_api_urls")),
+    path("", include("planning.plan_api_urls")),
 ]

@@ -100,7 +100,16 @@ def lifecycle(
     scenario(*(f"{module}.{noun}_{verb}" for verb in ("create", "update", "delete")))(run)
 
 
-DOMAINS = ("accounts", "centers", "planning", "people")
+DOMAINS = (
+    "accounts",
+    "centers",
+    "planning",
+    "people",
+    "plan_page",
+    "plan_actions",
+    "plan_swot",
+    "plan_health",
+)
 
 
 def all_scenarios() -> dict[str, Scenario]:

@@ -1,0 +1,1 @@
+"""Writing services of the account plan, one module per kind of row (``noun_verb``)."""

@@ -1,0 +1,9 @@
+"""The account plan's pages, under /accounts/: one module per part of the plan."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("planning.plan.page_urls")),
+    path("", include("planning.plan.action_urls")),
+    path("", include("planning.plan.swot_urls")),
+]

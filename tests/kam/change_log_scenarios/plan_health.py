@@ -1,0 +1,1 @@
+"""Change-log scenarios of the account plan (health)."""
