@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("planning.plan.page_urls")),
     path("", include("planning.plan.action_urls")),
     path("", include("planning.plan.swot_urls")),
+    path("", include("planning.plan.my_week_urls")),
 ]
