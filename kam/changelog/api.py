@@ -110,4 +110,10 @@ class ChangeLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspa
             if not account.isdigit():
                 raise ValidationError({"account": "Give the customer id, a whole number."})
             queryset = queryset.filter(account_id=int(account))
+            # Another workspace's customer id is not found, like its pages; an account
+            # deleted since still has its timeline (entries outlive what they describe).
+            if not queryset.exists() and not selectors.account_exists(
+                workspace=self.workspace, account_id=int(account)
+            ):
+                raise NotFound("No such account in this workspace.")
         return queryset

@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -76,6 +77,17 @@ def history_subject(
     if last is None:
         return None
     return HistorySubject(content_type, object_id, last, False)
+
+
+#: The model whose ids ``account_id`` holds, named by label: the foundation imports no
+#: domain app.
+ACCOUNT_MODEL = "accounts.Customer"
+
+
+def account_exists(*, workspace: Workspace, account_id: int) -> bool:
+    """Whether this workspace has the key account (customer) ``account_id``."""
+    model = apps.get_model(ACCOUNT_MODEL)
+    return bool(model._base_manager.filter(workspace=workspace, pk=account_id).exists())
 
 
 def history_type_label(content_type: ContentType) -> str:

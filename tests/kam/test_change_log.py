@@ -317,6 +317,11 @@ def test_api_lists_an_objects_history_and_an_accounts_timeline(world: WorkspaceW
     assert by_account["count"] == 4 and len(by_account["results"]) == 2
     detail = client.get(f"/api/v1/change-log/{newest['id']}/")
     assert detail.status_code == 200 and detail.json()["id"] == newest["id"]
+    # An account of this workspace with nothing logged yet is an empty timeline, not 404.
+    with workspace_context(world.a.workspace):
+        ChangeLogEntry.objects.filter(account_id=customer.pk).delete()
+    empty = client.get("/api/v1/change-log/", {"account": str(customer.pk)})
+    assert empty.status_code == 200 and empty.json()["count"] == 0
 
 
 def test_api_refuses_unknown_types_other_workspaces_and_edits(world: WorkspaceWorld) -> None:
@@ -332,7 +337,8 @@ def test_api_refuses_unknown_types_other_workspaces_and_edits(world: WorkspaceWo
     assert (
         client.get("/api/v1/change-log/", {"object_type": "accounts.customer"}).status_code == 400
     )
-    assert client.get("/api/v1/change-log/", {"account": b_customer.pk}).json()["count"] == 0
+    # Another workspace's account is not found, as on its Activity page.
+    assert client.get("/api/v1/change-log/", {"account": b_customer.pk}).status_code == 404
     with workspace_context(world.b.workspace):
         b_entry = ChangeLogEntry.objects.get()
     assert client.get(f"/api/v1/change-log/{b_entry.pk}/").status_code == 404
