@@ -27,8 +27,10 @@ STALE_AFTER_DAYS = 90
 class AccountPlan(Versioned):
     """What there is once per key account's plan."""
 
-    customer = models.OneToOneField(
-        "accounts.Customer", on_delete=models.CASCADE, related_name="plan"
+    # One per customer (the constraint below); a foreign key, not a one-to-one field, so
+    # that uniqueness is declared per workspace like every other constraint.
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.CASCADE, related_name="plans"
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,6 +53,9 @@ class AccountPlan(Versioned):
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["customer"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "customer"], name="account_plan_once")
+        ]
 
     def __str__(self) -> str:
         return f"Plan of customer {self.customer_id}"
@@ -105,7 +110,9 @@ class PlanText(Versioned):
     class Meta(WorkspaceOwned.Meta):
         ordering = ["customer", "topic"]
         constraints = [
-            models.UniqueConstraint(fields=["customer", "topic"], name="plan_text_once_per_topic")
+            models.UniqueConstraint(
+                fields=["workspace", "customer", "topic"], name="plan_text_once_per_topic"
+            )
         ]
 
     def __str__(self) -> str:
@@ -160,7 +167,7 @@ class SwotDismissal(WorkspaceOwned):
     class Meta(WorkspaceOwned.Meta):
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "suggestion_key"], name="swot_dismissed_once"
+                fields=["workspace", "customer", "suggestion_key"], name="swot_dismissed_once"
             )
         ]
 
@@ -364,8 +371,9 @@ class AccountHealth(Versioned):
     ``rating`` is what everybody sees: the override while it has not expired.
     """
 
-    customer = models.OneToOneField(
-        "accounts.Customer", on_delete=models.CASCADE, related_name="health"
+    # One per customer (the constraint below), like AccountPlan.
+    customer = models.ForeignKey(
+        "accounts.Customer", on_delete=models.CASCADE, related_name="health_rows"
     )
     computed_rating = models.CharField(
         max_length=8, choices=HealthRating.choices, default=HealthRating.UNKNOWN
@@ -387,6 +395,9 @@ class AccountHealth(Versioned):
 
     class Meta(WorkspaceOwned.Meta):
         ordering = ["customer"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "customer"], name="account_health_once")
+        ]
 
 
 class HealthRecord(WorkspaceOwned):
