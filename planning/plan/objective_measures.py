@@ -17,7 +17,7 @@ serve) as a share of net sales, as in ``accounts.figures``.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -51,7 +51,7 @@ class SalesWindow:
     contribution_margin: Decimal | None = None
     line_count: int = 0
     currency: str = ""
-    missing: MissingRates = MissingRates(lines=0, currencies=())
+    missing: MissingRates = field(default_factory=lambda: MissingRates(lines=0, currencies=()))
 
     @property
     def margin_percent(self) -> Decimal | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -51,9 +50,11 @@ def _objective_form(
             )
         ),
         members=_members(request),
-        find_stakeholder=lambda pk: Stakeholder.objects.filter(workspace=workspace, pk=pk)
-        .select_related("customer")
-        .first(),
+        find_stakeholder=lambda pk: (
+            Stakeholder.objects.filter(workspace=workspace, pk=pk)
+            .select_related("customer")
+            .first()
+        ),
         # Anyone by id: the service says when they are not a member of this workspace.
         find_user=lambda pk: get_user_model()._default_manager.filter(pk=pk).first(),
         **kwargs,
@@ -102,7 +103,13 @@ def _edit(request: WorkspaceRequest, row_id: int | None, *, customer_id: int) ->
         )
 
     return row_edit(
-        request, OBJECTIVE, parent=customer, row_id=row_id, back=back, page=page, form_id="edit-form"
+        request,
+        OBJECTIVE,
+        parent=customer,
+        row_id=row_id,
+        back=back,
+        page=page,
+        form_id="edit-form",
     )
 
 
@@ -146,7 +153,7 @@ def objective_delete(
             },
             status=400 if choice else 200,
         )
-    linked = "delete" if choice == "delete" else "keep"
+    linked: services.LinkedActions = "delete" if choice == "delete" else "keep"
     what = f"The objective “{objective.title}”"
     count = len(actions)
     removed = f"{what} was removed."

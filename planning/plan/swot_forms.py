@@ -161,7 +161,10 @@ class ObjectiveForm(_VersionedForm):
             user = self._members.get(user_pk) or self._find_user(user_pk)
             if user is None:
                 raise forms.ValidationError(
-                    {"owner": f"The owner must be a member of this workspace; user {user_pk} is not."}
+                    {
+                        "owner": "The owner must be a member of this workspace;"
+                        f" user {user_pk} is not."
+                    }
                 )
             data["owner"] = user
         return data

@@ -25,6 +25,7 @@ set is read in a fixed number of queries whatever the size of the account.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -171,7 +172,7 @@ def _open_space(customer: Customer, today: datetime.date) -> list[Suggestion]:
     def where(view: CellView) -> str:
         segment = matrix.segment(view.segment_id)
         column = matrix.column(view.column_id)
-        return f"{segment.label} × {column.label}"
+        return f"{segment.label} x {column.label}"
 
     found: list[Suggestion] = []
     aligned = sorted(
@@ -245,9 +246,9 @@ def _margin_threat(customer: Customer, today: datetime.date) -> list[Suggestion]
     if len(known) < 2 or len(known) != len(ratios):
         return []
     # Consecutive years only: a gap says nothing about a trend.
-    if any(later[0] - earlier[0] != 1 for earlier, later in zip(known, known[1:], strict=False)):
+    if any(later[0] - earlier[0] != 1 for earlier, later in itertools.pairwise(known)):
         return []
-    if not all(later[1] < earlier[1] for earlier, later in zip(known, known[1:], strict=False)):
+    if not all(later[1] < earlier[1] for earlier, later in itertools.pairwise(known)):
         return []
     (first_year, first), (last_year, last) = known[0], known[-1]
     return [

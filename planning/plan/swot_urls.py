@@ -1,4 +1,4 @@
-"""URLs of the plan's SWOT and objectives under /accounts/<customer_id>/plan/ (see planning/plan_urls.py)."""
+"""URLs of the SWOT and objectives under /accounts/<customer_id>/plan/ (planning/plan_urls.py)."""
 
 from django.urls import URLPattern, path
 

@@ -83,7 +83,13 @@ def _edit(request: WorkspaceRequest, row_id: int | None, *, customer_id: int) ->
         )
 
     return row_edit(
-        request, SWOT_ITEM, parent=customer, row_id=row_id, back=back, page=page, form_id="edit-form"
+        request,
+        SWOT_ITEM,
+        parent=customer,
+        row_id=row_id,
+        back=back,
+        page=page,
+        form_id="edit-form",
     )
 
 
@@ -158,4 +164,3 @@ def swot_suggestion_dismiss(request: WorkspaceRequest, customer_id: int) -> Http
     else:
         messages.success(request, "Suggestion dismissed: it will not be offered again here.")
     return redirect(_suggestion_back(request, customer))
-

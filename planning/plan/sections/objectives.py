@@ -31,7 +31,11 @@ def amount(value: Decimal | None, unit: str) -> str:
         return ""
     if unit == "%":
         return f"{value:.1f} %"
-    shown = f"{value:,.0f}" if value == value.to_integral_value() or abs(value) >= 1000 else f"{value:,.2f}"
+    shown = (
+        f"{value:,.0f}"
+        if value == value.to_integral_value() or abs(value) >= 1000
+        else f"{value:,.2f}"
+    )
     return f"{shown} {unit}".strip()
 
 
@@ -91,9 +95,7 @@ def section(
     )
     currency = workspace.reporting_currency.upper()
     # Only read the sales lines when an objective measures itself from them.
-    needs_sales = any(
-        o.kind in (ObjectiveKind.VOLUME, ObjectiveKind.MARGIN) for o in objectives
-    )
+    needs_sales = any(o.kind in (ObjectiveKind.VOLUME, ObjectiveKind.MARGIN) for o in objectives)
     window = sales_window(customer, reporting_currency=currency) if needs_sales else None
     groups = {value: HorizonGroup(horizon=value, label=label) for value, label in Horizon.choices}
     empty = SalesWindow(up_to=None, currency=currency)
@@ -103,7 +105,7 @@ def section(
             ObjectiveRow(
                 objective=objective,
                 measure=objective_measure(objective, window or empty),
-                action_count=objective.action_count,  # type: ignore[attr-defined]
+                action_count=objective.action_count,
                 add_action_url=url_or_blank(
                     "account-plan-action-add", f"objective={objective.pk}", customer_id=customer.pk
                 ),

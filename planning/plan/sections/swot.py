@@ -101,7 +101,7 @@ def section(
     for item in items:
         row = ItemRow(
             item=item,
-            action_count=item.action_count,  # type: ignore[attr-defined]
+            action_count=item.action_count,
             add_action_url=url_or_blank(
                 "account-plan-action-add", f"swot_item={item.pk}", customer_id=customer.pk
             ),

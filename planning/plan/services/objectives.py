@@ -86,12 +86,13 @@ def _check_target(kind: str, target: Decimal | None) -> str:
     if kind not in ECONOMIC_KINDS:
         return ""
     if target is None:
-        return {
+        messages: dict[str, str] = {
             ObjectiveKind.VOLUME: "An economic objective needs a target: the yearly revenue"
             " to reach with this account.",
             ObjectiveKind.PRICE: "An economic objective needs a target: the price to reach.",
             ObjectiveKind.MARGIN: "An economic objective needs a target: the margin % to reach.",
-        }[kind]
+        }
+        return messages[kind]
     if target <= 0:
         return "The target must be more than zero."
     if kind == ObjectiveKind.MARGIN and target > 100:
@@ -176,7 +177,9 @@ def _clean(workspace: Workspace, customer: Customer, state: dict[str, Any]) -> d
         try:
             whole = int(str(progress))
         except ValueError:
-            errors["progress"] = [f"Give the progress as a whole number of per cent; not {progress!r}."]
+            errors["progress"] = [
+                f"Give the progress as a whole number of per cent; not {progress!r}."
+            ]
         else:
             if not 0 <= whole <= 100:
                 errors["progress"] = [f"Progress is a per cent from 0 to 100; you gave {whole}."]
