@@ -27,6 +27,12 @@ QUADRANT_HELP: dict[str, str] = {
     SwotKind.OPPORTUNITY: "What the customer or their market opens up for us.",
     SwotKind.THREAT: "What could cost us business here.",
 }
+QUADRANT_TITLES: dict[str, str] = {
+    SwotKind.STRENGTH: "Strengths",
+    SwotKind.WEAKNESS: "Weaknesses",
+    SwotKind.OPPORTUNITY: "Opportunities",
+    SwotKind.THREAT: "Threats",
+}
 
 
 def url_or_blank(name: str, query: str = "", **kwargs: Any) -> str:
@@ -94,8 +100,8 @@ def section(
     )
     suggestions = swot_suggestions(customer, today=today, taken=taken)
     quadrants = {
-        kind: Quadrant(kind=kind, label=f"{label}s", help=QUADRANT_HELP[kind])
-        for kind, label in SwotKind.choices
+        kind: Quadrant(kind=kind, label=QUADRANT_TITLES[kind], help=QUADRANT_HELP[kind])
+        for kind in SwotKind.values
     }
     rows: list[ItemRow] = []
     for item in items:
