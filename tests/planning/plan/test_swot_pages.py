@@ -150,9 +150,7 @@ def test_accepting_a_suggestion_adds_the_item_with_one_click(
     key = f"weakness:unowned:{person.pk}"
     page = kam.get(_page(customer)).content.decode()
     assert f'value="{key}"' in page
-    answer = kam.post(
-        _url("account-plan-swot-accept", customer), {"key": key, "from": "section"}
-    )
+    answer = kam.post(_url("account-plan-swot-accept", customer), {"key": key, "from": "section"})
     assert answer.status_code == 302
     assert answer["Location"].endswith("/plan/swot/#swot")
     item = SwotItem.objects.get(customer=customer)

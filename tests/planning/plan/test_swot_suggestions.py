@@ -16,6 +16,7 @@ from selling_center.models import SellingCenterMember
 from tests.factories import WorkspaceWorld
 from tests.model_factories.accounts import CustomerFactory, CustomerYearFiguresFactory
 from tests.model_factories.buying_center import StakeholderFactory
+from tests.model_factories.plan import SwotDismissalFactory, SwotItemFactory
 from tests.model_factories.planning import (
     CriticalSuccessFactorFactory,
     OpenSpaceCellFactory,
@@ -23,7 +24,6 @@ from tests.model_factories.planning import (
     OpenSpaceFactory,
     OpenSpaceSegmentFactory,
 )
-from tests.model_factories.plan import SwotDismissalFactory, SwotItemFactory
 from tests.model_factories.selling_center import SellingCenterMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +197,7 @@ def test_a_margin_falling_every_year_is_a_threat(customer: Customer) -> None:
     _year(customer, 2026, "100", "1")  # the current year is not complete: left out
     [threat] = _suggested(customer, SwotKind.THREAT)
     assert threat.key == "threat:margin:2025"
-    assert threat.text == (
-        "Our margin on this account fell from 30.0 % in 2023 to 18.0 % in 2025."
-    )
+    assert threat.text == ("Our margin on this account fell from 30.0 % in 2023 to 18.0 % in 2025.")
     assert "2024 25.0 %" in threat.evidence
 
 
