@@ -33,7 +33,6 @@ from decimal import Decimal
 from accounts.models import Customer, CustomerYearFigures
 from buying_center.models import RELATIONSHIP_SCORES, BuyingRole, Stakeholder
 from planning.models import SwotDismissal, SwotItem, SwotKind
-from planning.open_space.presenters import full
 from planning.open_space.selectors import CellView, open_space_for, open_space_matrix
 
 #: Roles whose people decide or open the doors: an uncovered one is a weakness.
@@ -64,6 +63,11 @@ class Suggestion:
     @property
     def kind_label(self) -> str:
         return SwotKind(self.kind).label
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    """ "400,000 EUR": whole units are enough for a yearly potential."""
+    return "unknown" if amount is None else f"{amount:,.0f} {currency}"
 
 
 def _role_label(roles: list[str]) -> str:
@@ -190,13 +194,13 @@ def _open_space(customer: Customer, today: datetime.date) -> list[Suggestion]:
                 kind=SwotKind.OPPORTUNITY,
                 text=(
                     f"{where(view)} is open and serves their success factor"
-                    f" “{view.success_factor_title}”: {full(view.potential, currency)} a year"
+                    f" “{view.success_factor_title}”: {_money(view.potential, currency)} a year"
                     " of potential."
                 ),
                 implication="Qualify an opportunity in this cell and name who leads it.",
                 evidence=(
                     f"Open Space: no sales in {matrix.year}, potential"
-                    f" {full(view.potential, currency)} as estimated by the team."
+                    f" {_money(view.potential, currency)} as estimated by the team."
                 ),
                 source="Open Space",
             )

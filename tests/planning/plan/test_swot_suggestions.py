@@ -152,7 +152,7 @@ def test_the_three_largest_open_aligned_cells_are_opportunities(customer: Custom
         "Site 3 x Idea 3",
     ]
     assert "“Cut downtime”" in found[0].text
-    assert "400.00" in found[0].text
+    assert "400 EUR" in found[0].text
 
 
 def test_cells_held_by_a_competitor_are_one_threat_per_competitor(customer: Customer) -> None:
