@@ -153,11 +153,19 @@ def _share(value: Decimal | None, target: Decimal | None) -> int | None:
     return int((value / target * 100).to_integral_value())
 
 
+def _typed(objective: Objective) -> str:
+    """ "typed by the team, as of 2026-11-03": a hand-typed figure shows its age."""
+    changed = objective.updated_at
+    return (
+        f"typed by the team, as of {changed.date().isoformat()}" if changed else "typed by the team"
+    )
+
+
 def objective_measure(objective: Objective, window: SalesWindow) -> Measure:
     """The measure of ``objective``: computed from ``window`` where it can be, else typed."""
     kind = objective.kind
     if kind not in ECONOMIC_KINDS:
-        source = "typed by the team" if objective.progress is not None else "not given yet"
+        source = _typed(objective) if objective.progress is not None else "not given yet"
         return Measure(value=None, source=source, progress=objective.progress)
     if kind == ObjectiveKind.VOLUME:
         value = window.net_sales
@@ -169,7 +177,7 @@ def objective_measure(objective: Objective, window: SalesWindow) -> Measure:
         typed = objective.measured
         return Measure(
             value=typed,
-            source="typed by the team" if typed is not None else "not measured yet",
+            source=_typed(objective) if typed is not None else "not measured yet",
             progress=_share(typed, objective.target),
             unit="",
         )

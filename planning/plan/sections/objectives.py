@@ -19,7 +19,7 @@ from accounts.models import Customer
 from kam.workspaces.models import Workspace
 from planning.models import ECONOMIC_KINDS, Horizon, Objective, ObjectiveKind, ObjectiveStatus
 from planning.plan.objective_measures import Measure, SalesWindow, objective_measure, sales_window
-from planning.plan.sections.swot import url_or_blank
+from planning.plan.sections.swot import last_change, url_or_blank
 
 #: Statuses that end an objective: it no longer needs driving.
 CLOSED_STATUSES = (ObjectiveStatus.ACHIEVED, ObjectiveStatus.DROPPED)
@@ -114,12 +114,11 @@ def section(
                 currency=currency,
             )
         )
-    last = max((o.updated_at for o in objectives), default=None)
     return {
         "customer": customer,
         "groups": list(groups.values()),
         "objective_count": len(objectives),
         "sales_window": window,
-        "last_changed": last,
+        "last_change": last_change(workspace, customer, ("objective",)),
         "add_url": reverse("account-plan-objective-add", kwargs={"customer_id": customer.pk}),
     }

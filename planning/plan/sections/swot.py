@@ -16,6 +16,8 @@ from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Customer
+from kam.changelog.models import ChangeLogEntry
+from kam.changelog.selectors import change_log_for_account
 from kam.workspaces.models import Workspace
 from planning.models import SwotDismissal, SwotItem, SwotKind
 from planning.plan.swot_suggestions import Suggestion, swot_suggestions
@@ -51,6 +53,22 @@ def plan_url(customer_id: int, anchor: str) -> str:
     except NoReverseMatch:
         fallback = {"swot": "account-plan-swot", "objectives": "account-plan-objectives"}[anchor]
         return f"{reverse(fallback, kwargs={'customer_id': customer_id})}#{anchor}"
+
+
+def last_change(
+    workspace: Workspace, customer: Customer, models: tuple[str, ...]
+) -> ChangeLogEntry | None:
+    """The latest change-log entry of this account about rows of ``models`` (one query).
+
+    Read through the content type's names, not its id, so that no content-type
+    lookup adds a query the first time.
+    """
+    return (
+        change_log_for_account(workspace=workspace, account_id=customer.pk)
+        .filter(content_type__app_label="planning", content_type__model__in=models)
+        .order_by("-at", "-pk")
+        .first()
+    )
 
 
 @dataclass
@@ -121,7 +139,6 @@ def section(
     for suggestion in suggestions:
         quadrants[suggestion.kind].suggestions.append(suggestion)
     incomplete = [row for row in rows if not row.complete]
-    last = max((item.updated_at for item in items), default=None)
     return {
         "customer": customer,
         "quadrants": list(quadrants.values()),
@@ -129,7 +146,7 @@ def section(
         "incomplete": incomplete,
         "complete": bool(rows) and not incomplete,
         "suggestions": suggestions,
-        "last_changed": last,
+        "last_change": last_change(workspace, customer, ("swotitem", "swotdismissal")),
         "add_url": reverse("account-plan-swot-add", kwargs={"customer_id": customer.pk}),
         "accept_url": reverse("account-plan-swot-accept", kwargs={"customer_id": customer.pk}),
         "dismiss_url": reverse("account-plan-swot-dismiss", kwargs={"customer_id": customer.pk}),

@@ -164,7 +164,8 @@ def test_price_uses_the_typed_figure_and_no_sales_is_unknown(customer: Customer)
         customer=customer, kind="price", target=Decimal("120"), measured=Decimal("90")
     )
     typed = objective_measure(price, window)
-    assert (typed.value, typed.progress, typed.source) == (Decimal("90"), 75, "typed by the team")
+    assert (typed.value, typed.progress) == (Decimal("90"), 75)
+    assert typed.source == "typed by the team"  # not saved yet: no date to show
     people = ObjectiveFactory.build(customer=customer, kind="mobilise", progress=30)
     assert objective_measure(people, window).progress == 30
 

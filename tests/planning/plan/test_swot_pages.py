@@ -158,7 +158,9 @@ def test_accepting_a_suggestion_adds_the_item_with_one_click(
     assert "Astrid Berg" in item.text and item.implication
     entry = ChangeLogEntry.objects.get(object_id=item.pk, account_id=customer.pk)
     assert "accepted the suggested weakness" in entry.sentence
-    assert f'value="{key}"' not in kam.get(_page(customer)).content.decode()
+    after = kam.get(_page(customer)).content.decode()
+    assert f'value="{key}"' not in after
+    assert "by a-kam" in after  # who last changed the SWOT, and when
     # A second click on a page still showing it adds nothing and says why.
     again = kam.post(_url("account-plan-swot-accept", customer), {"key": key}, follow=False)
     assert again.status_code == 302
