@@ -108,6 +108,9 @@ class ObjectiveViewSet(VersionedRowViewSet):
         moved="An objective cannot move to another account; create a new one.",
     )
 
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("customer", "workspace")
+
 
 class SwotSuggestionViewSet(WorkspaceViewSet):
     """What the account's data suggests for its SWOT, not yet accepted or dismissed."""

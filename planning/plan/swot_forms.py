@@ -35,6 +35,7 @@ class _VersionedForm(forms.Form):
 class SwotItemForm(_VersionedForm):
     kind = forms.ChoiceField(
         choices=SwotKind.choices,
+        required=False,
         label="Quadrant",
         widget=forms.RadioSelect,
         help_text="Strengths and weaknesses are ours at this account; opportunities and threats"

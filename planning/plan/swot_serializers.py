@@ -25,6 +25,7 @@ from planning.models import (
     SwotItem,
     SwotKind,
 )
+from planning.plan.objective_measures import SalesWindow, objective_measure, sales_window
 
 _CUSTOMER_HELP = "Id of the account; it cannot change once created."
 
@@ -131,11 +132,45 @@ class ObjectiveInput(serializers.Serializer):
     )
 
 
+class MeasureOutput(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        allow_null=True,
+        help_text="What was reached: revenue, margin % or the typed price; null when unknown.",
+    )
+    progress = serializers.IntegerField(
+        allow_null=True, help_text="Per cent of the target, or the typed progress."
+    )
+    measured_from = serializers.CharField(
+        help_text="Where the figure came from, e.g. “from sales lines up to 2026-10-31”."
+    )
+    computed = serializers.BooleanField(help_text="True when read from the sales lines.")
+
+
 class ObjectiveOutput(serializers.ModelSerializer):
     kind = _objective_kind(read_only=True)
     horizon = _horizon(read_only=True)
     goal_line = _goal_line(read_only=True)
     status = _status(read_only=True)
+    measure = serializers.SerializerMethodField()
+
+    @extend_schema_field(MeasureOutput)
+    def get_measure(self, objective: Objective) -> dict[str, Any]:
+        # One sales window per account and response, however many objectives it lists.
+        windows: dict[int, SalesWindow] = self.__dict__.setdefault("_sales_windows", {})
+        window = windows.get(objective.customer_id)
+        if window is None:
+            currency = objective.workspace.reporting_currency
+            window = sales_window(objective.customer, reporting_currency=currency)
+            windows[objective.customer_id] = window
+        measure = objective_measure(objective, window)
+        return {
+            "value": None if measure.value is None else str(measure.value),
+            "progress": measure.progress,
+            "measured_from": measure.source,
+            "computed": measure.computed,
+        }
 
     class Meta:
         model = Objective
@@ -152,6 +187,7 @@ class ObjectiveOutput(serializers.ModelSerializer):
             "owner",
             "status",
             "progress",
+            "measure",
             "version",
             "updated_at",
         ]

@@ -395,6 +395,12 @@ def test_objectives_through_the_api(customer: Customer, world: WorkspaceWorld) -
         format="json",
     )
     assert created.status_code == 201, created.json()
+    assert created.json()["measure"] == {
+        "value": None,
+        "progress": None,
+        "measured_from": "no sales lines yet",
+        "computed": True,
+    }
     url = f"/api/v1/objectives/{created.json()['id']}/"
     listed = api.get(f"/api/v1/objectives/?customer={customer.pk}").json()
     assert [row["title"] for row in listed["results"]] == ["Grow"]
@@ -405,3 +411,27 @@ def test_objectives_through_the_api(customer: Customer, world: WorkspaceWorld) -
         412,
     )
     assert api.delete(url, HTTP_IF_MATCH='"2"').status_code == 204
+
+
+def test_the_api_list_reads_the_sales_once_per_account(
+    customer: Customer, world: WorkspaceWorld
+) -> None:
+    _line(customer, datetime.date(2026, 9, 30), "5000", "2500")
+    _, raw = token_for(world.a, "viewer")
+    api: APIClient = bearer_client(raw)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            answer = api.get(f"/api/v1/objectives/?customer={customer.pk}")
+        assert answer.status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        ObjectiveFactory.create(customer=customer, kind="volume", target=Decimal("10000"))
+    small = count()
+    for _ in range(18):
+        ObjectiveFactory.create(customer=customer, kind="margin", target=Decimal("40"))
+    assert count() == small
+    rows = api.get(f"/api/v1/objectives/?customer={customer.pk}&page_size=50").json()["results"]
+    assert rows[0]["measure"]["value"] == "5000.00"
+    assert rows[0]["measure"]["progress"] == 50

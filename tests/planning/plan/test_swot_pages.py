@@ -213,7 +213,7 @@ def test_add_refuses_an_empty_item_with_messages_and_keeps_the_input(
         _url("account-plan-swot-add", customer), {"kind": "", "text": "", "implication": "Keep"}
     )
     html = unescape(answer.content.decode())
-    assert "Choose the quadrant" in html or "This field is required" in html
+    assert "Choose the quadrant: strength, weakness, opportunity or threat." in html
     assert "Keep</textarea>" in html
     answer = kam.post(
         _url("account-plan-swot-add", customer), {"kind": "strength", "text": "", "implication": ""}
