@@ -26,7 +26,7 @@ from planning.models import Action, Objective
 from planning.plan.sections import objectives as objectives_section
 from planning.plan.sections.swot import plan_url
 from planning.plan.services import objectives as services
-from planning.plan.swot_forms import ObjectiveForm, objective_initial
+from planning.plan.swot_forms import ObjectiveForm, focus_first_error, objective_initial
 from planning.plan.swot_views import account
 
 
@@ -83,6 +83,7 @@ def _edit(request: WorkspaceRequest, row_id: int | None, *, customer_id: int) ->
     back = plan_url(customer.pk, "objectives")
 
     def page(edit: EditPage) -> HttpResponse:
+        focus_first_error(edit.form)
         delete_url = ""
         if edit.row is not None:
             delete_url = reverse(

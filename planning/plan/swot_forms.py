@@ -23,6 +23,18 @@ from planning.models import (
 )
 
 
+def focus_first_error(form: forms.Form) -> None:
+    """After a refused save, put the cursor in the first field at fault (not the first field)."""
+    if not form.is_bound or not form.errors:
+        return
+    wrong = [name for name in form.fields if name in form.errors]
+    if not wrong:
+        return
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    form.fields[wrong[0]].widget.attrs["autofocus"] = True
+
+
 class _VersionedForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -28,7 +28,7 @@ from planning.models import SwotItem, SwotKind
 from planning.plan.sections import swot as swot_section
 from planning.plan.sections.swot import plan_url
 from planning.plan.services import swot as services
-from planning.plan.swot_forms import SwotItemForm, swot_item_initial
+from planning.plan.swot_forms import SwotItemForm, focus_first_error, swot_item_initial
 
 
 def account(request: WorkspaceRequest, customer_id: int) -> Customer:
@@ -63,6 +63,7 @@ def _edit(request: WorkspaceRequest, row_id: int | None, *, customer_id: int) ->
     back = plan_url(customer.pk, "swot")
 
     def page(edit: EditPage) -> HttpResponse:
+        focus_first_error(edit.form)
         delete_url = ""
         if edit.row is not None:
             delete_url = reverse(

@@ -142,3 +142,23 @@ def test_kam_sees_objectives_measured_from_sales_and_deletes_one_keeping_its_act
     expect(page.get_by_text("stay on the action plan, no longer linked to it")).to_be_visible()
     with workspace_context(world.a.workspace):
         assert Action.objects.get().objective_id is None
+
+
+def test_a_refused_objective_keeps_what_was_typed(
+    open_page: Callable[..., Any], transactional_db: None
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    world, customer = _seed()
+    page = open_page(f"/accounts/{customer.pk}/plan/objectives/new/", user=world.a.user("kam"))
+    page.locator("#id_title").fill("Lift the margin")
+    page.locator("#id_kind").select_option("margin")
+    page.locator("#id_target").fill("140")
+    page.locator("#id_progress").fill("-5")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_text("A margin target is a percentage of sales, 100 at most; you gave 140.")
+    ).to_be_visible()
+    expect(page.get_by_text("Progress is a per cent from 0 to 100; you gave -5.")).to_be_visible()
+    expect(page.locator("#id_title")).to_have_value("Lift the margin")
+    expect(page.locator("#id_target")).to_be_focused()
+    page.screenshot(path=str(SHOTS / "objective-refused.png"), full_page=True)

@@ -96,7 +96,8 @@ def _check_target(kind: str, target: Decimal | None) -> str:
     if target <= 0:
         return "The target must be more than zero."
     if kind == ObjectiveKind.MARGIN and target > 100:
-        return f"A margin target is a percentage of sales, 100 at most; you gave {target}."
+        given = f"{target.normalize():f}"
+        return f"A margin target is a percentage of sales, 100 at most; you gave {given}."
     return ""
 
 
