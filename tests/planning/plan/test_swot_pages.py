@@ -310,3 +310,15 @@ def test_swot_suggestions_through_the_api(customer: Customer, world: WorkspaceWo
     other_side = world.b.customer
     assert other_side is not None
     assert api.get(f"/api/v1/swot-suggestions/?customer={other_side.pk}").status_code == 400
+
+
+def test_a_viewer_sees_the_swot_without_editing_controls(
+    customer: Customer, world: WorkspaceWorld
+) -> None:
+    SwotItemFactory.create(customer=customer, text="Trusted engineers")
+    StakeholderFactory.create(customer=customer, roles=["decider"])
+    viewer = Client()
+    viewer.force_login(world.a.viewer)
+    html = viewer.get(_page(customer)).content.decode()
+    assert "Trusted engineers" in html and "Suggested" in html
+    assert "Accept" not in html and "Add an item" not in html
