@@ -61,6 +61,7 @@ WRITE_VERBS = frozenset(
         "decide",
         "delete",
         "demote",
+        "dismiss",
         "ensure",
         "move",
         "paste",

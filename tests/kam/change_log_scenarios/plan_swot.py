@@ -48,3 +48,17 @@ def _accept(ctx: Ctx) -> Expect:
         workspace=ctx.workspace, customer=ctx.customer, key=f"weakness:unowned:{person.pk}"
     )
     return expected(item, ctx.customer.pk)
+
+
+@scenario(f"{SWOT}.swot_suggestion_dismiss")
+def _dismiss(ctx: Ctx) -> Expect:
+    from buying_center.models import Stakeholder
+    from planning.plan.services import swot
+
+    person: Any = Stakeholder.objects.create(
+        customer=ctx.customer, name="Unowned Facilitator", roles=["facilitator"]
+    )
+    dismissal = swot.swot_suggestion_dismiss(
+        workspace=ctx.workspace, customer=ctx.customer, key=f"weakness:unowned:{person.pk}"
+    )
+    return expected(dismissal, ctx.customer.pk)
