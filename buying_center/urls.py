@@ -1,11 +1,13 @@
-"""Key-account pages under /accounts/: the list, the account shell and the buying center."""
+"""Key-account pages under /accounts/: the account shell and the buying center.
+
+The list of key accounts itself (``my-accounts``) is in planning/plan/my_week_urls.py.
+"""
 
 from django.urls import path
 
 from buying_center import import_views, views
 
 urlpatterns = [
-    path("", views.my_accounts, name="my-accounts"),
     path("<int:customer_id>/", views.account_detail, name="account-detail"),
     path(
         "<int:customer_id>/stakeholders/new/",

@@ -57,13 +57,7 @@ def account_context(customer: Customer, active_tab: str) -> dict[str, Any]:
     return {"customer": customer, "active_tab": active_tab}
 
 
-# -- account list and shell -------------------------------------------------------
-
-
-@workspace_view(Capability.VIEW)
-def my_accounts(request: WorkspaceRequest) -> HttpResponse:
-    mine, others = selectors.key_accounts_for(workspace=request.workspace, user=request.user)
-    return render(request, "accounts_shell/my_accounts.html", {"mine": mine, "others": others})
+# -- account shell ----------------------------------------------------------------
 
 
 def _filters(request: WorkspaceRequest) -> selectors.BuyingCenterFilters:

@@ -10,27 +10,48 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.selectors import my_key_accounts, portfolio_counts
+from accounts.selectors import portfolio_counts
 from kam.permissions import Capability, role_can
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
+from planning.plan.my_week import (
+    account_rows,
+    key_accounts,
+    my_week,
+    week_lines,
+    weeks_per_kam,
+)
 
 
 @workspace_view(Capability.VIEW)
 def home(request: WorkspaceRequest) -> HttpResponse:
-    """The three moments at a glance: my accounts, the portfolio, reviews."""
+    """The three moments at a glance: my week and accounts (or every account), portfolio, reviews."""
     workspace = request.workspace
     role = request.membership.role
-    context = {
-        "my_accounts": my_key_accounts(workspace=workspace, user=request.user),
+    today = timezone.localdate()
+    mine = key_accounts(workspace=workspace, owner=request.user)
+    context: dict[str, object] = {
+        "my_accounts": account_rows(workspace=workspace, accounts=mine, lines=()),
+        "my_week": my_week(workspace=workspace, user=request.user, accounts=mine, today=today),
         # Counts are part of the portfolio view; roles without it are not shown them.
         "portfolio": portfolio_counts(workspace=workspace)
         if role_can(role, Capability.VIEW_PORTFOLIO)
         else None,
+        "executive_home": False,
     }
+    # Those who run the program land on every key account, not on an empty "mine".
+    if role_can(role, Capability.MANAGE_SELECTION):
+        everyone = key_accounts(workspace=workspace)
+        lines = week_lines(workspace=workspace, accounts=everyone, today=today)
+        context |= {
+            "executive_home": True,
+            "every_account": account_rows(workspace=workspace, accounts=everyone, lines=lines),
+            "weeks_per_kam": weeks_per_kam(accounts=everyone, lines=lines),
+        }
     return render(request, "home.html", context)
 
 

@@ -1,5 +1,10 @@
 """URLs of My week and the accounts list (see planning/plan_urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from planning.plan import accounts_views, my_week_views
+
+urlpatterns = [
+    path("", accounts_views.my_accounts, name="my-accounts"),
+    path("my-week/", my_week_views.my_week_page, name="my-week"),
+]

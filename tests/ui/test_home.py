@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Role
+from planning.plan.my_week import plan_url
 from tests.factories import WorkspaceWorld
 
 
@@ -115,7 +116,7 @@ def test_query_count_does_not_grow_with_the_data(client: Client, world: Workspac
     assert "Account 24" in client.get(reverse("home")).content.decode()
 
 
-def test_my_accounts_link_to_each_account_page(client: Client, world: WorkspaceWorld) -> None:
+def test_my_accounts_link_to_each_account_plan(client: Client, world: WorkspaceWorld) -> None:
     kam = world.a.user("kam")
     with workspace_context(world.a.workspace):
         account = Customer.objects.create(
@@ -123,4 +124,5 @@ def test_my_accounts_link_to_each_account_page(client: Client, world: WorkspaceW
         )
     client.force_login(kam)
     html = client.get("/").content.decode()
-    assert f'href="/accounts/{account.pk}/"' in html
+    # Links to a key account land on its plan (the account shell while no plan page exists).
+    assert f'href="{plan_url(account.pk)}"' in html
