@@ -386,7 +386,9 @@ def my_week(
     if accounts is None:
         accounts = key_accounts(workspace=workspace, owner=user)
     return MyWeek(
-        week_lines(workspace=workspace, accounts=accounts, also_owner=user, reader=user, today=today)
+        week_lines(
+            workspace=workspace, accounts=accounts, also_owner=user, reader=user, today=today
+        )
     )
 
 
@@ -403,9 +405,7 @@ def account_flags(lines: Iterable[WeekLine]) -> dict[int, AccountFlags]:
     return flags
 
 
-def weeks_per_kam(
-    *, accounts: Sequence[Customer], lines: Iterable[WeekLine]
-) -> list[KamWeek]:
+def weeks_per_kam(*, accounts: Sequence[Customer], lines: Iterable[WeekLine]) -> list[KamWeek]:
     """The lines of every key account grouped per KAM (accounts nobody owns last). No query."""
     by_customer: dict[int, list[WeekLine]] = defaultdict(list)
     for line in lines:
