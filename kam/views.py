@@ -29,7 +29,7 @@ from planning.plan.my_week import (
 
 @workspace_view(Capability.VIEW)
 def home(request: WorkspaceRequest) -> HttpResponse:
-    """The three moments at a glance: my week and accounts (or every account), portfolio, reviews."""
+    """The three moments at a glance: my week and accounts (or all), portfolio, reviews."""
     workspace = request.workspace
     role = request.membership.role
     today = timezone.localdate()

@@ -269,11 +269,11 @@ def _text_lines(
         for topic, confirmed_on in texts[account.pk]:
             if confirmed_on is not None and confirmed_on >= cutoff:
                 continue
-            detail = (
-                "Never confirmed"
-                if confirmed_on is None
-                else f"Last confirmed {_day(confirmed_on)}, {_days((today - confirmed_on).days)} ago"
-            )
+            if confirmed_on is None:
+                detail = "Never confirmed"
+            else:
+                age = _days((today - confirmed_on).days)
+                detail = f"Last confirmed {_day(confirmed_on)}, {age} ago"
             lines.append(
                 WeekLine(
                     kind=LineKind.STALE_TEXT,
