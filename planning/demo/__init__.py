@@ -28,6 +28,7 @@ from planning.demo.account import _Account
 from planning.demo.analyses import _analyses
 from planning.demo.open_space import CSF_TITLES, _cells, _columns, _feed_upv, _segments
 from planning.demo.opportunities import _opportunities
+from planning.demo.plans import build_plans
 from planning.models import (
     CriticalSuccessFactor,
     OpenSpace,
@@ -136,6 +137,7 @@ def build(demo: DemoWorkspace) -> str:
     children = _analyses(accounts, today, reviewer, rng)
     for model, rows in children.items():
         model.objects.bulk_create(rows)
+    plans = build_plans(demo, accounts, today)
 
     upv = _feed_upv(accounts)
     priority = sum(
@@ -145,5 +147,5 @@ def build(demo: DemoWorkspace) -> str:
         f"{len(accounts)} accounts: {len(csfs)} CSFs, {len(segment_rows)} rows x"
         f" {len(column_rows)} columns, {len(cells)} cells ({priority} priority),"
         f" UPV {upv:,.0f}; {len(opportunities)} opportunities,"
-        f" {sum(len(rows) for rows in children.values())} analysis rows"
+        f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}"
     )
