@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Membership, Workspace
+from planning.demo.plan_texts import facts_for
 from planning.models import (
     AccountPlan,
     Action,
@@ -26,7 +27,6 @@ from planning.models import (
     SwotItem,
     SwotKind,
 )
-from planning.demo.plan_texts import facts_for
 from planning.plan.my_week import LineKind, key_accounts, my_week, week_lines
 
 pytestmark = pytest.mark.django_db
