@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -407,17 +407,25 @@ def account_flags(lines: Iterable[WeekLine]) -> dict[int, AccountFlags]:
 
 def weeks_per_kam(*, accounts: Sequence[Customer], lines: Iterable[WeekLine]) -> list[KamWeek]:
     """The lines of every key account grouped per KAM (accounts nobody owns last). No query."""
-    by_customer: dict[int, list[WeekLine]] = defaultdict(list)
-    for line in lines:
-        by_customer[line.customer_id].append(line)
+    ordered = list(lines)
     per_owner: dict[int | None, list[Customer]] = defaultdict(list)
     for account in accounts:
         per_owner[account.owner_id].append(account)
     weeks = []
     for owner_id, owned in per_owner.items():
         owner = owned[0].owner
-        week = MyWeek([line for account in owned for line in by_customer[account.pk]])
-        weeks.append(KamWeek(_name(owner) or "No KAM named", owner_id, owned, week))
+        ids = {account.pk for account in owned}
+        # In the order the lines came in (most overdue first), not account by account.
+        name = _name(owner)
+        # Under the KAM's own heading their name on each action says nothing new.
+        week = MyWeek(
+            [
+                replace(line, owner_name="") if name and line.owner_name == name else line
+                for line in ordered
+                if line.customer_id in ids
+            ]
+        )
+        weeks.append(KamWeek(name or "No KAM named", owner_id, owned, week))
     weeks.sort(key=lambda kam: (kam.user_id is None, kam.name.lower()))
     return weeks
 
