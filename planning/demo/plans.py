@@ -100,6 +100,10 @@ def build_plans(demo: DemoWorkspace, accounts: Sequence[_Account], today: dateti
     workspace = demo.workspace
     kam = demo.users.get("kam")
     states = _states(accounts, kam)
+    # Built again on the same accounts (the seed test does), a plan replaces the old one.
+    customers = [a.customer.pk for a in accounts]
+    for model in (Action, SatisfactionEntry, Objective, SwotItem, PlanText, AccountPlan):
+        model._default_manager.filter(workspace=workspace, customer_id__in=customers).delete()
     plans: list[_Plan] = []
     for account, state in zip(accounts, states, strict=True):
         team = [m.user for m in account.members if m.user is not None]
