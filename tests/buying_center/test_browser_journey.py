@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
+from planning.plan.my_week import plan_url
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,8 +38,10 @@ def test_kam_adds_a_stakeholder_from_the_keyboard(
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
     page.goto("/accounts/")
+    # The list links to the account's plan; the buying center is the account's next tab.
     page.get_by_role("link", name="Nordic Ore").click()
-    page.wait_for_url(f"**/accounts/{account.pk}/")
+    page.wait_for_url(f"**{plan_url(account.pk)}")
+    page.goto(f"/accounts/{account.pk}/")
     page.get_by_role("link", name="Add a stakeholder").click()
     page.wait_for_url(f"**/accounts/{account.pk}/stakeholders/new/")
     # The name field has focus: type, tab through, pick roles and a score by keyboard.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import Customer
 from buying_center.models import Stakeholder, StakeholderChange
 from kam.tenancy.context import workspace_context
+from planning.plan.my_week import plan_url
 from tests.factories import WorkspaceWorld
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_my_accounts_lists_the_kams_key_accounts_first(
     assert page.status_code == 200
     html = page.content.decode()
     assert "Nordic Ore" in html
-    assert reverse("account-detail", kwargs={"customer_id": account.pk}) in html
+    assert f'href="{plan_url(account.pk)}"' in html  # a key account opens on its plan
 
 
 def test_buying_center_tab_shows_every_column_and_filters(
