@@ -8,7 +8,8 @@ The first screen a KAM sees should tell a story, so the plans are not all alike:
 - **amber**: four texts last confirmed 120 days ago or more (stale), two overdue
   actions, one key player's assessment seven months old, satisfaction 6;
 - **red**: a decider nobody on our side owns, an open severe concern from them
-  on a live opportunity, an overdue action, objectives at risk, satisfaction 4;
+  on a live opportunity, an overdue action, objectives at risk, satisfaction 4,
+  and a margin that declined over the last two years;
 - the rest **varied**: a stale text or two and one overdue action.
 
 The KAM ``kam``'s accounts get the three named states first, so signing in as
@@ -30,9 +31,11 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import models
-from django.db.models import Case, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
+from accounts.dirty import sales_inputs_changed
+from accounts.models import SalesLine
 from buying_center.models import BuyingRole, Stakeholder
 from kam.management.demo import DemoWorkspace
 from planning.demo.account import _Account, _round
@@ -160,6 +163,7 @@ def build_plans(demo: DemoWorkspace, accounts: Sequence[_Account], today: dateti
         [entry for p in plans for entry in _satisfaction(p, today)]
     )
     concerns = _buying_center(plans, today)
+    eroded = _erode_margin(demo, [p for p in plans if p.state == RED])
 
     # auto_now_add wrote "now": move the plans' rows back to when they were made.
     started = {p.account.customer.pk: _at(p.started_on) for p in plans}
@@ -183,8 +187,8 @@ def build_plans(demo: DemoWorkspace, accounts: Sequence[_Account], today: dateti
     )
     return (
         f"{len(plans)} plans ({counts}): {len(texts)} texts, {len(swots)} SWOT items,"
-        f" {len(objectives)} objectives, {len(actions)} actions, {concerns} concern(s) made severe"
-        f"; {health}"
+        f" {len(objectives)} objectives, {len(actions)} actions, {concerns} concern(s) made severe,"
+        f" margin eroded on {eroded}; {health}"
     )
 
 
@@ -444,6 +448,24 @@ def _buying_center(plans: Sequence[_Plan], today: datetime.date) -> int:
         ).filter(severity__in=[Severity.HIGH, ""]).update(status=NeedStatus.ADDRESSED)
     StakeholderNeed.objects.bulk_create(severe)
     return len(severe)
+
+
+def _erode_margin(demo: DemoWorkspace, plans: Sequence[_Plan]) -> int:
+    """The red account's margin declines: its costs rose 3 points last year and 7 this year.
+
+    Two UPDATEs on its sales lines, announced like any change of sales, so the
+    scores (and the margin trend of the plan and of health) are computed again.
+    """
+    ids = [p.account.customer.pk for p in plans]
+    if not ids:
+        return 0
+    lines = SalesLine.objects.filter(workspace=demo.workspace, customer_id__in=ids)
+    for year, points in ((demo.period_end.year - 1, "0.03"), (demo.period_end.year, "0.07")):
+        lines.filter(date__year=year).update(
+            cost_of_goods=F("cost_of_goods") + F("net_sales") * Decimal(points)
+        )
+    sales_inputs_changed(workspace=demo.workspace, customer_ids=ids)
+    return len(ids)
 
 
 def recompute_health(demo: DemoWorkspace) -> str:

@@ -8,9 +8,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Customer, CustomerStatus
+from accounts.models import Customer, CustomerStatus, SalesLine
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Membership, Workspace
 from planning.demo.plan_texts import facts_for
@@ -140,6 +141,15 @@ def test_the_kams_accounts_are_healthy_amber_and_red(main: Workspace) -> None:
         assert len(red_of_kam) == 1
         assert severe_open(red_of_kam[0]) >= 1
         assert latest_satisfaction(red_of_kam[0]) == 4
+        # Its gross margin declines year on year over the last three years.
+        year = SalesLine.objects.latest("date").date.year
+        margins = []
+        for past in (year - 2, year - 1, year):
+            totals = SalesLine.objects.filter(
+                customer=by_name[red_of_kam[0]], date__year=past
+            ).aggregate(sales=Sum("net_sales"), cost=Sum("cost_of_goods"))
+            margins.append((totals["sales"] - totals["cost"]) / totals["sales"])
+        assert margins[0] > margins[1] > margins[2]
 
 
 def test_kam_sees_overdue_actions_in_my_week(main: Workspace) -> None:

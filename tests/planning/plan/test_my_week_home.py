@@ -156,3 +156,23 @@ def test_executive_sees_every_key_account_in_the_list(world: WorkspaceWorld) -> 
     response = _client(world, Role.EXECUTIVE).get(reverse("my-accounts"))
     names = [row.customer.name for row in response.context["others"]]
     assert names == ["Amber Mining", "Calm Paper"]
+
+
+def test_no_week_card_for_someone_who_owns_nothing(world: WorkspaceWorld) -> None:
+    html = _client(world, Role.KAM).get(reverse("home")).content.decode()
+    assert 'id="my-week"' not in html
+    assert "No key accounts are assigned to you yet" in html
+
+
+def test_an_action_owned_elsewhere_brings_the_week_card(world: WorkspaceWorld) -> None:
+    account = _account(world, "Someone Else AG", world.a.user(Role.EXECUTIVE))
+    with workspace_context(world.a.workspace):
+        ActionFactory.create(
+            customer=account,
+            title="Prepare the demo",
+            owner=world.a.user(Role.MEMBER),
+            due_date=TODAY,
+        )
+    html = _client(world, Role.MEMBER).get(reverse("home")).content.decode()
+    assert 'id="my-week"' in html
+    assert "Prepare the demo" in html
