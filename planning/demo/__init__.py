@@ -10,8 +10,9 @@ business unit, plus co-creation ideas. Opportunities cover every state (the
 four prioritization quadrants, won, lost), push ones born in priority cells and
 pull ones asked for by the customer, with the capture-plan analyses filled in
 as a team would half-way through: some qualified, one value-proposition alarm,
-overdue tasks, weak decision criteria with and without a strategy.
-Finally each matrix feeds its UPV to the account's scores.
+overdue tasks, weak decision criteria with and without a strategy. Then every
+account gets its plan (``planning.demo.plans``: one healthy, one amber, one red,
+the rest varied). Finally each matrix feeds its UPV to the account's scores.
 """
 
 from __future__ import annotations

@@ -126,3 +126,15 @@ def test_executive_home_lists_every_key_account(
     first.locator("summary").click()
     assert first.locator(".my-week-line").first.is_visible()
     page.screenshot(path=str(screenshot_dir / "home-exec-open.png"), full_page=True)
+
+
+def test_accounts_list_marks_what_is_late(
+    open_page: OpenPage, story: tuple[WorkspaceWorld, Action], screenshot_dir: Path
+) -> None:
+    world, _late = story
+    page = open_page("/accounts/", user=world.a.user(Role.KAM))
+    row = page.locator("tr", has_text="Fjord Paper Mills")
+    assert "1 overdue" in row.inner_text()
+    assert "1 stale" in row.inner_text()
+    assert "Up to date" in page.locator("tr", has_text="Boreal Minerals AB").inner_text()
+    page.screenshot(path=str(screenshot_dir / "accounts-list.png"), full_page=True)
