@@ -222,19 +222,19 @@ def swot_items(facts: IndustryFacts) -> list[tuple[str, str, str, str]]:
             "strength",
             f"Our engineers know their {facts.asset} better than anyone else.",
             "Lead every proposal with uptime figures from our own service records.",
-            "Compile last year's uptime figures for the steering meeting",
+            f"Compile last year's uptime figures on their {facts.asset}",
         ),
         (
             "strength",
             "The plant managers call us first when something breaks.",
             "Ask two of them to act as references for the framework renewal.",
-            "Ask two plant managers to be references",
+            f"Ask two {facts.site} managers to be references",
         ),
         (
             "weakness",
             "Procurement sees us as the expensive option.",
             "Show cost per operating hour, not price per unit, in the next offer.",
-            "Build a cost-per-hour comparison for procurement",
+            f"Build a cost-per-hour comparison for {facts.asset}",
         ),
         (
             "weakness",
@@ -246,13 +246,13 @@ def swot_items(facts: IndustryFacts) -> list[tuple[str, str, str, str]]:
             "opportunity",
             f"They plan to invest in {facts.new_use}.",
             "Get our application engineer into the project team before specifications freeze.",
-            "Offer a site survey to the project team",
+            f"Offer a survey of {facts.new_use}",
         ),
         (
             "opportunity",
             f"Nobody sells them {facts.new_offer} yet.",
             "Run a paid pilot at one site and turn the results into a business case.",
-            "Propose a three-month pilot",
+            f"Propose a three-month pilot of {facts.new_offer}",
         ),
         (
             "threat",
