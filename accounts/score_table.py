@@ -5,18 +5,23 @@ No database access here: :mod:`accounts.score_inputs` loads the arrays,
 calculations themselves are the pure functions of :mod:`accounts.scoring`.
 
 Periods. "Three-year" revenue and margin are summed over the three rolling
-years ending on the day of the run (``as_of``): year 0 is the 365 days up to
-``as_of``, year 1 the 365 before, and so on. Rolling years, not calendar
+years ending on the workspace's data-as-of day (``as_of``: the day its sales
+data is complete up to, not the day of the run, so an export whose last
+invoice is five months old does not look like five months without sales):
+year 0 is the 365 days up to ``as_of``, year 1 the 365 before, and so on.
+The purchase models are calibrated to the same day. Rolling years, not calendar
 years, so that in January a customer does not look as if it had stopped
 buying. Loyalty (share of those years with purchases) and the margin trend of
 the contractual CLV use the same three years. Lines dated after ``as_of`` are
-not counted yet. Yearly customer figures are per calendar year, all history.
+not counted yet, anywhere. Yearly customer figures are per calendar year, all
+history up to ``as_of``.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +29,7 @@ from numpy.typing import NDArray
 from accounts.currency import MissingRates, RateTable, conversion_factors, day_number, missing_rates
 from accounts.score_inputs import CustomerInputs, SalesLineArrays
 from accounts.scoring import bgnbd, gamma_gamma
+from accounts.scoring.diagnostics import TIME_UNIT, fit_as_dict, purchase_model_warnings
 from accounts.scoring.clv import contractual_clv_many
 from accounts.scoring.fitting import FitFailed
 from accounts.scoring.quadrant import (
@@ -105,6 +111,8 @@ class ScoreTable:
     year_figures: YearFigures
     missing: MissingRates
     transactional_note: str = ""
+    #: The purchase-model fit, as JSON (see ``accounts.scoring.diagnostics``).
+    model_fit: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -145,6 +153,9 @@ def compute_scores(
     position = np.searchsorted(customers.ids, lines.customer_id)
     position = np.minimum(position, max(n - 1, 0))
     known = (customers.ids[position] == lines.customer_id) if n else np.zeros(lines.count, bool)
+    # Lines dated after the data-as-of day are not part of the complete data:
+    # left out of every figure (they count once the date moves past them).
+    known &= lines.day <= today
     factors = conversion_factors(lines.day, lines.currency, rates)
     missing = missing_rates(lines.day[known], lines.currency[known], factors[known])
     counted = known & ~np.isnan(factors)
@@ -216,9 +227,10 @@ def compute_scores(
         )
         clv_contractual[~has_sales] = np.nan
 
-    clv_transactional, alive, note = _transactional(
+    clv_transactional, alive, note, model_fit = _transactional(
         customer, day, net, n=n, today=today, share=share, settings=settings
     )
+    model_fit["calibration_end"] = as_of.isoformat()
     del customer, day, net, goods, serve
 
     upv = np.where(
@@ -279,6 +291,7 @@ def compute_scores(
         year_figures=year_figures,
         missing=missing,
         transactional_note=note,
+        model_fit=model_fit,
     )
 
 
@@ -310,17 +323,35 @@ def _transactional(
     today: int,
     share: NDArray,
     settings: ScoreSettings,
-) -> tuple[NDArray, NDArray, str]:
+) -> tuple[NDArray, NDArray, str, dict[str, Any]]:
     """BG/NBD x Gamma-Gamma CLV over the workspace horizon, fitted once on every customer.
 
     Only customers with at least one repeat purchase get a value: with a single
-    purchase day the model has nothing of the customer's own to go on.
+    purchase day the model has nothing of the customer's own to go on. A fit
+    the diagnostics call unreliable (degenerate, unidentified, not converged)
+    gives no value at all: the column stays empty with the reason, and the
+    composite score, which always uses the contractual CLV, is unaffected.
+    Returns the CLV, the probability alive, the note and the fit as JSON.
     """
     clv = np.full(n, np.nan)
     alive = np.full(n, np.nan)
+    report: dict[str, Any] = {
+        "time_unit": TIME_UNIT,
+        "status": "not_fitted",
+        "customers": 0,
+        "repeat_buyers": 0,
+        "bgnbd": None,
+        "gamma_gamma": None,
+        "warnings": [],
+    }
+
+    def not_fitted(note: str) -> tuple[NDArray, NDArray, str, dict[str, Any]]:
+        report["note"] = note
+        return np.full(n, np.nan), np.full(n, np.nan), note, report
+
     past = day <= today
     if not past.any():
-        return clv, alive, "No sales history yet."
+        return not_fitted("No sales history yet.")
     if not past.all():  # lines dated after today wait; otherwise no copies of 5M lines
         customer, day, net = customer[past], day[past], net[past]
     del past
@@ -331,16 +362,35 @@ def _transactional(
     buyers = summary.has_purchases
     x, t_x, age, money = summary.frequency, summary.recency, summary.T, summary.monetary_value
     repeat = buyers & (x > 0) & (money > 0)
+    report["customers"] = int(buyers.sum())
+    report["repeat_buyers"] = int(repeat.sum())
     if int(repeat.sum()) < MIN_REPEAT_BUYERS_TO_FIT:
-        return (
-            clv,
-            alive,
+        return not_fitted(
             f"Transactional CLV needs at least {MIN_REPEAT_BUYERS_TO_FIT} customers with"
-            " repeat purchases; there are fewer.",
+            " repeat purchases; there are fewer."
         )
     try:
         purchases = bgnbd.fit(x[buyers], t_x[buyers], age[buyers])
         spend = gamma_gamma.fit(x[repeat], money[repeat])
+    except (ValueError, FitFailed, FloatingPointError) as error:
+        return not_fitted(f"Transactional CLV not computed: {error}")
+    report["bgnbd"] = fit_as_dict(purchases)
+    report["gamma_gamma"] = fit_as_dict(spend)
+    warnings = purchase_model_warnings(
+        purchases,
+        spend,
+        repeat_buyers=int(repeat.sum()),
+        oldest_age=float(age[buyers].max()),
+        mean_value=float(money[repeat].mean()),
+    )
+    report["warnings"] = [vars(w) for w in warnings]
+    if any(w.unreliable for w in warnings):
+        report["status"] = "unreliable"
+        first = next(w for w in warnings if w.unreliable)
+        return not_fitted(
+            f"Transactional CLV not shown: the purchase model is unreliable. {first.text}"
+        )
+    try:
         monthly = (1.0 + settings.discount_rate) ** (1 / 12) - 1
         clv[repeat] = transactional_clv(
             purchases.params,
@@ -356,15 +406,17 @@ def _transactional(
         alive[repeat] = bgnbd.probability_alive(
             purchases.params, x[repeat], t_x[repeat], age[repeat]
         )
-    except (ValueError, FitFailed, FloatingPointError) as error:
-        return np.full(n, np.nan), np.full(n, np.nan), f"Transactional CLV not computed: {error}"
+    except (ValueError, FloatingPointError) as error:
+        return not_fitted(f"Transactional CLV not computed: {error}")
+    report["status"] = "fitted"
     p, g = purchases.params, spend.params
-    return (
-        clv,
-        alive,
-        f"BG/NBD r {p.r:.3f} alpha {p.alpha:.2f} a {p.a:.3f} b {p.b:.3f}; Gamma-Gamma p {g.p:.2f}"
-        f" q {g.q:.2f} gamma {g.gamma:.2f}; fitted on {int(buyers.sum()):,} customers.",
+    note = (
+        f"BG/NBD r {p.r:.3f} alpha {p.alpha:.2f} days a {p.a:.3f} b {p.b:.3f}; Gamma-Gamma"
+        f" p {g.p:.2f} q {g.q:.2f} gamma {g.gamma:.2f}; fitted on {int(buyers.sum()):,}"
+        " customers."
     )
+    report["note"] = note
+    return clv, alive, note, report
 
 
 def _year_figures(

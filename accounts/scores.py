@@ -29,12 +29,14 @@ follow-up run (``kam.jobs.debounce``), which scores it.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.currency import load_rate_table
+from accounts.currency import EPOCH, load_rate_table
+from accounts.data_as_of import latest_sales_date_store
 from accounts.job_kinds import SCORES
 from accounts.models import Customer, CustomerScore, ValuationSettings
 from accounts.score_inputs import load_customers, load_sales_lines
@@ -86,7 +88,6 @@ def scores_recompute(
             job_progress(workspace=workspace_id, job=job, done=done, total=total, message=message)
 
     progress(0, message="Reading customers and sales lines.")
-    as_of = timezone.localdate()
     with workspace_atomic():
         currency = Workspace.objects.values_list("reporting_currency", flat=True).get(
             pk=workspace_id
@@ -96,6 +97,9 @@ def scores_recompute(
         customers = load_customers()
         rates = load_rate_table(reporting_currency=currency)
         lines = load_sales_lines()
+    latest = EPOCH + datetime.timedelta(days=int(lines.day.max())) if lines.count else None
+    # Figures end on the data's own day (accounts.data_as_of), not today.
+    as_of = settings_row.data_as_of or latest or timezone.localdate()
     total = customers.count
     line_count = lines.count
     progress(0, total, f"Computing scores from {line_count:,} sales lines.")
@@ -107,6 +111,7 @@ def scores_recompute(
         inputs={
             "currency": currency,
             "as_of": as_of.isoformat(),
+            "as_of_source": "admin" if settings_row.data_as_of else "latest_line",
             "window": {"from": table.window_start.isoformat(), "to": as_of.isoformat()},
             "settings": settings.as_dict(),
             "settings_version": settings_row.version if settings_row.pk else None,
@@ -119,6 +124,16 @@ def scores_recompute(
         with workspace_atomic():
             cleared += store_chunk(table, customers.ids, customers.updated_at, start, stop, run=run)
         progress(stop, message=f"{stop:,} of {total:,} customers scored.")
+    with workspace_atomic():
+        latest_sales_date_store(
+            workspace_id=workspace_id,
+            latest=latest,
+            model_fit={
+                **table.model_fit,
+                "computed_at": run.computed_at.isoformat(),
+                "currency": currency,
+            },
+        )
     message = f"Scores computed for {total:,} customers from {line_count:,} sales lines."
     if table.missing.lines:
         message += " " + table.missing.sentence(currency)

@@ -96,6 +96,22 @@ class ValuationSettings(Versioned):
     max_accounts_per_kam = models.PositiveSmallIntegerField(
         default=5, help_text="Warn when a key account manager would hold more accounts."
     )
+    data_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the sales data is complete up to, set by an admin; empty: the day "
+        "of the latest sales line.",
+    )
+    # Kept by the imports and the recompute, not typed by anyone: no version bump.
+    latest_sales_date = models.DateField(
+        null=True, blank=True, help_text="The day of the latest sales line, as last seen."
+    )
+    model_fit = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The last recompute's purchase-model fit (BG/NBD, Gamma-Gamma): parameters, "
+        "standard errors, log-likelihood, warnings.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(WorkspaceOwned.Meta):

@@ -97,9 +97,10 @@ def test_hand_checked_revenue_margin_clv_quadrant_and_rank(hand: Workspace) -> N
     # Three customers are too few to fit BG/NBD: no transactional CLV, and it says why.
     assert friend.clv_transactional is None
     assert "at least" in friend.inputs["transactional"]
+    # The window ends on the data-as-of day: the latest sales line, 10 days ago.
     assert friend.inputs["window"] == {
-        "from": ago(3 * 365 - 1).isoformat(),
-        "to": TODAY.isoformat(),
+        "from": ago(10 + 3 * 365 - 1).isoformat(),
+        "to": ago(10).isoformat(),
     }
     assert friend.inputs["settings"]["discount_rate"] == pytest.approx(0.10)
     assert "1 sales lines in USD were left out" in outcome.message

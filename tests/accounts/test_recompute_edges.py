@@ -78,11 +78,14 @@ def test_one_customer_with_lines_the_others_without(fresh: Workspace) -> None:
 
 def test_lines_only_older_than_the_three_year_window(fresh: Workspace) -> None:
     _sell(fresh, "A", 5 * 365, "1000.00", "600.00")
+    # The window ends at the data-as-of day, the latest line: B's, 10 days ago.
+    _sell(fresh, "B", 10, "10.00", "6.00")
     scores = _recompute(fresh)
     assert scores["A"].revenue_3y == Decimal("0.00")
     assert scores["A"].margin_share is None
     with workspace_context(fresh):
-        assert CustomerYearFigures.objects.get().net_sales == Decimal("1000.00")
+        figures = CustomerYearFigures.objects.get(customer__external_id="A")
+        assert figures.net_sales == Decimal("1000.00")
 
 
 def test_a_customer_whose_lines_are_all_returns(fresh: Workspace) -> None:
