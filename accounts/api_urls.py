@@ -13,6 +13,7 @@ from accounts.api import (
     SelectionReviewViewSet,
     ValuationSettingsViewSet,
 )
+from accounts.model_api import ValuationModelViewSet
 
 # Path converters (<int:pk>) rather than regexes: ids are numbers, and the URL
 # map reads the same as the pages'.
@@ -34,6 +35,11 @@ urlpatterns = [
             {"get": "retrieve", "put": "update", "patch": "partial_update"}
         ),
         name="api-valuation_settings-list",
+    ),
+    path(
+        "valuation-model/",
+        ValuationModelViewSet.as_view({"get": "retrieve"}),
+        name="api-valuation_model-list",
     ),
     *router.urls,
 ]

@@ -76,14 +76,13 @@ class DataAsOf:
         }
 
 
-def data_as_of_from(
-    settings: ValuationSettings, *, today: datetime.date | None = None
-) -> DataAsOf:
+def data_as_of_from(settings: ValuationSettings, *, today: datetime.date | None = None) -> DataAsOf:
     today = today or timezone.localdate()
     if settings.data_as_of is not None:
         return DataAsOf(settings.data_as_of, "admin", settings.latest_sales_date, today)
     if settings.latest_sales_date is not None:
-        return DataAsOf(settings.latest_sales_date, "latest_line", settings.latest_sales_date, today)
+        latest = settings.latest_sales_date
+        return DataAsOf(latest, "latest_line", latest, today)
     return DataAsOf(None, "none", None, today)
 
 

@@ -62,7 +62,7 @@ def alive_histogram_spec(values: list[float]) -> dict[str, Any]:
             "from": round(float(edges[i]), 2),
             "to": round(float(edges[i + 1]), 2),
             "customers": int(counts[i]),
-            "label": f"{edges[i]:.0%}–{edges[i + 1]:.0%}",
+            "label": f"{edges[i]:.0%} to {edges[i + 1]:.0%}",
         }
         for i in range(ALIVE_BINS)
     ]

@@ -53,12 +53,15 @@ PARAMETER_WORDS: dict[str, tuple[str, str]] = {
         "r / alpha times a day.",
     ),
     "a": ("none (a shape)", "With b, how likely a customer is to stop after a purchase."),
-    "b": ("none (a shape)", "With a: the average chance of stopping after a purchase is a / (a + b)."),
+    "b": (
+        "none (a shape)",
+        "With a: the average chance of stopping after a purchase is a / (a + b).",
+    ),
     "p": ("none (a shape)", "Shape of the value of single purchases."),
     "q": ("none (a shape)", "Shape of how average purchase values differ between customers."),
     "gamma": (
         "currency",
-        "Scale of the purchase values; the average purchase is p × gamma / (q − 1).",
+        "Scale of the purchase values; the average purchase is p * gamma / (q - 1).",
     ),
 }
 
@@ -176,14 +179,17 @@ def _fit_view(label: str, stored: dict[str, Any] | None) -> ModelFitView | None:
     derived: list[tuple[str, str]] = []
     r, alpha, a, b = (params.get(k) for k in ("r", "alpha", "a", "b"))
     if r and alpha:
-        derived.append(
-            ("Purchases a year of an average active customer", f"{r / alpha * 365:.2f}")
-        )
+        derived.append(("Purchases a year of an average active customer", f"{r / alpha * 365:.2f}"))
     if a and b:
         derived.append(("Average chance of stopping after a purchase", f"{a / (a + b):.1%}"))
     p, q, gamma = (params.get(k) for k in ("p", "q", "gamma"))
     if p and q and gamma and q > 1:
-        derived.append(("Average purchase value of the population", f"{p * gamma / (q - 1):,.2f}"))
+        derived.append(
+            (
+                "Average purchase value of the population, reporting currency",
+                f"{p * gamma / (q - 1):,.2f}",
+            )
+        )
     return ModelFitView(
         label=label,
         parameters=rows,
@@ -212,7 +218,10 @@ def valuation_model_report(*, workspace: Workspace) -> ModelReport:
         currency=str(fit.get("currency") or workspace.reporting_currency),
         customers=int(fit.get("customers") or 0),
         repeat_buyers=int(fit.get("repeat_buyers") or 0),
-        bgnbd=_fit_view("BG/NBD: how often customers buy, and whether they are still active", fit.get("bgnbd")),
+        bgnbd=_fit_view(
+            "BG/NBD: how often customers buy, and whether they are still active",
+            fit.get("bgnbd"),
+        ),
         gamma_gamma=_fit_view("Gamma-Gamma: how much a purchase is worth", fit.get("gamma_gamma")),
         warnings=list(fit.get("warnings") or []),
         note=str(fit.get("note") or ""),

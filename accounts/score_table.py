@@ -29,8 +29,8 @@ from numpy.typing import NDArray
 from accounts.currency import MissingRates, RateTable, conversion_factors, day_number, missing_rates
 from accounts.score_inputs import CustomerInputs, SalesLineArrays
 from accounts.scoring import bgnbd, gamma_gamma
-from accounts.scoring.diagnostics import TIME_UNIT, fit_as_dict, purchase_model_warnings
 from accounts.scoring.clv import contractual_clv_many
+from accounts.scoring.diagnostics import TIME_UNIT, fit_as_dict, purchase_model_warnings
 from accounts.scoring.fitting import FitFailed
 from accounts.scoring.quadrant import (
     RelationshipThresholds,

@@ -221,6 +221,12 @@ class ValuationSettingsInput(serializers.Serializer):
         help_text="ISO 4217 code; changing it needs a rate of the new currency and re-bases"
         " every rate on it.",
     )
+    data_as_of = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The day the sales data is complete up to; every figure and the purchase"
+        " model end there. null: the day of the latest sales line. Not after today.",
+    )
 
 
 class ValuationSettingsOutput(serializers.ModelSerializer):
@@ -244,6 +250,8 @@ class ValuationSettingsOutput(serializers.ModelSerializer):
             "max_key_accounts",
             "max_accounts_per_kam",
             "reporting_currency",
+            "data_as_of",
+            "latest_sales_date",
             "version",
             "updated_at",
         ]

@@ -25,8 +25,10 @@ from accounts.exchange_rates import (
     exchange_rates_by_currency,
     missing_rate_gaps,
 )
+from accounts.data_as_of import data_as_of_get
 from accounts.models import ExchangeRate
 from accounts.valuation_settings import (
+    DATA_AS_OF,
     REPORTING_CURRENCY,
     SETTINGS,
     settings_values,
@@ -85,6 +87,12 @@ HELP: dict[str, str] = {
     "max_accounts_per_kam": (
         "Promoting an account whose manager would then hold more than this many shows a warning."
     ),
+    DATA_AS_OF: (
+        "The day your sales data is complete up to, for example the last day of the last "
+        "closed month. Every three-year figure, yearly margin, Pareto share and the purchase "
+        "model ends on this day. Leave it empty to use the day of the latest sales line, which "
+        "every sales import moves forward."
+    ),
     REPORTING_CURRENCY: (
         "The currency every analysis is reported in (ISO code, e.g. EUR). Changing it needs at "
         "least one exchange rate of the new currency; every other rate is then converted "
@@ -123,6 +131,12 @@ GROUPS: list[tuple[str, str, tuple[str, ...]]] = [
         "Warnings shown when promoting key accounts.",
         ("max_key_accounts", "max_accounts_per_kam"),
     ),
+    (
+        "Sales data",
+        "Figures describe the sales data up to one day, not up to today: an export whose last "
+        "invoice is months old would otherwise look like months without sales.",
+        (DATA_AS_OF,),
+    ),
     ("Currency", "", (REPORTING_CURRENCY,)),
 ]
 
@@ -145,6 +159,13 @@ class ValuationSettingsForm(forms.Form):
             help_text=HELP[REPORTING_CURRENCY],
             widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
         )
+        # Parsed and checked by the service, like every other setting; empty is allowed.
+        self.fields[DATA_AS_OF] = forms.CharField(
+            label="Data up to",
+            required=False,
+            help_text=HELP[DATA_AS_OF],
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
         for field in self.fields.values():
             field.disabled = read_only
 
@@ -156,6 +177,8 @@ class ValuationSettingsForm(forms.Form):
 
 
 def _display(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
@@ -171,6 +194,8 @@ def _initial(request: WorkspaceRequest) -> dict[str, Any]:
 
 def _same(entered: Any, stored: Any) -> bool:
     """Whether a typed value equals the stored one ("0.1" equals "0.10")."""
+    if entered in (None, "") or stored in (None, ""):
+        return str(entered or "").strip() == str(stored or "").strip()
     try:
         return Decimal(str(entered).strip().replace(",", ".")) == Decimal(str(stored))
     except ArithmeticError:
@@ -188,7 +213,12 @@ def _settings_page(
     return render(
         request,
         "accounts/settings/valuation.html",
-        {"form": form, "can_change": can_change, "conflict": conflict},
+        {
+            "form": form,
+            "can_change": can_change,
+            "conflict": conflict,
+            "data_as_of": data_as_of_get(workspace=request.workspace),
+        },
         status=status,
     )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import model_views, views
 from kam import charts
 
 urlpatterns = [
@@ -11,6 +11,19 @@ urlpatterns = [
     path("pareto/", views.selection_pareto, name="selection-pareto"),
     path("freshness/", views.selection_freshness, name="selection-freshness"),
     path("history/", views.history, name="selection-history"),
+    path("model/", model_views.selection_model, name="selection-model"),
+    path(
+        "model/customers.csv",
+        model_views.selection_model_download,
+        {"file_format": "csv"},
+        name="selection-model-csv",
+    ),
+    path(
+        "model/customers.xlsx",
+        model_views.selection_model_download,
+        {"file_format": "xlsx"},
+        name="selection-model-xlsx",
+    ),
     path("review/", views.review, name="selection-review"),
     path("review/close/", views.review_close, name="selection-review-close"),
     path("customers/<int:customer_id>/", views.candidate, name="selection-candidate"),

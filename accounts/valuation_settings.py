@@ -12,6 +12,7 @@ fresh. Exchange rates are in :mod:`accounts.exchange_rates`.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -20,6 +21,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.exchange_rates import _check_currency, _plain, _rebase_rates
@@ -30,6 +32,8 @@ from kam.concurrency import update_if_version
 from kam.workspaces.models import Workspace
 
 REPORTING_CURRENCY = "reporting_currency"
+#: The day the sales data is complete up to (see accounts.data_as_of); empty: the latest line.
+DATA_AS_OF = "data_as_of"
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ def settings_values(settings: ValuationSettings, workspace: Workspace) -> dict[s
     """Every setting by name, the reporting currency included (for forms and conflicts)."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in SETTINGS}
     values[REPORTING_CURRENCY] = workspace.reporting_currency
+    values[DATA_AS_OF] = settings.data_as_of
     return values
 
 
@@ -169,13 +174,36 @@ def _check_setting(setting: Setting, raw: Any) -> Decimal | int:
     return value
 
 
+def _check_data_as_of(raw: Any) -> datetime.date | None:
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None  # follow the latest sales line again
+    if isinstance(raw, datetime.datetime):
+        raw = raw.date()
+    if isinstance(raw, datetime.date):
+        day = raw
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise ValidationError(
+                f"Enter the data-as-of day as a date, for example 2026-06-30; you entered {raw!r}."
+            ) from None
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError(
+            f"The data-as-of day cannot be after today ({today.isoformat()}): sales data cannot"
+            f" be complete up to a day that has not come; you entered {day.isoformat()}."
+        )
+    return day
+
+
 def check_settings(changes: Mapping[str, Any], *, current: Mapping[str, Any]) -> dict[str, Any]:
     """Cleaned values of ``changes``; ``ValidationError({field: message})`` naming every mistake.
 
     ``current`` supplies the values not being changed, for the checks across
     fields (at least one weight above zero).
     """
-    unknown = set(changes) - set(SETTINGS) - {REPORTING_CURRENCY}
+    unknown = set(changes) - set(SETTINGS) - {REPORTING_CURRENCY, DATA_AS_OF}
     if unknown:
         raise TypeError(f"not a valuation setting: {', '.join(sorted(unknown))}")
     cleaned: dict[str, Any] = {}
@@ -184,6 +212,8 @@ def check_settings(changes: Mapping[str, Any], *, current: Mapping[str, Any]) ->
         try:
             if name == REPORTING_CURRENCY:
                 cleaned[name] = _check_currency(raw, label="Reporting currency")
+            elif name == DATA_AS_OF:
+                cleaned[name] = _check_data_as_of(raw)
             else:
                 cleaned[name] = _check_setting(SETTINGS[name], raw)
         except ValidationError as error:
@@ -252,7 +282,8 @@ def valuation_settings_update(
     if currency_changed:
         # Every rate was rebased: every converted amount (scores, Open Space sales) moves.
         sales_inputs_changed(workspace=workspace, customer_ids=None, requested_by=user)
-    elif SCORE_SETTINGS.intersection(cleaned):
+    elif SCORE_SETTINGS.intersection(cleaned) or DATA_AS_OF in cleaned:
+        # A new data-as-of day moves every window and the purchase-model calibration.
         mark_customers_dirty(workspace=workspace, requested_by=user)
     return settings
 

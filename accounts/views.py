@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.data_as_of import data_as_of_get
 from accounts.models import Customer, CustomerScore, CustomerStatus, CustomerYearFigures, Quadrant
 from accounts.selection import (
     DEMOTE_TO,
@@ -75,6 +76,11 @@ def _pareto_context(request: WorkspaceRequest, basis: str) -> dict[str, Any]:
     }
 
 
+def data_as_of_context(request: WorkspaceRequest) -> dict[str, Any]:
+    """For templates/accounts/_data_as_of.html: the day the figures end."""
+    return {"data_as_of": data_as_of_get(workspace=request.workspace)}
+
+
 def _freshness_context(request: WorkspaceRequest) -> dict[str, Any]:
     # accounts.scores brings the whole numpy/scipy scoring stack with it;
     # importing it here keeps the URL map (every page's first request) light.
@@ -127,6 +133,7 @@ def selection_list(request: WorkspaceRequest) -> HttpResponse:
         "quadrants": Quadrant.choices,
         "currency": workspace.reporting_currency,
         **_freshness_context(request),
+        **data_as_of_context(request),
         **_pareto_context(request, request.GET.get("basis", "revenue")),
     }
     return render(request, "accounts/selection_list.html", context)
@@ -187,6 +194,7 @@ def _candidate_context(
         "can_demote": customer.status in DEMOTE_TO,
         "ratings": range(1, 6),
         **_freshness_context(request),
+        **data_as_of_context(request),
         **extra,
     }
 
@@ -343,6 +351,7 @@ def _review_page(
         "errors": errors or {},
         "notes": request.POST.get("notes", ""),
         "currency": workspace.reporting_currency,
+        **data_as_of_context(request),
     }
     return render(request, "accounts/review.html", context, status=400 if errors else 200)
 

@@ -33,7 +33,8 @@ from accounts.imports.staged import CheckResult, Progress, WorkFiles
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
 from accounts.imports.validation import MappingProblem, check_file
 from accounts.job_kinds import CHECK, IMPORT
-from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus
+from accounts.data_as_of import latest_sales_date_query, latest_sales_date_store
+from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus, ValuationSettings
 from kam.jobs.dispatch import send_job_on_commit
 from kam.jobs.models import Job
 from kam.jobs.services import job_create
@@ -311,6 +312,8 @@ def import_batch_finish(
     summary = dict(batch.summary)
     if applied is not None:
         summary["applied"] = applied
+    if status == ImportStatus.APPLIED and batch.kind == ImportKind.SALES_LINES:
+        summary["data_as_of"] = _data_as_of_after_import(batch.workspace_id)
     if error:
         summary["apply_error"] = error
     ImportBatch.objects.filter(pk=batch.pk).update(
@@ -318,6 +321,28 @@ def import_batch_finish(
         summary=summary,
         applied_at=timezone.now() if status == ImportStatus.APPLIED else None,
     )
+
+
+def _data_as_of_after_import(workspace_id: int) -> dict[str, object]:
+    """Move the data-as-of day to the newest sales line, unless an admin set it.
+
+    A date an admin set stays (it may be the last closed month on purpose);
+    the summary then says the newer lines are there, and the pages offer to
+    move the date (templates/accounts/_data_as_of.html).
+    """
+    latest = latest_sales_date_query(workspace_id=workspace_id)
+    latest_sales_date_store(workspace_id=workspace_id, latest=latest)
+    admin_day = (
+        ValuationSettings.objects.filter(workspace_id=workspace_id)
+        .values_list("data_as_of", flat=True)
+        .first()
+    )
+    return {
+        "latest_sales_date": latest.isoformat() if latest else None,
+        "data_as_of": (admin_day or latest).isoformat() if (admin_day or latest) else None,
+        "set_by_admin": admin_day is not None,
+        "newer_lines": bool(admin_day and latest and latest > admin_day),
+    }
 
 
 def import_batch_delete_work(batch: ImportBatch) -> None:

@@ -233,7 +233,9 @@ def holdout_calibration(
     day_number = np.asarray(day).astype(np.int64)
     amounts = np.asarray(amount, dtype=float)
     if not 0 <= calibration_end < holdout_end:
-        raise ValueError("The holdout must start after the first sales line and end after it starts.")
+        raise ValueError(
+            "The holdout must start after the first sales line and end after it starts."
+        )
     before = day_number <= calibration_end
     summary = purchase_summary(
         customer_index[before],

@@ -54,9 +54,10 @@ def draw_history(
             day += rng.exponential(1 / rate[i]) if rate[i] > 0 else np.inf
             if day > last_day:
                 break
-            if int(day) != when[-1]:  # one purchase per customer-day, as the app counts
-                who.append(i)
-                when.append(int(day))
+            if int(day) == when[-1]:  # one purchase per customer-day, as the app counts
+                continue
+            who.append(i)
+            when.append(int(day))
             if rng.random() < drop[i]:
                 break
     customer = np.array(who, dtype=np.int64)
