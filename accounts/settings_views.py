@@ -18,6 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.data_as_of import data_as_of_get
 from accounts.exchange_rates import (
     exchange_rate_delete,
     exchange_rate_set,
@@ -25,7 +26,6 @@ from accounts.exchange_rates import (
     exchange_rates_by_currency,
     missing_rate_gaps,
 )
-from accounts.data_as_of import data_as_of_get
 from accounts.models import ExchangeRate
 from accounts.valuation_settings import (
     DATA_AS_OF,

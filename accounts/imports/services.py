@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.data_as_of import latest_sales_date_query, latest_sales_date_store
 from accounts.imports.changes import count_changes
 from accounts.imports.fields import fields_for, normalise_header, suggest_mapping
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
@@ -33,7 +34,6 @@ from accounts.imports.staged import CheckResult, Progress, WorkFiles
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
 from accounts.imports.validation import MappingProblem, check_file
 from accounts.job_kinds import CHECK, IMPORT
-from accounts.data_as_of import latest_sales_date_query, latest_sales_date_store
 from accounts.models import ColumnMapping, ImportBatch, ImportKind, ImportStatus, ValuationSettings
 from kam.jobs.dispatch import send_job_on_commit
 from kam.jobs.models import Job
@@ -337,9 +337,10 @@ def _data_as_of_after_import(workspace_id: int) -> dict[str, object]:
         .values_list("data_as_of", flat=True)
         .first()
     )
+    day = admin_day or latest
     return {
         "latest_sales_date": latest.isoformat() if latest else None,
-        "data_as_of": (admin_day or latest).isoformat() if (admin_day or latest) else None,
+        "data_as_of": day.isoformat() if day else None,
         "set_by_admin": admin_day is not None,
         "newer_lines": bool(admin_day and latest and latest > admin_day),
     }

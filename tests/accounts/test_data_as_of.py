@@ -66,7 +66,9 @@ def test_calibrated_to_the_last_invoice_the_fit_recovers_the_hidden_parameters()
         x, t_x, age = summary.frequency[buyers], summary.recency[buyers], summary.T[buyers]
         fit = bgnbd.fit(x, t_x, age)
         assert fit.converged
-        next_year[end] = float(bgnbd.conditional_expected_purchases(fit.params, 365, x, t_x, age).sum())
+        next_year[end] = float(
+            bgnbd.conditional_expected_purchases(fit.params, 365, x, t_x, age).sum()
+        )
         if end == last:
             assert all(_within(fit).values()), fit
         else:  # observation ending "today": the silence reads as customers leaving
@@ -263,9 +265,7 @@ def test_the_settings_page_sets_and_clears_the_date(world: WorkspaceWorld) -> No
     form = client.get(reverse("valuation:settings")).context["form"]
     data = {name: form[name].value() or "" for name in form.fields}
     assert data["data_as_of"] == day.isoformat()
-    response = client.post(
-        reverse("valuation:settings"), {**data, "data_as_of": "2026-13-45"}
-    )
+    response = client.post(reverse("valuation:settings"), {**data, "data_as_of": "2026-13-45"})
     assert response.status_code == 400
     assert "Enter the data-as-of day as a date" in _text(response)
     client.post(reverse("valuation:settings"), {**data, "data_as_of": ""})
