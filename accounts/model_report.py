@@ -106,6 +106,8 @@ class ModelReport:
     warnings: list[dict[str, Any]]
     note: str
     data_as_of: DataAsOf
+    #: The first sales line the fit saw.
+    history_start: datetime.date | None = None
 
     @property
     def status_label(self) -> str:
@@ -226,6 +228,7 @@ def valuation_model_report(*, workspace: Workspace) -> ModelReport:
         warnings=list(fit.get("warnings") or []),
         note=str(fit.get("note") or ""),
         data_as_of=data_as_of_from(settings),
+        history_start=_date(fit.get("history_start")),
     )
 
 
@@ -269,9 +272,10 @@ class HoldoutRefused(ValueError):
     """The chosen holdout cannot be checked; the message says why, for the form field."""
 
 
-def holdout_default(report: ModelReport, first_day: datetime.date | None) -> datetime.date | None:
+def holdout_default(report: ModelReport) -> datetime.date | None:
     """A year before the data-as-of day, or the middle of the history when it is shorter."""
     end = report.data_as_of.day
+    first_day = report.history_start
     if end is None or first_day is None:
         return None
     year_before = end - datetime.timedelta(days=365)
@@ -280,19 +284,26 @@ def holdout_default(report: ModelReport, first_day: datetime.date | None) -> dat
     return first_day + datetime.timedelta(days=(end - first_day).days // 2)
 
 
-def first_sales_day(lines: PurchaseLines) -> datetime.date | None:
-    if lines.day.size == 0:
-        return None
-    return EPOCH + datetime.timedelta(days=int(lines.day.min()))
-
-
 def holdout_check(
-    *, workspace: Workspace, lines: PurchaseLines, holdout_start: datetime.date
+    *, workspace: Workspace, report: ModelReport, holdout_start: datetime.date
 ) -> HoldoutCalibration:
     """Fit on the days before ``holdout_start``; compare with the holdout up to data-as-of.
 
-    Cached for an hour per workspace, day and data (the lines' count and last day).
+    Cached for an hour per workspace, holdout start, data-as-of day and
+    recompute (any change of the sales lines leads to a new recompute), so
+    the lines are read only when the answer is not known yet.
     """
+    as_of = report.data_as_of.day
+    if as_of is None:
+        raise HoldoutRefused("There are no sales lines up to the data-as-of day yet.")
+    key = (
+        f"valuation-holdout:{workspace.pk}:{holdout_start.isoformat()}:{as_of.isoformat()}:"
+        f"{report.computed_at.isoformat() if report.computed_at else ''}"
+    )
+    found: HoldoutCalibration | None = cache.get(key)
+    if found is not None:
+        return found
+    lines = purchase_lines(workspace=workspace, as_of=as_of)
     if lines.day.size == 0:
         raise HoldoutRefused("There are no sales lines up to the data-as-of day yet.")
     start = int(lines.day.min())
@@ -309,13 +320,6 @@ def holdout_check(
             f"({(EPOCH + datetime.timedelta(days=lines.as_of)).isoformat()}), so there is "
             "something to compare with."
         )
-    key = (
-        f"valuation-holdout:{workspace.pk}:{holdout_start.isoformat()}:{lines.as_of}:"
-        f"{lines.day.size}:{float(lines.net.sum()):.2f}"
-    )
-    found: HoldoutCalibration | None = cache.get(key)
-    if found is not None:
-        return found
     try:
         result = holdout_calibration(
             lines.customer,

@@ -18,11 +18,9 @@ from accounts.model_exports import FORMATS, summary_download
 from accounts.model_report import (
     HoldoutRefused,
     customer_summary_rows,
-    first_sales_day,
     holdout_check,
     holdout_default,
     probability_alive_values,
-    purchase_lines,
     summary_headers,
     valuation_model_report,
 )
@@ -49,21 +47,21 @@ def _chart(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _holdout_context(request: WorkspaceRequest, report: Any) -> dict[str, Any]:
-    as_of = report.data_as_of.day
-    if as_of is None:
+    if report.data_as_of.day is None:
         return {"holdout_form": None}
-    lines = purchase_lines(workspace=request.workspace, as_of=as_of)
-    default = holdout_default(report, first_sales_day(lines))
+    default = holdout_default(report)
     if "holdout_start" in request.GET:
         form = HoldoutForm(request.GET)
-    else:
-        form = HoldoutForm({"holdout_start": default.isoformat() if default else ""})
+    elif default is not None:
+        form = HoldoutForm({"holdout_start": default.isoformat()})
+    else:  # no fit yet: nothing to start from, and nothing wrong with the request either
+        return {"holdout_form": HoldoutForm(), "holdout": None}
     context: dict[str, Any] = {"holdout_form": form, "holdout": None}
     if not form.is_valid():
         return context
     start: datetime.date = form.cleaned_data["holdout_start"]
     try:
-        check = holdout_check(workspace=request.workspace, lines=lines, holdout_start=start)
+        check = holdout_check(workspace=request.workspace, report=report, holdout_start=start)
     except HoldoutRefused as error:
         form.add_error("holdout_start", str(error))
         return context

@@ -26,7 +26,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from accounts.currency import MissingRates, RateTable, conversion_factors, day_number, missing_rates
+from accounts.currency import (
+    EPOCH,
+    MissingRates,
+    RateTable,
+    conversion_factors,
+    day_number,
+    missing_rates,
+)
 from accounts.score_inputs import CustomerInputs, SalesLineArrays
 from accounts.scoring import bgnbd, gamma_gamma
 from accounts.scoring.clv import contractual_clv_many
@@ -356,6 +363,7 @@ def _transactional(
         customer, day, net = customer[past], day[past], net[past]
     del past
     start = int(day.min())
+    report["history_start"] = (EPOCH + datetime.timedelta(days=start)).isoformat()
     summary = purchase_summary(
         customer, day - start, net, customers=n, observation_end=today - start
     )
