@@ -40,7 +40,8 @@ def calibration_spec(check: HoldoutCalibration) -> dict[str, Any]:
         ),
         y=alt.Y("mean:Q", title=f"Purchases per customer in the {check.holdout_days}-day holdout"),
         color=alt.Color("series:N", title=None, sort=["Predicted", "Actual"]),
-        strokeDash=alt.StrokeDash("series:N", title=None, sort=["Predicted", "Actual"]),
+        # One legend: colour and dash tell the same series apart.
+        strokeDash=alt.StrokeDash("series:N", sort=["Predicted", "Actual"], legend=None),
         tooltip=[
             alt.Tooltip("frequency:O", title="Repeat purchases before"),
             alt.Tooltip("series:N", title="Series"),

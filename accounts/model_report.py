@@ -80,6 +80,15 @@ class ParameterRow:
     unit: str
     meaning: str
 
+    @property
+    def value_text(self) -> str:
+        """Four significant digits: parameters span 1e-8 to 1e10 (a degenerate fit)."""
+        return "unknown" if self.value is None else f"{self.value:.4g}"
+
+    @property
+    def error_text(self) -> str:
+        return "" if self.standard_error is None else f"{self.standard_error:.4g}"
+
 
 @dataclass(frozen=True)
 class ModelFitView:

@@ -416,6 +416,12 @@ def _transactional(
         )
     except (ValueError, FloatingPointError) as error:
         return not_fitted(f"Transactional CLV not computed: {error}")
+    if not (np.all(np.isfinite(clv[repeat])) and np.all(np.isfinite(alive[repeat]))):
+        report["status"] = "unreliable"
+        return not_fitted(
+            "Transactional CLV not shown: the purchase model's predictions are not finite"
+            " numbers for some customers (a degenerate fit)."
+        )
     report["status"] = "fitted"
     p, g = purchases.params, spend.params
     note = (

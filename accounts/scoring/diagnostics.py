@@ -7,7 +7,11 @@ module answers:
 * a parameter running to the edge of what the optimiser allows (a of 6e10,
   say) means the likelihood keeps improving without limit in that direction:
   the data cannot tell that value from infinity, and predictions built on it
-  are artefacts of where the optimiser stopped;
+  are artefacts of where the optimiser stopped. Except where two parameters
+  run off together towards a known limiting case of the model (all customers
+  buying at one rate, each customer always spending its own average): the
+  predictions of the limit are sensible, so that only warns
+  (``LIMITING_CASES``);
 * a singular Hessian (no standard error) means the same for a combination of
   parameters;
 * an optimiser that did not converge has not found the maximum at all;
@@ -57,6 +61,37 @@ def _finite_or_none(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+#: Parameters that may run off *together* towards a limiting case of the model
+#: that still predicts sensibly: (model, first, its direction, second, its
+#: direction) -> what the limit means. Anything else at a bound is degenerate.
+LIMITING_CASES: dict[tuple[str, str, str, str, str], str] = {
+    ("bgnbd", "r", "up", "alpha", "up"): (
+        "BG/NBD r and alpha run off together: active customers all buy at about the same "
+        "rate. The model then uses one common purchase rate; predictions stay usable."
+    ),
+    ("bgnbd", "a", "up", "b", "up"): (
+        "BG/NBD a and b run off together: every customer has about the same chance of "
+        "stopping after a purchase. The model then uses that one chance; predictions stay usable."
+    ),
+    ("gamma_gamma", "p", "up", "gamma", "down"): (
+        "Gamma-Gamma p runs off to infinity: the purchases of one customer hardly vary in "
+        "value. The model then expects each customer to keep spending its own average."
+    ),
+    ("gamma_gamma", "q", "up", "gamma", "up"): (
+        "Gamma-Gamma q and gamma run off together: customers hardly differ in their average "
+        "purchase value. The model then expects the population's average of everyone."
+    ),
+}
+
+
+def _direction(scaled: float) -> str:
+    if not math.isfinite(scaled) or scaled > BOUND_FACTOR:
+        return "up"
+    if scaled < 1 / BOUND_FACTOR:
+        return "down"
+    return ""
+
+
 def _parameter_warnings(
     model: str,
     names: tuple[str, ...],
@@ -65,19 +100,39 @@ def _parameter_warnings(
     scales: tuple[float, ...],
 ) -> list[FitWarning]:
     found = []
-    for name, value, error, scale in zip(names, values, errors, scales, strict=True):
-        scaled = value * scale
-        if not math.isfinite(scaled) or scaled > BOUND_FACTOR or scaled < 1 / BOUND_FACTOR:
+    direction = {
+        name: _direction(value * scale)
+        for name, value, scale in zip(names, values, scales, strict=True)
+    }
+    explained: set[str] = set()
+    for (case_model, first, first_way, second, second_way), text in LIMITING_CASES.items():
+        if (
+            case_model == model
+            and direction.get(first) == first_way
+            and direction.get(second) == second_way
+        ):
+            explained |= {first, second}
+            found.append(
+                FitWarning(code=f"{model}_{first}_{second}_limit", text=text, unreliable=False)
+            )
+    for name, value, error in zip(names, values, errors, strict=True):
+        if name in explained:
+            continue
+        if direction[name]:
             found.append(
                 FitWarning(
                     code=f"{model}_{name}_at_bound",
                     text=f"{model_label(model)} parameter {name} came out at {value:.3g}, at the "
                     "edge of what the fit allows: the data cannot tell it from "
-                    f"{'infinity' if scaled > 1 else 'zero'}, so the model is degenerate here.",
+                    f"{'infinity' if direction[name] == 'up' else 'zero'}, so the model is "
+                    "degenerate here.",
                     unreliable=True,
                 )
             )
         elif not math.isfinite(error):
+            # A flat direction left over once the limiting cases are set aside.
+            if explained:
+                continue
             found.append(
                 FitWarning(
                     code=f"{model}_{name}_unidentified",
