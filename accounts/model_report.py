@@ -400,9 +400,9 @@ def customer_summary_rows(*, workspace: Workspace, report: ModelReport) -> list[
     money = summary.monetary_value[buyers]
     alive = expected = value = np.full(buyers.size, np.nan)
     if report.status == "fitted" and report.bgnbd is not None:
-        purchases = BgNbdParameters(**{row.name: row.value for row in report.bgnbd.parameters})  # type: ignore[arg-type]
+        purchases = BgNbdParameters(**_known_values(report.bgnbd))
         spend = (
-            GammaGammaParameters(**{row.name: row.value for row in report.gamma_gamma.parameters})  # type: ignore[arg-type]
+            GammaGammaParameters(**_known_values(report.gamma_gamma))
             if report.gamma_gamma is not None
             else None
         )
@@ -453,6 +453,11 @@ def customer_summary_rows(*, workspace: Workspace, report: ModelReport) -> list[
         )
     rows.sort(key=lambda row: (-row[4], str(row[1])))
     return rows
+
+
+def _known_values(view: ModelFitView) -> dict[str, float]:
+    """The parameters of a usable fit (status "fitted": every value is a number)."""
+    return {row.name: float(row.value) for row in view.parameters if row.value is not None}
 
 
 def _rounded(value: float, digits: int) -> float | None:
