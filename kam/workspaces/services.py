@@ -122,7 +122,7 @@ def _send_invitation_email(invitation: Invitation, raw_token: str) -> None:
     )
 
 
-def _revoke(invitation: Invitation, *, revoked_by: UserType) -> None:
+def _revoke(invitation: Invitation, *, revoked_by: UserType | None) -> None:
     invitation.revoked_at = timezone.now()
     invitation.revoked_by = revoked_by
     invitation.save(update_fields=["revoked_at", "revoked_by"])
@@ -138,7 +138,7 @@ def _revoke(invitation: Invitation, *, revoked_by: UserType) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, workspace: Workspace, invited_by: UserType, email: str, role: str
+    *, workspace: Workspace, invited_by: UserType | None, email: str, role: str
 ) -> tuple[Invitation, str]:
     """Invite ``email`` to ``workspace`` and e-mail the link; returns the invitation and token.
 

@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 # workspace admin".
                 _, token = invitation_create(
                     workspace=workspace,
-                    invited_by=None,  # type: ignore[arg-type]
+                    invited_by=None,
                     email=email,
                     role=Role.ADMIN,
                 )
