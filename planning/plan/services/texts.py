@@ -91,6 +91,10 @@ def plan_text_save(
             current = PlanText.objects.get(customer=customer, topic=topic)
             raise VersionConflict(current, 0) from None
         return row
+    if text == row.text:
+        # An autosave after the last keystroke's save, or both people wrote the same:
+        # nothing to write, nothing lost. Confirming is the deliberate act.
+        return row
     if not expected_version:
         raise VersionConflict(row, 0)
     with transaction.atomic():
@@ -100,19 +104,14 @@ def plan_text_save(
             expected_version=expected_version,
             changes={"text": text, "confirmed_on": today, "confirmed_by_id": _actor_id()},
         )
-        changes = change_log_diff(row, before)
         change_log_record(
             workspace=workspace,
             obj=row,
             action=ChangeAction.CHANGED,
             account_id=customer.pk,
             label=_label(customer, topic),
-            changes=changes,
-            summary=(
-                f"rewrote the plan's “{row.get_topic_display()}” of {customer.name}"
-                if changes
-                else f"saved the plan's “{row.get_topic_display()}” of {customer.name} unchanged"
-            ),
+            changes=change_log_diff(row, before),
+            summary=f"rewrote the plan's “{row.get_topic_display()}” of {customer.name}",
         )
     return row
 
@@ -153,3 +152,38 @@ def plan_text_confirm(
         ),
     )
     return row
+
+
+def plan_text_create(
+    *, workspace: Workspace, customer: Customer, topic: str, text: str = ""
+) -> PlanText:
+    """The API's create: the first text of ``topic`` (a second one is refused)."""
+    if PlanText.objects.filter(customer=customer, topic=topic).exists():
+        raise ValidationError(
+            {"topic": "This account has that text already; change it with its version instead."}
+        )
+    return plan_text_save(
+        workspace=workspace, customer=customer, topic=topic, text=text, expected_version=None
+    )
+
+
+def plan_text_update(
+    *,
+    workspace: Workspace,
+    plan_text: PlanText,
+    expected_version: int,
+    text: str | None = None,
+    topic: str | None = None,
+) -> PlanText:
+    """The API's update of one text, on the version the client read."""
+    if topic is not None and topic != plan_text.topic:
+        raise ValidationError(
+            {"topic": "A text keeps its topic; write the other topic's text instead."}
+        )
+    return plan_text_save(
+        workspace=workspace,
+        customer=plan_text.customer,
+        topic=plan_text.topic,
+        text=plan_text.text if text is None else text,
+        expected_version=expected_version,
+    )
