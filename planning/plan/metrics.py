@@ -47,6 +47,10 @@ class Snapshot:
     scores: dict[str, int | None]
     satisfaction: dict[str, Any] | None
     margin: dict[str, Any] | None
+    opportunity_ids: list[int] = field(default_factory=list)
+    #: (id, is a key player, created at) of each stakeholder: what "new since" compares.
+    people: list[tuple[int, bool, datetime.datetime]] = field(default_factory=list)
+    opportunity_created: dict[int, datetime.datetime] = field(default_factory=dict)
 
     def as_baseline(self) -> dict[str, Any]:
         return {
@@ -57,6 +61,7 @@ class Snapshot:
             "relationship_scored": self.relationship_scored,
             "relationship_strong": self.relationship_strong,
             "scores": self.scores,
+            "opportunity_ids": self.opportunity_ids,
             "satisfaction": self.satisfaction,
             "margin": self.margin,
         }
@@ -100,19 +105,25 @@ def snapshot(customer: Customer, *, today: datetime.date) -> Snapshot:
     """The indicators of ``customer`` as they stand (4 queries)."""
     people = list(
         Stakeholder.objects.filter(customer=customer).values_list(
-            "pk", "roles", "relationship_score"
+            "pk", "roles", "relationship_score", "created_at"
         )
     )
-    scored = [score for _, _, score in people if score is not None]
+    opportunities = dict(
+        Opportunity.objects.filter(customer=customer).values_list("pk", "created_at")
+    )
+    scored = [score for _, _, score, _ in people if score is not None]
     satisfaction = SatisfactionEntry.objects.filter(customer=customer).first()
     return Snapshot(
-        opportunities=Opportunity.objects.filter(customer=customer).count(),
+        opportunities=len(opportunities),
         stakeholders=len(people),
-        key_players=sum(1 for _, roles, _ in people if is_key_player(roles)),
+        key_players=sum(1 for _, roles, _, _ in people if is_key_player(roles)),
         relationship_sum=sum(scored),
         relationship_scored=len(scored),
         relationship_strong=sum(1 for score in scored if score >= 1),
-        scores={str(pk): score for pk, _, score in people},
+        scores={str(pk): score for pk, _, score, _ in people},
+        opportunity_ids=sorted(opportunities),
+        people=[(pk, is_key_player(roles), created) for pk, roles, _, created in people],
+        opportunity_created=opportunities,
         satisfaction=(
             {"score": satisfaction.score, "measured_on": satisfaction.measured_on.isoformat()}
             if satisfaction is not None
@@ -147,26 +158,22 @@ def _signed(number: int | Decimal) -> str:
 
 
 def _since_start(
-    customer: Customer, started_on: datetime.date
+    now: Snapshot, base: dict[str, Any]
 ) -> tuple[int, int, int, datetime.datetime | None, datetime.datetime | None]:
-    """New opportunities, new stakeholders, new key players and their latest dates (2 queries)."""
-    opportunities = list(
-        Opportunity.objects.filter(customer=customer, created_at__date__gte=started_on)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-    )
-    people = list(
-        Stakeholder.objects.filter(customer=customer, created_at__date__gte=started_on)
-        .order_by("-created_at")
-        .values_list("roles", "created_at")
-    )
-    key = [created for roles, created in people if is_key_player(roles)]
+    """New opportunities, new people, new key players (not in the baseline), latest dates."""
+    known_opportunities = set(base.get("opportunity_ids") or ())
+    known_people = {int(pk) for pk in base.get("scores") or {}}
+    new_opportunities = [
+        created for pk, created in now.opportunity_created.items() if pk not in known_opportunities
+    ]
+    new_people = [(key, created) for pk, key, created in now.people if pk not in known_people]
+    new_key = [created for key, created in new_people if key]
     return (
-        len(opportunities),
-        len(people),
-        len(key),
-        opportunities[0] if opportunities else None,
-        key[0] if key else (people[0][1] if people else None),
+        len(new_opportunities),
+        len(new_people),
+        len(new_key),
+        max(new_opportunities, default=None),
+        max(new_key, default=None),
     )
 
 
@@ -195,7 +202,7 @@ def plan_metrics(
         return Metrics(started_on=None, satisfaction=recent)
     base = plan.baseline or {}
     now = snapshot(customer, today=today)
-    new_opps, new_people, new_key, opp_at, people_at = _since_start(customer, plan.started_on)
+    new_opps, new_people, new_key, opp_at, people_at = _since_start(now, base)
     improved, worsened = relationship_moves(base.get("scores") or {}, now.scores)
     indicators = [
         Indicator(

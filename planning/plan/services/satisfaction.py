@@ -102,7 +102,10 @@ def satisfaction_entry_update(
 
 
 def satisfaction_entry_delete(
-    *, workspace: Workspace, satisfaction_entry: SatisfactionEntry, expected_version: int | None
+    *,
+    workspace: Workspace,
+    satisfaction_entry: SatisfactionEntry,
+    expected_version: int | None = None,
 ) -> None:
     entry = satisfaction_entry
     if entry.workspace_id != workspace.pk:
