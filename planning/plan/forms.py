@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -35,9 +34,14 @@ class ConfirmForm(forms.Form):
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
 class PlanOwnerForm(forms.Form):
     version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         queryset=None,
         required=False,
         label="Plan owner",
@@ -52,7 +56,6 @@ class PlanOwnerForm(forms.Form):
         from django.contrib.auth import get_user_model
 
         field.queryset = get_user_model().objects.filter(pk__in=[m.pk for m in members])
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()
 
 
 class SatisfactionEntryForm(forms.Form):
@@ -79,10 +82,6 @@ class SatisfactionEntryForm(forms.Form):
         max_length=200,
         help_text="e.g. Annual survey, review meeting, call with the buyer",
     )
-
-    def clean_measured_on(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["measured_on"]
-        return value
 
     def service_fields(self) -> dict[str, Any]:
         return {

@@ -193,9 +193,7 @@ def relationship_moves(
     return improved, worsened
 
 
-def plan_metrics(
-    *, customer: Customer, plan: AccountPlan | None, today: datetime.date
-) -> Metrics:
+def plan_metrics(*, customer: Customer, plan: AccountPlan | None, today: datetime.date) -> Metrics:
     """The metrics section: each indicator now against the frozen baseline (fixed queries)."""
     recent = list(SatisfactionEntry.objects.filter(customer=customer)[:RECENT_SATISFACTION])
     if plan is None or plan.started_on is None:

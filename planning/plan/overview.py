@@ -50,7 +50,7 @@ class Overview:
 
     @property
     def margin_trend(self) -> str:
-        """"rising", "falling" or "" between the last two full years with sales."""
+        """ "rising", "falling" or "" between the last two full years with sales."""
         full = [f for f in self.trend if not f.partial and f.margin_percent is not None]
         if len(full) < 2:
             return ""

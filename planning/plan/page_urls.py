@@ -12,7 +12,9 @@ urlpatterns = [
     path(f"{_PLAN}texts/confirm/", page_views.plan_text_confirm, name="account-plan-text-confirm"),
     path(f"{_PLAN}start/", page_views.plan_start, name="account-plan-start"),
     path(f"{_PLAN}owner/", page_views.plan_owner, name="account-plan-owner"),
-    path(f"{_PLAN}satisfaction/", page_views.satisfaction_add, name="account-plan-satisfaction-add"),
+    path(
+        f"{_PLAN}satisfaction/", page_views.satisfaction_add, name="account-plan-satisfaction-add"
+    ),
     path(
         f"{_PLAN}satisfaction/<int:satisfaction_entry_id>/delete/",
         page_views.satisfaction_delete,

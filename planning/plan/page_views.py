@@ -46,6 +46,10 @@ def plan_url(customer: Customer, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _text_url(customer: Customer) -> str:
+    return reverse("account-plan-text", kwargs={"customer_id": customer.pk})
+
+
 def _text_form(view: selectors.TextView, data: Any = None) -> PlanTextForm:
     return PlanTextForm(
         data,
@@ -54,19 +58,20 @@ def _text_form(view: selectors.TextView, data: Any = None) -> PlanTextForm:
     )
 
 
-def _sections(request: WorkspaceRequest, customer: Customer, today: datetime.date) -> dict[str, Any]:
-    arguments = {
-        "workspace": request.workspace,
-        "customer": customer,
-        "user": request.user,
-        "today": today,
-    }
-    return {
-        "swot_section": swot.section(**arguments),
-        "objectives_section": objectives.section(**arguments),
-        "actions_section": actions.section(**arguments),
-        "health_section": health.section(**arguments),
-    }
+def _sections(
+    request: WorkspaceRequest, customer: Customer, today: datetime.date
+) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for name, module in (
+        ("swot", swot),
+        ("objectives", objectives),
+        ("actions", actions),
+        ("health", health),
+    ):
+        found[f"{name}_section"] = module.section(
+            workspace=request.workspace, customer=customer, user=request.user, today=today
+        )
+    return found
 
 
 def page_context(
@@ -115,9 +120,7 @@ def page_context(
         "csf": summaries.csf_summary(matrix, factors),
         "open_space": summaries.open_space_summary(matrix),
         "buying_center": summaries.buying_center_summary(people, now=timezone.now()),
-        "selling_center": summaries.selling_center_summary(
-            workspace=workspace, customer=customer
-        ),
+        "selling_center": summaries.selling_center_summary(workspace=workspace, customer=customer),
         "growth": [
             (view, form, folio.by_growth.get(view.topic, []), GrowthType(view.topic).label)
             for view, form in growth
@@ -193,9 +196,12 @@ def plan_text(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
     customer = _customer(request, customer_id)
     today = timezone.localdate()
     if request.method == "GET":
-        view = selectors.text_view(customer, _topic(request.GET.get("topic", "")), today=today)
+        asked = request.GET.get("topic", "")
         if not getattr(request, "htmx", False):
-            return redirect(plan_url(customer, view.anchor))
+            # A bookmarked or reloaded link lands on the plan, at the text when it names one.
+            anchor = f"text-{asked}" if asked in PlanTopic.values else "profile"
+            return redirect(plan_url(customer, anchor))
+        view = selectors.text_view(customer, _topic(asked), today=today)
         return _card(request, customer, view, _text_form(view))
     topic = _topic(request.POST.get("topic", ""))
     form = PlanTextForm(request.POST, topic=topic)
@@ -222,7 +228,7 @@ def plan_text(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
             saved={"text": current.text},
             change=f"saved “{current.label}”",
             form_id=f"form-{topic}",
-            reload_url=f"{reverse('account-plan-text', kwargs={'customer_id': customer.pk})}?topic={topic}",
+            reload_url=f"{_text_url(customer)}?topic={topic}",
             hx_target=f"#{current.anchor}",
             who=current.confirmed_by or "Someone else",
         )
@@ -324,7 +330,10 @@ def plan_owner(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
             messages.success(request, f"The plan owner is now {shown}.")
             return redirect(plan_url(customer, "overview"))
     return render(
-        request, "planning/plan/page.html", page_context(request, customer, owner_form=form), status=422
+        request,
+        "planning/plan/page.html",
+        page_context(request, customer, owner_form=form),
+        status=422,
     )
 
 
@@ -345,7 +354,8 @@ def satisfaction_add(request: WorkspaceRequest, customer_id: int) -> HttpRespons
             apply_errors(form, error)
         else:
             messages.success(
-                request, f"Satisfaction {entry.score}/10 of {entry.measured_on:%-d %b %Y} was added."
+                request,
+                f"Satisfaction {entry.score}/10 of {entry.measured_on:%-d %b %Y} was added.",
             )
             return redirect(plan_url(customer, "metrics"))
     context = page_context(request, customer, satisfaction_form=form)

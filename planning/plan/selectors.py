@@ -142,7 +142,11 @@ def plan_texts(customer: Customer, *, today: datetime.date) -> dict[str, TextVie
 
 
 def text_view(customer: Customer, topic: str, *, today: datetime.date) -> TextView:
-    row = PlanText.objects.filter(customer=customer, topic=topic).select_related("confirmed_by").first()
+    row = (
+        PlanText.objects.filter(customer=customer, topic=topic)
+        .select_related("confirmed_by")
+        .first()
+    )
     return TextView(topic=topic, label=PlanTopic(topic).label, row=row, today=today)
 
 
@@ -218,4 +222,6 @@ def success_factors(customer: Customer) -> list[CriticalSuccessFactor]:
 
 
 def open_space_of(customer: Customer) -> OpenSpace | None:
-    return OpenSpace.objects.filter(customer=customer).select_related("workspace", "customer").first()
+    return (
+        OpenSpace.objects.filter(customer=customer).select_related("workspace", "customer").first()
+    )

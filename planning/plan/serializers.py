@@ -67,7 +67,10 @@ class SatisfactionEntryInput(serializers.Serializer):
     customer = WorkspaceRelatedField(Customer, help_text=_CUSTOMER_HELP)
     measured_on = serializers.DateField()
     score = serializers.IntegerField(help_text="0 (very dissatisfied) to 10 (very satisfied).")
-    source = serializers.CharField(allow_blank=True, required=False, max_length=200)
+    # A declared field named like the Field attribute "source": DRF collects it as a field.
+    source = serializers.CharField(  # type: ignore[assignment]
+        allow_blank=True, required=False, max_length=200
+    )
 
 
 class SatisfactionEntryOutput(serializers.ModelSerializer):

@@ -138,16 +138,14 @@ def buying_center_summary(
     counts: Counter[str] = Counter()
     for person in people:
         counts.update(set(person.roles or ()))
-    key = [
-        p
-        for p in people
-        if {BuyingRole.DECIDER, BuyingRole.FACILITATOR} & set(p.roles or ())
-    ]
+    key = [p for p in people if {BuyingRole.DECIDER, BuyingRole.FACILITATOR} & set(p.roles or ())]
     uncovered = [(p, gaps) for p in key if (gaps := stakeholder_gaps(p))]
     scored = [p.relationship_score for p in people if p.relationship_score is not None]
     return BuyingCenterSummary(
         total=len(people),
-        role_counts=[(label, counts[value]) for value, label in BuyingRole.choices if counts[value]],
+        role_counts=[
+            (label, counts[value]) for value, label in BuyingRole.choices if counts[value]
+        ],
         key_players=len(key),
         key_covered=len(key) - len(uncovered),
         uncovered=uncovered[:TOP],
@@ -238,7 +236,7 @@ def _unanswered(opportunity: Opportunity) -> bool:
 
 
 def portfolio(*, customer: Customer) -> Portfolio:
-    """The account's opportunities by priority quadrant, by growth direction, with VP alarms (1 query)."""
+    """Opportunities by priority quadrant and growth direction, with VP alarms (1 query)."""
     opportunities = list(
         Opportunity.objects.filter(customer=customer)
         .select_related("owner")
@@ -249,7 +247,9 @@ def portfolio(*, customer: Customer) -> Portfolio:
         Quadrant(
             code=code,
             title=QUADRANT_TITLES[code],
-            rows=[PortfolioRow(o, _cabs(o)) for o in open_ones if PRIORITY_QUADRANTS[o.state] == code],
+            rows=[
+                PortfolioRow(o, _cabs(o)) for o in open_ones if PRIORITY_QUADRANTS[o.state] == code
+            ],
         )
         for code in ("I", "II", "III", "IV")
     ]

@@ -30,7 +30,9 @@ def _check(workspace: Workspace, customer: Customer, topic: str) -> str:
         raise ValidationError({"customer": f"Customer {customer.pk} does not exist."})
     if topic not in PlanTopic.values:
         shown = ", ".join(PlanTopic.values)
-        raise ValidationError({"topic": f"{topic!r} is not a section of the plan; use one of {shown}."})
+        raise ValidationError(
+            {"topic": f"{topic!r} is not a section of the plan; use one of {shown}."}
+        )
     return str(topic)
 
 

@@ -94,7 +94,9 @@ def plan(world: WorkspaceWorld) -> Plan:
     return Plan(workspace=workspace, customer=customer, world=world)
 
 
-def grow(plan: Plan, *, people: int, opportunities: int, segments: int, columns: int, actions: int) -> None:
+def grow(
+    plan: Plan, *, people: int, opportunities: int, segments: int, columns: int, actions: int
+) -> None:
     """Add rows of every kind the page summarises, so a query count can be compared."""
     with workspace_context(plan.workspace):
         customer = plan.customer
@@ -114,7 +116,10 @@ def grow(plan: Plan, *, people: int, opportunities: int, segments: int, columns:
             )
         space = OpenSpace.objects.get(customer=customer)
         rows = [OpenSpaceSegmentFactory.create(open_space=space) for _ in range(segments)]
-        cols = [OpenSpaceColumnFactory.create(open_space=space, offering=None, name=f"Idea {j}") for j in range(columns)]
+        cols = [
+            OpenSpaceColumnFactory.create(open_space=space, offering=None, name=f"Idea {j}")
+            for j in range(columns)
+        ]
         for segment in rows:
             for column in cols:
                 OpenSpaceCellFactory.create(open_space=space, segment=segment, column=column)

@@ -24,11 +24,16 @@ def test_plan_texts_list_by_customer_and_change_with_if_match(plan: Plan) -> Non
     url = f"/api/v1/plan-texts/{row['id']}/"
     body = {"text": "Copper demand doubles by 2030."}
     assert api.patch(url, body, content_type="application/json").status_code == 428
-    response = api.patch(url, body, content_type="application/json", headers={"If-Match": f'"{row["version"]}"'})
+    response = api.patch(
+        url, body, content_type="application/json", headers={"If-Match": f'"{row["version"]}"'}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["text"] == "Copper demand doubles by 2030."
     stale = api.patch(
-        url, {"text": "Old"}, content_type="application/json", headers={"If-Match": f'"{row["version"]}"'}
+        url,
+        {"text": "Old"},
+        content_type="application/json",
+        headers={"If-Match": f'"{row["version"]}"'},
     )
     assert stale.status_code == 412
     assert stale.json()["current"]["text"] == "Copper demand doubles by 2030."
@@ -46,7 +51,9 @@ def test_plan_texts_create_once_per_topic(plan: Plan) -> None:
 
 def test_account_plan_owner_changes_with_if_match(plan: Plan) -> None:
     api = _api(plan)
-    created = api.post("/api/v1/account-plans/", {"customer": plan.customer.pk}, content_type="application/json")
+    created = api.post(
+        "/api/v1/account-plans/", {"customer": plan.customer.pk}, content_type="application/json"
+    )
     assert created.status_code == 201, created.content
     row = created.json()
     assert row["owner"] == plan.world.a.user("kam").pk
@@ -81,7 +88,8 @@ def test_satisfaction_entries_refuse_a_bad_score(plan: Plan) -> None:
     assert good.status_code == 201, good.content
     entry = good.json()
     gone = api.delete(
-        f"/api/v1/satisfaction-entries/{entry['id']}/", headers={"If-Match": f'"{entry["version"]}"'}
+        f"/api/v1/satisfaction-entries/{entry['id']}/",
+        headers={"If-Match": f'"{entry["version"]}"'},
     )
     assert gone.status_code == 204
 

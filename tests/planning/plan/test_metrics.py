@@ -34,7 +34,9 @@ def test_captured_share_is_unknown_without_any_figure() -> None:
 def test_metrics_compare_now_with_the_frozen_baseline(plan: Plan) -> None:
     today = datetime.date.today()
     with workspace_context(plan.workspace):
-        Stakeholder.objects.filter(customer=plan.customer, name="A Buyer").update(relationship_score=1)
+        Stakeholder.objects.filter(customer=plan.customer, name="A Buyer").update(
+            relationship_score=1
+        )
         Stakeholder.objects.filter(customer=plan.customer, name="A Plant Director").update(
             relationship_score=0
         )

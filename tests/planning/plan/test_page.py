@@ -64,7 +64,11 @@ def test_plan_is_the_first_tab(plan: Plan) -> None:
 def test_opening_the_plan_writes_nothing(plan: Plan) -> None:
     client = plan.client()
     with workspace_context(plan.workspace):
-        before = (ChangeLogEntry.objects.count(), AccountPlan.objects.count(), PlanText.objects.count())
+        before = (
+            ChangeLogEntry.objects.count(),
+            AccountPlan.objects.count(),
+            PlanText.objects.count(),
+        )
     with CaptureQueriesContext(connection) as queries:
         assert client.get(plan.url()).status_code == 200
     writes = [
@@ -75,7 +79,11 @@ def test_opening_the_plan_writes_nothing(plan: Plan) -> None:
     ]
     assert writes == []
     with workspace_context(plan.workspace):
-        after = (ChangeLogEntry.objects.count(), AccountPlan.objects.count(), PlanText.objects.count())
+        after = (
+            ChangeLogEntry.objects.count(),
+            AccountPlan.objects.count(),
+            PlanText.objects.count(),
+        )
     assert after == before
 
 
@@ -174,7 +182,9 @@ def test_owner_is_a_member_and_a_stale_change_is_refused(plan: Plan) -> None:
         row = AccountPlan.objects.get(customer=plan.customer)
     assert row.owner_id == admin.pk
     # Someone else's page, opened before that change, still says version 0.
-    response = client.post(f"{plan.url()}owner/", {"owner": plan.world.a.user("kam").pk, "version": 0})
+    response = client.post(
+        f"{plan.url()}owner/", {"owner": plan.world.a.user("kam").pk, "version": 0}
+    )
     assert response.status_code == 302
     html = unescape(client.get(plan.url()).content.decode())
     assert "Someone changed the plan owner meanwhile" in html

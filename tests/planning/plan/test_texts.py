@@ -66,7 +66,9 @@ def test_a_stale_save_shows_their_text_and_keep_mine_saves_mine(plan: Plan) -> N
     row = _row(plan, "market")
     # Somebody else saved first (from another page, on the same version).
     other = plan.client("admin")
-    assert _save(plan, "market", "Theirs: copper falls.", row.version, client=other).status_code == 200
+    assert (
+        _save(plan, "market", "Theirs: copper falls.", row.version, client=other).status_code == 200
+    )
     response = _save(plan, "market", "Mine: copper rises.", row.version)
     assert response.status_code == 409
     html = unescape(response.content.decode())
@@ -162,7 +164,11 @@ def test_the_service_refuses_an_unknown_topic_and_a_lost_row(plan: Plan) -> None
     with workspace_context(plan.workspace):
         with pytest.raises(ValidationError) as error:
             plan_text_save(
-                workspace=plan.workspace, customer=plan.customer, topic="x", text="", expected_version=None
+                workspace=plan.workspace,
+                customer=plan.customer,
+                topic="x",
+                text="",
+                expected_version=None,
             )
         assert "is not a section of the plan" in str(error.value)
         with pytest.raises(VersionConflict):
