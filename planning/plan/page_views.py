@@ -239,6 +239,10 @@ def plan_text(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
         messages.success(request, f"“{PlanTopic(topic).label}” was saved.")
         return redirect(plan_url(customer, view.anchor))
     view = selectors.TextView(topic=topic, label=PlanTopic(topic).label, row=saved, today=today)
+    if request.POST.get("after_conflict"):
+        # "Keep mine" went through: redraw the card, so the stale edit's box goes away.
+        notice = f"Saved {timezone.localtime():%H:%M}: your version is the one kept."
+        return _card(request, customer, view, _text_form(view), notice=notice)
     return render(
         request,
         "planning/plan/_text_saved.html",
