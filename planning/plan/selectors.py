@@ -202,7 +202,12 @@ def text_section_change(views: list[TextView]) -> TextView | None:
 
 
 def people_of(customer: Customer) -> list[Stakeholder]:
-    return list(Stakeholder.objects.filter(customer=customer).order_by("name", "pk"))
+    """The account's stakeholders with only what the summaries read (1 query)."""
+    return list(
+        Stakeholder.objects.filter(customer=customer)
+        .only("name", "title", "roles", "relationship_score", "owner", "assessed_at", "customer")
+        .order_by("name", "pk")
+    )
 
 
 def workspace_members(workspace: Any) -> list[Any]:
