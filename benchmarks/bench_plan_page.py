@@ -126,6 +126,7 @@ def main() -> None:
         client.force_login(world.a.user("kam"))
         customer = build_big_plan(world.a)
         bare = world.a.customer  # a plain customer: its plan page is the bare frame
+        assert bare is not None
         plan_url = reverse("account-plan", kwargs={"customer_id": customer.pk})
         floor_url = reverse("account-plan", kwargs={"customer_id": bare.pk})
         floor, floor_queries, _ = median_ms(client, floor_url, options.repeat)

@@ -344,6 +344,14 @@ def plan_owner(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
 # -- satisfaction -------------------------------------------------------------------------
 
 
+def _focus_first_error(form: Any) -> None:
+    """The first refused field takes the focus when the page comes back."""
+    for name in form.fields:
+        if name in form.errors:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
+
+
 @require_POST
 @workspace_view(Capability.EDIT_ACCOUNTS)
 def satisfaction_add(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
@@ -362,6 +370,7 @@ def satisfaction_add(request: WorkspaceRequest, customer_id: int) -> HttpRespons
                 f"Satisfaction {entry.score}/10 of {entry.measured_on:%-d %b %Y} was added.",
             )
             return redirect(plan_url(customer, "metrics"))
+    _focus_first_error(form)
     context = page_context(request, customer, satisfaction_form=form)
     return render(request, "planning/plan/page.html", context, status=422)
 

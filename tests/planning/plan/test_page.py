@@ -44,7 +44,7 @@ def test_the_page_shows_what_the_account_holds(plan: Plan) -> None:
     assert "Confirm unchanged" in html
     # Live summaries of world A's rows.
     assert "Grow exploration in Africa" in html
-    assert "A Plant Director" not in html or "Deciders and facilitators covered" in html
+    assert "Deciders and facilitators covered: <strong>1 of 1</strong>" in html
     # Portfolio, growth and value-proposition alarms.
     assert "I · In progress" in html and "Slurry pump retrofit" in html
     assert "value-proposition alarm" in html
@@ -120,7 +120,7 @@ def test_another_workspace_account_is_not_found(world: WorkspaceWorld, plan: Pla
 
 def test_home_opens_the_plan(plan: Plan) -> None:
     html = plan.client().get("/").content.decode()
-    assert f'href="/accounts/{plan.customer.pk}/plan/"' in html or "plan" in html
+    assert f'href="/accounts/{plan.customer.pk}/plan/"' in html
 
 
 def test_start_the_plan_freezes_the_baseline_once(plan: Plan) -> None:
@@ -191,3 +191,33 @@ def test_owner_is_a_member_and_a_stale_change_is_refused(plan: Plan) -> None:
     outsider = plan.world.outsider
     response = client.post(f"{plan.url()}owner/", {"owner": outsider.pk, "version": row.version})
     assert response.status_code == 422
+
+
+def test_a_viewer_reads_the_plan_without_editing_it(plan: Plan) -> None:
+    html = _page(plan, role="viewer")
+    assert "Copper prices are up" in html
+    assert ">Confirm unchanged</button>" not in html and "Start the plan</button>" not in html
+    assert 'name="text"' not in html
+    response = plan.client("viewer").post(
+        f"{plan.url()}texts/", {"topic": "market", "text": "No", "version": 1}
+    )
+    assert response.status_code == 403
+
+
+def test_a_candidate_has_a_plan_too(plan: Plan) -> None:
+    Customer.dangerously_all_workspaces.filter(pk=plan.customer.pk).update(
+        status=CustomerStatus.CANDIDATE
+    )
+    assert 'id="overview"' in _page(plan)
+
+
+def test_the_first_refused_field_gets_the_focus(plan: Plan) -> None:
+    response = plan.client().post(
+        f"{plan.url()}satisfaction/", {"measured_on": "", "score": "x", "source": ""}
+    )
+    assert response.status_code == 422
+    html = unescape(response.content.decode())
+    start = html.index('name="measured_on"')
+    tag = html[html.rindex("<", 0, start) : html.index(">", start)]
+    assert "autofocus" in tag
+    assert "Give a whole number from 0 to 10." in html
