@@ -231,6 +231,7 @@ def plan_text(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
             reload_url=f"{_text_url(customer)}?topic={topic}",
             hx_target=f"#{current.anchor}",
             who=current.confirmed_by or "Someone else",
+            skip=("topic",),
         )
         retry = PlanTextForm(on_version(request.POST, current.version), topic=topic)
         retry.is_valid()

@@ -74,6 +74,7 @@ def test_a_stale_save_shows_their_text_and_keep_mine_saves_mine(plan: Plan) -> N
     html = unescape(response.content.decode())
     assert "Keep mine" in html and "Take theirs" in html
     assert "Theirs: copper falls." in html and "Mine: copper rises." in html
+    assert ">Topic<" not in html  # bookkeeping is not shown as a difference
     assert response["HX-Retarget"] == "#text-market"
     current = _row(plan, "market")
     assert current.text == "Theirs: copper falls."
