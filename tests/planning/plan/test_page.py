@@ -221,3 +221,31 @@ def test_the_first_refused_field_gets_the_focus(plan: Plan) -> None:
     tag = html[html.rindex("<", 0, start) : html.index(">", start)]
     assert "autofocus" in tag
     assert "Give a whole number from 0 to 10." in html
+
+
+def test_every_demo_key_account_plan_renders(db: None) -> None:
+    """The demo's key accounts (real-looking data in every section) open on their plan."""
+    from io import StringIO
+
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+
+    from kam.workspaces.models import Workspace
+
+    call_command("demo", "--customers", "40", "--seed", "3", stdout=StringIO())
+    main = Workspace.objects.get(slug="nordhavn")
+    client = Client()
+    client.force_login(User.objects.get(username="kam"))
+    client.post("/workspaces/switch/", {"workspace_id": main.pk})
+    with workspace_context(main):
+        accounts = list(Customer.objects.filter(status=CustomerStatus.KEY_ACCOUNT))
+    assert accounts
+    for account in accounts:
+        response = client.get(f"/accounts/{account.pk}/plan/")
+        assert response.status_code == 200, account.name
+        html = unescape(response.content.decode())
+        for anchor, _ in SECTIONS:
+            assert f'id="{anchor}"' in html
+        assert "I · In progress" in html
+        assert "Open the Open Space" in html
