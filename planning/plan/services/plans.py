@@ -22,6 +22,10 @@ from planning.models import AccountPlan
 from planning.plan.metrics import snapshot
 
 
+#: "Not given": an update that leaves the owner as it is (a PATCH without ``owner``).
+_KEEP: Any = object()
+
+
 def _check_customer(workspace: Workspace, customer: Customer) -> None:
     if customer.workspace_id != workspace.pk:
         raise ValidationError({"customer": f"Customer {customer.pk} does not exist."})
@@ -140,11 +144,17 @@ def account_plan_create(
 
 @transaction.atomic
 def account_plan_update(
-    *, workspace: Workspace, account_plan: AccountPlan, expected_version: int, owner: Any
+    *,
+    workspace: Workspace,
+    account_plan: AccountPlan,
+    expected_version: int,
+    owner: Any = _KEEP,
 ) -> AccountPlan:
     """Change who keeps the plan (the only field a person changes here)."""
     if account_plan.workspace_id != workspace.pk:
         raise ValidationError({"account_plan": f"Plan {account_plan.pk} does not exist."})
+    if owner is _KEEP:
+        owner = account_plan.owner
     _check_owner(workspace, owner)
     before = change_log_values(account_plan, ["owner"])
     update_if_version(

@@ -68,6 +68,14 @@ def test_account_plan_owner_changes_with_if_match(plan: Plan) -> None:
     )
     assert response.status_code == 200, response.content
     assert response.json()["owner"] == admin.pk
+    # A PATCH without the owner changes nothing and keeps the owner.
+    kept = api.patch(
+        f"/api/v1/account-plans/{row['id']}/",
+        {},
+        content_type="application/json",
+        headers={"If-Match": f'"{response.json()["version"]}"'},
+    )
+    assert kept.status_code == 200 and kept.json()["owner"] == admin.pk
     assert api.delete(f"/api/v1/account-plans/{row['id']}/").status_code == 405
 
 
