@@ -21,7 +21,6 @@ from kam.workspaces.models import Membership, Workspace
 from planning.models import AccountPlan
 from planning.plan.metrics import snapshot
 
-
 #: "Not given": an update that leaves the owner as it is (a PATCH without ``owner``).
 _KEEP: Any = object()
 
