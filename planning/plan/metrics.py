@@ -153,20 +153,60 @@ class Metrics:
     satisfaction: list[SatisfactionEntry] = field(default_factory=list)
 
 
-def _signed(number: int | Decimal) -> str:
-    return f"+{number}" if number > 0 else str(number)
+def read_baseline(raw: Any) -> dict[str, Any]:
+    """The baseline as this module reads it, whatever wrote it.
+
+    ``plan_start`` writes :meth:`Snapshot.as_baseline`; a baseline written
+    another way (an import, an older demo) may miss keys or hold other shapes.
+    Only values of the expected shape are kept, so a missing one reads as
+    unknown instead of breaking the page.
+    """
+    base = raw if isinstance(raw, dict) else {}
+    clean: dict[str, Any] = {}
+    for key in ("opportunities", "stakeholders", "key_players", "relationship_sum"):
+        if isinstance(base.get(key), int) and not isinstance(base.get(key), bool):
+            clean[key] = base[key]
+    ids = base.get("opportunity_ids")
+    if isinstance(ids, list) and all(isinstance(pk, int) for pk in ids):
+        clean["opportunity_ids"] = ids
+    scores = base.get("scores")
+    if isinstance(scores, dict) and all(str(pk).isdigit() for pk in scores):
+        clean["scores"] = {
+            str(pk): value if isinstance(value, int) else None for pk, value in scores.items()
+        }
+    satisfaction = base.get("satisfaction")
+    if isinstance(satisfaction, int) and not isinstance(satisfaction, bool):
+        satisfaction = {"score": satisfaction}
+    if isinstance(satisfaction, dict) and isinstance(satisfaction.get("score"), int):
+        clean["satisfaction"] = satisfaction
+    margin = base.get("margin")
+    if isinstance(margin, dict) and "year" in margin:
+        clean["margin"] = margin
+    return clean
 
 
 def _since_start(
-    now: Snapshot, base: dict[str, Any]
+    now: Snapshot, base: dict[str, Any], started_on: datetime.date
 ) -> tuple[int, int, int, datetime.datetime | None, datetime.datetime | None]:
-    """New opportunities, new people, new key players (not in the baseline), latest dates."""
-    known_opportunities = set(base.get("opportunity_ids") or ())
-    known_people = {int(pk) for pk in base.get("scores") or {}}
-    new_opportunities = [
-        created for pk, created in now.opportunity_created.items() if pk not in known_opportunities
-    ]
-    new_people = [(key, created) for pk, key, created in now.people if pk not in known_people]
+    """New opportunities, new people, new key players since the start, and their latest dates.
+
+    New means absent from the baseline's lists; a baseline without them falls
+    back to what was created after the start date.
+    """
+
+    def after_start(created: datetime.datetime) -> bool:
+        return created.date() > started_on
+
+    if "opportunity_ids" in base:
+        known = set(base["opportunity_ids"])
+        new_opportunities = [c for pk, c in now.opportunity_created.items() if pk not in known]
+    else:
+        new_opportunities = [c for c in now.opportunity_created.values() if after_start(c)]
+    if "scores" in base:
+        people = {int(pk) for pk in base["scores"]}
+        new_people = [(key, created) for pk, key, created in now.people if pk not in people]
+    else:
+        new_people = [(key, created) for _, key, created in now.people if after_start(created)]
     new_key = [created for key, created in new_people if key]
     return (
         len(new_opportunities),
@@ -198,9 +238,9 @@ def plan_metrics(*, customer: Customer, plan: AccountPlan | None, today: datetim
     recent = list(SatisfactionEntry.objects.filter(customer=customer)[:RECENT_SATISFACTION])
     if plan is None or plan.started_on is None:
         return Metrics(started_on=None, satisfaction=recent)
-    base = plan.baseline or {}
+    base = read_baseline(plan.baseline)
     now = snapshot(customer, today=today)
-    new_opps, new_people, new_key, opp_at, people_at = _since_start(now, base)
+    new_opps, new_people, new_key, opp_at, people_at = _since_start(now, base, plan.started_on)
     improved, worsened = relationship_moves(base.get("scores") or {}, now.scores)
     indicators = [
         Indicator(
@@ -231,6 +271,8 @@ def plan_metrics(*, customer: Customer, plan: AccountPlan | None, today: datetim
             change=(
                 f"{improved} better, {worsened} worse; sum of scores "
                 f"{base.get('relationship_sum', 'unknown')} then, {now.relationship_sum} now"
+                if "scores" in base
+                else "unknown: the baseline holds no relationship scores"
             ),
             source="Relationship scores of the buying center against the baseline",
             good=None if improved == worsened else improved > worsened,

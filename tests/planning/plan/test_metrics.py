@@ -90,3 +90,20 @@ def test_satisfaction_refuses_every_bad_field_at_once(plan: Plan) -> None:
             source="x" * 201,
         )
     assert set(error.value.message_dict) == {"measured_on", "score", "source"}
+
+
+def test_a_baseline_of_another_shape_reads_as_unknown_not_as_an_error(plan: Plan) -> None:
+    from planning.models import AccountPlan
+
+    today = datetime.date.today()
+    with workspace_context(plan.workspace):
+        odd = AccountPlan.objects.create(
+            customer=plan.customer,
+            started_on=today - datetime.timedelta(days=40),
+            baseline={"satisfaction": 7, "opportunities_identified": 3, "margin": "high"},
+        )
+        metrics = plan_metrics(customer=plan.customer, plan=odd, today=today)
+    shown = {i.label: i for i in metrics.indicators}
+    assert shown["Customer satisfaction"].baseline == 7
+    assert "unknown" in shown["Relationships improved"].change
+    assert shown["Profitability of the account"].baseline == "unknown"
