@@ -29,6 +29,10 @@ QUADRANT_HELP: dict[str, str] = {
     SwotKind.OPPORTUNITY: "What the customer or their market opens up for us.",
     SwotKind.THREAT: "What could cost us business here.",
 }
+#: Suggestions shown per quadrant: on a large account every unowned decider would be one,
+#: and a wall of them helps nobody. The next ones appear as these are accepted or dismissed.
+SUGGESTIONS_SHOWN = 3
+
 QUADRANT_TITLES: dict[str, str] = {
     SwotKind.STRENGTH: "Strengths",
     SwotKind.WEAKNESS: "Weaknesses",
@@ -100,6 +104,7 @@ class Quadrant:
     help: str
     rows: list[ItemRow] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
+    more_suggestions: int = 0
 
 
 def section(
@@ -137,7 +142,11 @@ def section(
         quadrants[item.kind].rows.append(row)
         rows.append(row)
     for suggestion in suggestions:
-        quadrants[suggestion.kind].suggestions.append(suggestion)
+        quadrant = quadrants[suggestion.kind]
+        if len(quadrant.suggestions) < SUGGESTIONS_SHOWN:
+            quadrant.suggestions.append(suggestion)
+        else:
+            quadrant.more_suggestions += 1
     incomplete = [row for row in rows if not row.complete]
     return {
         "customer": customer,

@@ -322,3 +322,21 @@ def test_a_viewer_sees_the_swot_without_editing_controls(
     html = viewer.get(_page(customer)).content.decode()
     assert "Trusted engineers" in html and "Suggested" in html
     assert "Accept" not in html and "Add an item" not in html
+
+
+def test_a_large_account_shows_three_suggestions_per_quadrant_and_counts_the_rest(
+    customer: Customer, kam: Client
+) -> None:
+    for number in range(5):
+        StakeholderFactory.create(customer=customer, name=f"Decider {number}", roles=["decider"])
+    context = _section(customer)
+    weaknesses = next(q for q in context["quadrants"] if q.kind == "weakness")  # type: ignore[attr-defined]
+    assert len(weaknesses.suggestions) == 3
+    assert weaknesses.more_suggestions == 2
+    page = unescape(kam.get(_page(customer)).content.decode())
+    assert "2 more suggestions of this kind appear as you accept or dismiss these." in page
+    # Dismissing one brings the next into view.
+    first = weaknesses.suggestions[0]
+    services.swot_suggestion_dismiss(workspace=customer.workspace, customer=customer, key=first.key)
+    after = next(q for q in _section(customer)["quadrants"] if q.kind == "weakness")  # type: ignore[attr-defined]
+    assert len(after.suggestions) == 3 and after.more_suggestions == 1
