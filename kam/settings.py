@@ -240,6 +240,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 6 * 3600},
     },
+    # Nightly, after the UPV: time alone moves account health (actions fall overdue,
+    # assessments grow stale), and every account gets its daily point of history.
+    "recompute-account-health": {
+        "task": "planning.health.tasks.recompute_health_nightly",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
 }
 
 # --- REST API -------------------------------------------------------------

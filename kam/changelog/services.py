@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.dispatch import Signal
 
 from kam.changelog.models import ChangeAction, ChangeLogEntry
 from kam.tenancy.context import current_actor
@@ -52,6 +53,11 @@ Display = Mapping[str, Callable[[Any], str]]
 
 _UNSET: Any = object()
 
+#: Sent with ``entries`` (a list of :class:`ChangeLogEntry`) whenever entries are
+#: recorded, inside the transaction of the change: what listens (account health)
+#: learns that an account changed without the log knowing who listens.
+entry_recorded = Signal()
+
 #: Entries held back by :func:`change_log_batch`, or ``None`` outside one.
 _batch: ContextVar[list[ChangeLogEntry] | None] = ContextVar("kam_change_log_batch", default=None)
 
@@ -72,6 +78,8 @@ def change_log_batch() -> Iterator[list[ChangeLogEntry]]:
     finally:
         _batch.reset(token)
     ChangeLogEntry.objects.bulk_create(held, batch_size=500)
+    if held:
+        entry_recorded.send(sender=ChangeLogEntry, entries=held)
 
 
 def person_name(user: Any) -> str:
@@ -276,4 +284,5 @@ def change_log_record(
         held.append(entry)
     else:
         entry.save()
+        entry_recorded.send(sender=ChangeLogEntry, entries=[entry])
     return entry
