@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.data_as_of import data_as_of_get
+from accounts.health_seam import health_badges
 from accounts.models import Customer, CustomerScore, CustomerStatus, CustomerYearFigures, Quadrant
 from accounts.selection import (
     DEMOTE_TO,
@@ -97,6 +98,13 @@ def selection_list(request: WorkspaceRequest) -> HttpResponse:
     workspace = request.workspace
     query = SelectionQuery.from_params(request.GET)
     page, rows = selection_page(workspace=workspace, query=query)
+    # Key accounts show their health (computed by planning, reached through the seam).
+    health = health_badges(
+        workspace=workspace,
+        customer_ids=[
+            row.customer.pk for row in rows if row.customer.status == CustomerStatus.KEY_ACCOUNT
+        ],
+    )
     sort_headers = {
         key: {
             "label": HEADER_LABELS[key],
@@ -120,6 +128,8 @@ def selection_list(request: WorkspaceRequest) -> HttpResponse:
         "query": query,
         "page": page,
         "rows": rows,
+        # Each row with its health badge (None: no health; only key accounts have one).
+        "rows_with_health": [(row, health.get(row.customer.pk)) for row in rows],
         "sort_headers": sort_headers,
         "sort_label": SORTS[query.sort][0],
         "page_links": {
