@@ -1,5 +1,10 @@
-"""Routes of account health (settings and overrides; the API under /api/v1/)."""
+"""Account health in the REST API (mounted under /api/v1/ by planning/plan_api_urls.py)."""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from planning.health import api
+
+router = SimpleRouter(use_regex_path=False)
+router.register("account-health", api.AccountHealthViewSet, basename="api-account_health")
+
+urlpatterns = router.urls

@@ -1,4 +1,4 @@
-"""Health on pages: the account's health with its override form, the settings, the selection list."""
+"""Health on pages: one account's health and its override, the settings, the selection list."""
 
 from __future__ import annotations
 
