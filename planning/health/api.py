@@ -30,7 +30,7 @@ from planning.models import AccountHealth, HealthRating
 
 class HealthReasonOutput(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     weight = serializers.DecimalField(max_digits=7, decimal_places=2)
     active = serializers.BooleanField(help_text="The signal fired: its weight counts.")
     unknown = serializers.BooleanField(

@@ -226,6 +226,7 @@ def health_recompute(
             .values_list("customer_id", "last")
         )
         new_rows: list[AccountHealth] = []
+        rewritten: list[AccountHealth] = []
         records: list[HealthRecord] = []
         changed = 0
         for pk in ids:
@@ -241,9 +242,12 @@ def health_recompute(
                 or _score(row.computed_score) != _score(result.score)
             )
             changed += int(moved)
-            row.computed_rating = result.rating
-            row.computed_score = result.score
-            row.reasons = reasons
+            if moved or row.reasons != reasons:
+                row.computed_rating = result.rating
+                row.computed_score = result.score
+                row.reasons = reasons
+                if row.pk is not None:
+                    rewritten.append(row)
             row.computed_at = now
             last = last_record.get(pk)
             if moved or last is None or timezone.localdate(last) < today:
@@ -258,10 +262,13 @@ def health_recompute(
                     )
                 )
         AccountHealth.objects.bulk_create(new_rows)
+        # Only rows whose verdict moved are rewritten (a CASE per row and column is
+        # costly); every row's "computed at" moves on in one plain UPDATE.
         AccountHealth.objects.bulk_update(
-            list(rows.values()),
-            ["computed_rating", "computed_score", "reasons", "computed_at"],
-            batch_size=500,
+            rewritten, ["computed_rating", "computed_score", "reasons"], batch_size=200
+        )
+        AccountHealth.objects.filter(workspace=workspace, customer_id__in=list(rows)).update(
+            computed_at=now
         )
         HealthRecord.objects.bulk_create(records, batch_size=500)
     return changed

@@ -42,7 +42,9 @@ def test_list_and_read_with_reasons(world: WorkspaceWorld, computed: AccountHeal
     assert one["ETag"] == f'"{computed.version}"'
 
 
-def test_override_needs_if_match_and_a_reason(world: WorkspaceWorld, computed: AccountHealth) -> None:
+def test_override_needs_if_match_and_a_reason(
+    world: WorkspaceWorld, computed: AccountHealth
+) -> None:
     api = _client(world)
     url = f"/api/v1/account-health/{computed.pk}/"
     body = {"override_rating": "red", "override_reason": "", "override_until": str(TOMORROW)}

@@ -62,7 +62,7 @@ def test_non_key_accounts_get_no_health(account: Account, in_workspace: Workspac
 
 
 def test_history_grows_only_when_health_changes_or_a_new_day_starts(account: Account) -> None:
-    now = timezone.now()
+    now = timezone.localtime().replace(hour=12, minute=0)  # minutes later is the same day
     health_recompute(workspace=account.workspace, now=now)
     health_recompute(workspace=account.workspace, now=now + datetime.timedelta(minutes=5))
     assert HealthRecord.objects.filter(customer=account.customer).count() == 1
