@@ -202,7 +202,7 @@ def main() -> None:
         world = build_world()
         workspace = world.a.workspace
         with workspace_context(workspace), workspace_atomic():
-            ids = build_accounts(workspace, world.a.user("kam"), options.accounts, random.Random(7))
+            ids = build_accounts(workspace, world.a.user("kam"), options.accounts, random.Random(7))  # noqa: S311
         print(f"{options.accounts} key accounts built; database: {connection.vendor}")
 
         def floor() -> None:
