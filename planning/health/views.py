@@ -41,12 +41,14 @@ def _customer(request: WorkspaceRequest, customer_id: int) -> Customer:
 
 
 def _back(request: WorkspaceRequest, customer: Customer) -> str:
-    """Where a saved override returns: the page it came from (same site only), or here."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
+    """Where a saved override returns: the page it was sent from (the plan or the health
+    page; ``next`` if given, else the referring page, same site only), or the health page.
+    """
+    for target in (request.POST.get("next", ""), request.headers.get("Referer", "")):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return target.split("#", 1)[0] + "#health"
     return reverse("health-account", args=[customer.pk]) + "#health"
 
 

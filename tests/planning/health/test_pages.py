@@ -134,3 +134,22 @@ def _codes() -> list[str]:
     from planning.health.rules import SIGNALS
 
     return list(SIGNALS)
+
+
+def test_a_saved_override_returns_to_the_page_it_was_sent_from(
+    world: WorkspaceWorld, account: Account
+) -> None:
+    client = client_for(world, "kam")
+    body = {"rating": "red", "reason": "x", "until": TOMORROW.isoformat(), "version": 1}
+    saved = client.post(
+        f"/accounts/{account.customer.pk}/health/override/",
+        body,
+        HTTP_REFERER=f"http://testserver/accounts/{account.customer.pk}/plan/",
+    )
+    assert saved["Location"] == f"http://testserver/accounts/{account.customer.pk}/plan/#health"
+    elsewhere = client.post(
+        f"/accounts/{account.customer.pk}/health/override/clear/",
+        {"version": 2},
+        HTTP_REFERER="https://evil.example/",
+    )
+    assert elsewhere["Location"] == f"/accounts/{account.customer.pk}/health/#health"
