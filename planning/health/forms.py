@@ -37,9 +37,18 @@ class OverrideForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The plan page holds many forms: ids of their own, so labels point at the right field.
+        kwargs.setdefault("auto_id", "health_override_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ClearOverrideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "health_clear_%s")
+        super().__init__(*args, **kwargs)
 
 
 def _plain(value: Any) -> str:
