@@ -299,3 +299,26 @@ def test_the_plan_view_lists_reasons_unknowns_and_the_trend(account: Account) ->
     assert view.active[0].evidence == ["Ingrid Ortega 1 (decider) has no owner on our side"]
     assert {r.code for r in view.unknown} >= {"no_recent_review", "no_recent_contact"}
     assert view.trend is not None and view.trend.count == 2
+
+
+def test_the_plan_section_reads_in_three_queries_whatever_the_history(
+    account: Account, world: WorkspaceWorld, django_assert_num_queries: Any
+) -> None:
+    from planning.plan.sections.health import section
+
+    start = timezone.now() - datetime.timedelta(days=90)
+    for day in range(90):
+        if day % 10 == 0:
+            Stakeholder.objects.filter(pk=account.decider.pk).update(
+                owner=None if day % 20 else account.owner
+            )
+        health_recompute(workspace=account.workspace, now=start + datetime.timedelta(days=day))
+    with django_assert_num_queries(3):
+        shown = section(
+            workspace=account.workspace,
+            customer=account.customer,
+            user=world.a.user("kam"),
+            today=timezone.localdate(),
+        )
+    assert shown["can_override"] is True
+    assert shown["health"].trend.count == 60
