@@ -234,13 +234,13 @@ def test_due_accounts_are_those_changed_since_their_computation(
     account: Account, world: WorkspaceWorld
 ) -> None:
     other = build_account(account.workspace, name="Acme Mining", kam=world.a.user("kam"), number=2)
-    # Computed a while ago today, so only fresh changes make an account due.
-    earlier = timezone.now() - datetime.timedelta(hours=1)
-    if timezone.localdate(earlier) != timezone.localdate():
-        pytest.skip("too close to midnight for this scenario")
-    health_recompute(workspace=account.workspace, now=earlier)
-    assert health_due_ids(workspace=account.workspace) == []
+    # Computed at 11:00, looked at an hour later: only fresh changes make an account due.
+    computed = timezone.localtime().replace(hour=11, minute=0)
+    later = computed + datetime.timedelta(hours=1)
+    health_recompute(workspace=account.workspace, now=computed)
+    assert health_due_ids(workspace=account.workspace, now=later) == []
     ChangeLogEntry.objects.create(
+        at=computed + datetime.timedelta(minutes=30),
         content_type_id=1,
         object_id=other.decider.pk,
         object_label="x",
@@ -248,7 +248,7 @@ def test_due_accounts_are_those_changed_since_their_computation(
         action="changed",
         sentence="Someone changed x",
     )
-    assert health_due_ids(workspace=account.workspace) == [other.customer.pk]
+    assert health_due_ids(workspace=account.workspace, now=later) == [other.customer.pk]
 
 
 def test_a_stakeholder_edit_recomputes_health_after_commit(
