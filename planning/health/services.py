@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.models import Customer, CustomerStatus
+from accounts.models import Customer, CustomerScore, CustomerStatus
 from kam.changelog.models import ChangeAction, ChangeLogEntry
 from kam.changelog.services import change_log_diff, change_log_record, change_log_values
 from kam.concurrency import update_if_version
@@ -323,6 +323,16 @@ def health_due_ids(*, workspace: Workspace, now: datetime.datetime | None = None
         at = computed.get(int(pk))
         if at is not None and last >= at - RECENT_CHANGE_SLACK:
             due.add(int(pk))
+    # The scores run (figures, purchase model) stores without a change-log entry.
+    scored = CustomerScore.objects.filter(
+        workspace=workspace,
+        customer_id__in=[pk for pk in ids if pk not in due],
+        computed_at__gte=min(fresh) - RECENT_CHANGE_SLACK,
+    ).values_list("customer_id", "computed_at")
+    for pk, scored_at in scored:
+        at = computed.get(pk)
+        if at is not None and scored_at >= at - RECENT_CHANGE_SLACK:
+            due.add(pk)
     return sorted(due)
 
 

@@ -322,3 +322,17 @@ def test_the_plan_section_reads_in_three_queries_whatever_the_history(
         )
     assert shown["can_override"] is True
     assert shown["health"].trend.count == 60
+
+
+def test_accounts_with_newer_scores_are_due(account: Account) -> None:
+    """The scores run stores figures and the purchase model without a change-log entry."""
+    from accounts.models import CustomerScore
+
+    computed = timezone.localtime().replace(hour=11, minute=0)
+    health_recompute(workspace=account.workspace, now=computed)
+    later = computed + datetime.timedelta(hours=1)
+    assert health_due_ids(workspace=account.workspace, now=later) == []
+    CustomerScore.objects.filter(customer=account.customer).update(
+        computed_at=computed + datetime.timedelta(minutes=40), probability_alive=0.2
+    )
+    assert health_due_ids(workspace=account.workspace, now=later) == [account.customer.pk]
