@@ -29,10 +29,6 @@ from kam.jobs.debounce import request_run
 from kam.jobs.kinds import JobKind
 from kam.permissions import Capability
 
-#: The accounts' scores job (``accounts.job_kinds.SCORES``), by name: only the name is
-#: compared here.
-SCORES_KIND = "scores"
-
 HEALTH = JobKind(
     name="health",
     task="planning.health.tasks.recompute_health",
@@ -41,38 +37,22 @@ HEALTH = JobKind(
 )
 
 
-def _is_request(callback: Any, workspace_id: int, kind: str) -> bool:
-    return (
-        isinstance(callback, functools.partial)
-        and callback.func is request_run
-        and callback.args == (workspace_id, kind)
-    )
-
-
-def _already_requested(workspace_id: int, *, after_scores: bool) -> bool:
-    """A health run for the workspace already waits for this commit (one per transaction).
-
-    With ``after_scores``, only a request queued *after* the transaction's scores
-    request counts: callbacks run in the order they were registered, so (without a
-    broker) that run reads the figures and scores the scores run has just stored.
-    """
+def _already_requested(workspace_id: int) -> bool:
+    """A health run for the workspace already waits for this commit (one per transaction)."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return False
-    health_at = scores_at = -1
-    for index, (_savepoints, callback, _robust) in enumerate(connection.run_on_commit):
-        if _is_request(callback, workspace_id, HEALTH.name):
-            health_at = index
-        elif _is_request(callback, workspace_id, SCORES_KIND):
-            scores_at = index
-    if health_at < 0:
-        return False
-    return not after_scores or health_at > scores_at
+    return any(
+        isinstance(callback, functools.partial)
+        and callback.func is request_run
+        and callback.args == (workspace_id, HEALTH.name)
+        for _savepoints, callback, _robust in connection.run_on_commit
+    )
 
 
-def request_health_recompute_on_commit(*, workspace_id: int, after_scores: bool = False) -> None:
+def request_health_recompute_on_commit(*, workspace_id: int) -> None:
     """Ask the debouncer for a health run once the current transaction commits."""
-    if _already_requested(workspace_id, after_scores=after_scores):
+    if _already_requested(workspace_id):
         return
     # robust: a broker hiccup must not break the edit that was already committed;
     # the nightly run and the next change catch up.

@@ -368,8 +368,9 @@ SIGNALS: dict[str, Signal] = {
         Signal(
             "overdue_actions",
             "Overdue actions",
+            # 2, not 1: missed commitments plus a stale plan is a plan going stale (amber).
             "An open action past its due date.",
-            Decimal(1),
+            Decimal(2),
             overdue_actions,
         ),
         Signal(

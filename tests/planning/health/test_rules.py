@@ -305,3 +305,13 @@ def test_active_reasons_come_first_and_carry_what_the_page_needs() -> None:
         "evidence": ["Ingrid Ortega (decider) has no owner on our side"],
         "as_of": RECENT.isoformat(),
     }
+
+
+def test_the_defaults_tell_the_three_stories() -> None:
+    """Stale sections and overdue actions: amber; an uncovered decider and a severe concern: red."""
+    late = OpenAction("Send the proposal", TODAY - datetime.timedelta(days=3), "open", RECENT)
+    stale = (HandText("Market", LONG_AGO, LONG_AGO),)
+    assert assess(healthy(), DEFAULT).rating == "green"
+    assert assess(healthy(open_actions=(late,), texts=stale), DEFAULT).rating == "amber"
+    red = healthy(people=(person(has_owner=False),), needs=(need(severity="high"),))
+    assert assess(red, DEFAULT).rating == "red"

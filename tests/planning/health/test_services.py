@@ -184,7 +184,7 @@ def test_settings_change_weights_and_thresholds(account: Account) -> None:
     health_settings_update(
         workspace=account.workspace,
         expected_version=settings.version,
-        weights={"uncovered_key_players": "6.5", "overdue_actions": "1"},
+        weights={"uncovered_key_players": "6.5", "overdue_actions": "2"},
         amber_at="3",
         red_at="6",
     )
