@@ -5,8 +5,8 @@ The first screen a KAM sees should tell a story, so the plans are not all alike:
 - **healthy**: every text confirmed in the last weeks, objectives on track,
   actions on time (one due this week), every decider and facilitator owned and
   freshly assessed, no open severe concern, satisfaction 8;
-- **amber**: four texts last confirmed 120 days ago or more (stale), two overdue
-  actions, one key player's assessment seven months old, satisfaction 6;
+- **amber**: four texts last confirmed 120 days ago or more (stale) and two overdue
+  actions, while the buying center is covered and freshly assessed, satisfaction 6;
 - **red**: a decider nobody on our side owns, an open severe concern from them
   on a live opportunity, an overdue action, objectives at risk, satisfaction 4,
   and a margin that declined over the last two years;
@@ -21,8 +21,6 @@ moved back in one ``UPDATE`` per model, so the plan looks months old.
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +38,7 @@ from buying_center.models import BuyingRole, Stakeholder
 from kam.management.demo import DemoWorkspace
 from planning.demo.account import _Account, _round
 from planning.demo.plan_texts import OBJECTIVES, facts_for, plan_texts, swot_items
+from planning.health.services import health_recompute
 from planning.models import (
     AccountPlan,
     Action,
@@ -399,14 +398,15 @@ def _buying_center(plans: Sequence[_Plan], today: datetime.date) -> int:
             for number, person in enumerate(key):
                 if person.owner_id is None and owners:
                     person.owner = owners[number % len(owners)]
-                person.assessed_at = now - datetime.timedelta(days=10 + 7 * number)
+                person.relationship_score = max(1, person.relationship_score or 1)
+            # Health reads every person's assessment and every opponent, not only the key
+            # players': the calm plans are assessed lately and face no powerful opponent.
+            for number, person in enumerate(plan.account.stakeholders):
+                person.assessed_at = now - datetime.timedelta(days=10 + 3 * (number % 20))
                 person.opponent_influencer = False
-                if plan.state == HEALTHY:
-                    person.relationship_score = max(1, person.relationship_score or 1)
-            if plan.state == AMBER:
-                # One key player last assessed seven months ago: stale on the buying center too.
-                key[-1].assessed_at = now - datetime.timedelta(days=215)
-            changed.extend(key)
+            # The amber story is the plan's own: stale sections and overdue actions
+            # (two signals; a declining margin in the data may add a third).
+            changed.extend(plan.account.stakeholders)
         elif plan.state == RED and key:
             decider = next((p for p in key if BuyingRole.DECIDER in p.roles), key[0])
             decider.owner = None
@@ -469,16 +469,6 @@ def _erode_margin(demo: DemoWorkspace, plans: Sequence[_Plan]) -> int:
 
 
 def recompute_health(demo: DemoWorkspace) -> str:
-    """THE ONE CALL SITE for account health after the demo (lead: check the signature).
-
-    ``planning.health.services.health_recompute`` is built in parallel; until it
-    is on this branch the demo leaves health uncomputed ("Health unknown").
-    """
-    if importlib.util.find_spec("planning.health.services") is None:
-        return "health not computed (planning.health.services not built yet)"
-    services = importlib.import_module("planning.health.services")
-    recompute = getattr(services, "health_recompute", None)
-    if recompute is None:
-        return "health not computed (no health_recompute yet)"
-    recompute(workspace=demo.workspace)
-    return "health computed"
+    """Compute every demo key account's health, so the first screen already tells its story."""
+    changed = health_recompute(workspace=demo.workspace)
+    return f"health computed for {changed} accounts"

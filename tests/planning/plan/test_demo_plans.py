@@ -16,6 +16,7 @@ from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Membership, Workspace
 from planning.demo.plan_texts import facts_for
 from planning.models import (
+    AccountHealth,
     AccountPlan,
     Action,
     NeedStatus,
@@ -128,7 +129,7 @@ def test_the_kams_accounts_are_healthy_amber_and_red(main: Workspace) -> None:
             if seen[LineKind.STALE_TEXT] >= 4 and seen[LineKind.OVERDUE] == 2
         ]
         assert len(amber) == 1
-        assert kinds[amber[0]][LineKind.STALE_ASSESSMENT] == 1
+        assert kinds[amber[0]][LineKind.STALE_ASSESSMENT] == 0
         assert kinds[amber[0]][LineKind.UNCOVERED] == 0
         stale = PlanText.objects.filter(
             customer=by_name[amber[0]], confirmed_on__lt=today - datetime.timedelta(days=119)
@@ -150,6 +151,14 @@ def test_the_kams_accounts_are_healthy_amber_and_red(main: Workspace) -> None:
             ).aggregate(sales=Sum("net_sales"), cost=Sum("cost_of_goods"))
             margins.append((totals["sales"] - totals["cost"]) / totals["sales"])
         assert margins[0] > margins[1] > margins[2]
+        # The first screen tells the three stories in the health the KAM sees.
+        ratings = {
+            h.customer.name: h.computed_rating
+            for h in AccountHealth.objects.select_related("customer")
+        }
+        assert ratings[healthy[0]] == "green"
+        assert ratings[amber[0]] == "amber"
+        assert ratings[red_of_kam[0]] == "red"
 
 
 def test_kam_sees_overdue_actions_in_my_week(main: Workspace) -> None:
