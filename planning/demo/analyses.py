@@ -24,11 +24,11 @@ from planning.models import (
     Opportunity,
     OpportunityContributor,
     OpportunityState,
-    OpportunityTask,
     Severity,
     StakeholderNeed,
 )
-from planning.models.opportunities import TaskStatus, ValueDriver, VulnerabilityStrategy
+from planning.models import Action, ActionStatus
+from planning.models.opportunities import ValueDriver, VulnerabilityStrategy
 from planning.opportunities.formula import evaluate
 from selling_center.models import SellingRole
 
@@ -108,14 +108,17 @@ def _analyses(
                 )
             for title in rng.sample(TASKS, k=rng.randint(1, 3) if active else 1):
                 due = today + datetime.timedelta(days=rng.randint(-20, 60))
-                rows[OpportunityTask].append(
-                    OpportunityTask(
+                # An opportunity's tasks are actions of its account, linked to it.
+                rows[Action].append(
+                    Action(
                         workspace=workspace,
+                        customer_id=opportunity.customer_id,
                         opportunity=opportunity,
                         title=title,
                         owner=opportunity.owner,
                         due_date=due,
-                        status=TaskStatus.OPEN if active else TaskStatus.DONE,
+                        status=ActionStatus.OPEN if active else ActionStatus.DONE,
+                        done_on=None if active else today - datetime.timedelta(days=7),
                     )
                 )
             if opportunity.state == OpportunityState.LONG_TERM or not people:

@@ -9,12 +9,15 @@ per-question analyses in their own tables.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from buying_center.models import BuyingRole
 from kam.tenancy.models import Versioned, WorkspaceOwned
+from planning.models.plan import Action, ActionStatus
 from selling_center.models import BuyingStage
 
 
@@ -420,24 +423,24 @@ class ValueDriver(Versioned):
         ordering = ["opportunity", "pk"]
 
 
-class TaskStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+#: An opportunity's tasks are actions: the same statuses (open and done, and the two between).
+TaskStatus = ActionStatus
 
 
-class OpportunityTask(Versioned):
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(max_length=300)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="opportunity_tasks",
-    )
-    due_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=8, choices=TaskStatus.choices, default=TaskStatus.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
+class OpportunityTask(Action):
+    """The actions that move one opportunity: its tasks, stored as :class:`Action` rows.
 
-    class Meta(WorkspaceOwned.Meta):
+    Not a table of its own (migration 0004 moved the tasks into the action list):
+    a view of the actions with an opportunity, under the name the opportunity
+    page, its URLs and ``/api/v1/opportunity-tasks/`` have always used. Saving one
+    files it under the opportunity's account.
+    """
+
+    class Meta:
+        proxy = True
         ordering = ["opportunity", "status", "due_date", "pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.opportunity_id is not None and not self.customer_id:
+            self.customer_id = self.opportunity.customer_id
+        super().save(*args, **kwargs)

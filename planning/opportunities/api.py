@@ -9,6 +9,8 @@ message as on the pages (400), and a bad formula gets its message on ``formula``
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_view
@@ -157,7 +159,11 @@ class OpportunityTaskFilter(_RowFilter):
 
 @extend_schema_view(**resource_docs("a task", "tasks"))
 class OpportunityTaskViewSet(VersionedRowViewSet):
-    """Tasks of an opportunity: title, owner (a workspace member), due date, open or done."""
+    """Tasks of an opportunity: title, owner (a workspace member), due date, open or done.
+
+    A task is an action of the opportunity's account with the opportunity linked;
+    `/api/v1/actions/` lists the same rows with every field of an action.
+    """
 
     model = OpportunityTask
     input_serializer_class = OpportunityTaskInput
@@ -174,3 +180,7 @@ class OpportunityTaskViewSet(VersionedRowViewSet):
         parent="opportunity",
         moved="A task cannot move to another opportunity; create a new one.",
     )
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # Only the actions that belong to an opportunity are its tasks.
+        return queryset.filter(opportunity__isnull=False)

@@ -387,7 +387,12 @@ class TaskForm(_VersionedForm):
     def __init__(self, *args: Any, workspace: Workspace, **kwargs: Any):
         super().__init__(*args, **kwargs)
         owner = cast(forms.ModelChoiceField, self.fields["owner"])
-        owner.queryset = workspace_people(workspace)
+        people = workspace_people(workspace)
+        kept = (kwargs.get("initial") or {}).get("owner")
+        if isinstance(kept, int):
+            # An owner who left the workspace stays on their task until someone else takes it.
+            people = (people | people.model._default_manager.filter(pk=kept)).distinct()
+        owner.queryset = people
 
 
 def task_initial(row: OpportunityTask) -> dict[str, Any]:

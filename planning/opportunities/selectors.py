@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import Customer
 from kam.workspaces.models import Workspace
 from planning.models import (
+    ACTION_OPEN_STATUSES,
     OPEN_STATES,
+    Action,
     Opportunity,
     OpportunityContributor,
     OpportunityState,
-    OpportunityTask,
-    TaskStatus,
     ValueDriver,
 )
 from planning.opportunities import formula
@@ -343,9 +343,11 @@ def contributors_context(
 
 @dataclass(frozen=True)
 class TaskRow:
-    task: OpportunityTask
+    task: Action
     owner_name: str
     overdue: bool
+    # The owner is kept on the task after they leave the workspace, and flagged.
+    owner_left: bool = False
 
 
 @dataclass
@@ -354,7 +356,7 @@ class TasksSection:
 
     @property
     def open_count(self) -> int:
-        return sum(1 for r in self.rows if r.task.status == TaskStatus.OPEN)
+        return sum(1 for r in self.rows if r.task.status in ACTION_OPEN_STATUSES)
 
     @property
     def overdue_count(self) -> int:
@@ -364,18 +366,29 @@ class TasksSection:
 def tasks_context(
     opportunity: Opportunity, *, today: datetime.date | None = None
 ) -> dict[str, Any]:
-    """One query: tasks with their owners; open ones first, by due date."""
+    """Two queries: the opportunity's actions (its tasks) with their owners, and who is a member.
+
+    Open ones first, by due date; an owner who left the workspace is flagged.
+    """
+    # Imported here: the plan's selectors read opportunities too.
+    from planning.plan.action_selectors import action_is_overdue, current_member_ids
+
     today = today or timezone.localdate()
-    tasks = OpportunityTask.objects.filter(
-        workspace_id=opportunity.workspace_id, opportunity=opportunity
-    ).select_related("owner")
+    tasks = list(
+        Action.objects.filter(workspace_id=opportunity.workspace_id, opportunity=opportunity)
+        .select_related("owner")
+        .order_by("status", F("due_date").asc(nulls_last=True), "pk")
+    )
+    tasks.sort(key=lambda t: t.status not in ACTION_OPEN_STATUSES)
+    members = current_member_ids(opportunity.workspace_id)
     return {
         "tasks": TasksSection(
             rows=[
                 TaskRow(
                     task=t,
                     owner_name=person_name(t.owner),
-                    overdue=bool(t.status == TaskStatus.OPEN and t.due_date and t.due_date < today),
+                    overdue=action_is_overdue(t, today),
+                    owner_left=t.owner_id is not None and t.owner_id not in members,
                 )
                 for t in tasks
             ]

@@ -259,7 +259,9 @@ class OpportunityTaskInput(serializers.Serializer):
 
 class OpportunityTaskOutput(serializers.ModelSerializer):
     status = _task_status(read_only=True)
-    overdue = serializers.SerializerMethodField(help_text="Open and past its due date.")
+    overdue = serializers.SerializerMethodField(
+        help_text="Still to do (open or in progress) and past its due date."
+    )
 
     class Meta:
         model = OpportunityTask
@@ -270,8 +272,6 @@ class OpportunityTaskOutput(serializers.ModelSerializer):
     def get_overdue(self, task: OpportunityTask) -> bool:
         from django.utils import timezone
 
-        return bool(
-            task.status == TaskStatus.OPEN
-            and task.due_date
-            and task.due_date < timezone.localdate()
-        )
+        from planning.plan.action_selectors import action_is_overdue
+
+        return action_is_overdue(task, timezone.localdate())

@@ -30,8 +30,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Customer, CustomerStatus
 from kam.workspaces.models import Workspace
-from planning.models import OPEN_STATES, Opportunity
-from planning.models.opportunities import OpportunityTask, TaskStatus
+from planning.models import ACTION_OPEN_STATUSES, OPEN_STATES, Action, Opportunity
 from planning.opportunities.selectors import PipelineRow, pipeline_rows
 from planning.pipeline.prioritization import (
     QUADRANT_OF_STATE,
@@ -61,10 +60,13 @@ def weighted_value_expression() -> ExpressionWrapper:
 
 
 def open_tasks_prefetch() -> Prefetch:
-    """Open tasks, soonest first and undated last, as ``opportunity.open_tasks``."""
+    """Open actions of each opportunity (its tasks), soonest first and undated last.
+
+    Loaded as ``opportunity.open_tasks``; "open" includes in progress.
+    """
     return Prefetch(
-        "tasks",
-        queryset=OpportunityTask.objects.filter(status=TaskStatus.OPEN)
+        "actions",
+        queryset=Action.objects.filter(status__in=ACTION_OPEN_STATUSES)
         .select_related("owner")
         .order_by(F("due_date").asc(nulls_last=True), "pk"),
         to_attr="open_tasks",
@@ -84,11 +86,13 @@ def matrix_opportunities(
 # -- prioritization matrix ---------------------------------------------------------
 
 
-def _next_task(opportunity: Opportunity) -> OpportunityTask | None:
+def _next_task(opportunity: Opportunity) -> Action | None:
     tasks = getattr(opportunity, "open_tasks", None)
     if tasks is None:
         # Not loaded through matrix_opportunities: fall back to the (prefetched?) relation.
-        open_tasks = [t for t in opportunity.tasks.all() if t.status == TaskStatus.OPEN]
+        open_tasks = [
+            t for t in opportunity.actions.all() if t.status in ACTION_OPEN_STATUSES
+        ]
         open_tasks.sort(key=lambda t: (t.due_date is None, t.due_date or datetime.date.max, t.pk))
         tasks = open_tasks
     return tasks[0] if tasks else None

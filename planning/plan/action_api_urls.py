@@ -1,5 +1,10 @@
-"""API routes of the account plan under /api/v1/ (see planning/plan_api_urls.py)."""
+"""API routes of the account's actions under /api/v1/ (see planning/plan_api_urls.py)."""
 
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from planning.plan import action_api
+
+router = SimpleRouter(use_regex_path=False)
+router.register("actions", action_api.ActionViewSet, basename="api-action")
+
+urlpatterns = router.urls

@@ -140,5 +140,7 @@ class OpportunityTaskFactory(InWorkspaceFactory[OpportunityTask]):
     class Meta:
         model = OpportunityTask
 
+    # A task is an action of the opportunity's account, linked to the opportunity.
     opportunity = parent(OpportunityFactory)
+    customer = factory.SelfAttribute("opportunity.customer")
     title = factory.Sequence(lambda n: f"Task {n}")
