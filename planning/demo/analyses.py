@@ -14,6 +14,8 @@ from kam.tenancy.models import WorkspaceOwned
 from planning.analysis.standard_questions import STANDARD_QUESTIONS
 from planning.demo.account import _Account
 from planning.models import (
+    Action,
+    ActionStatus,
     ChallengeQuestion,
     CriterionGroup,
     DecisionCriterion,
@@ -27,7 +29,6 @@ from planning.models import (
     Severity,
     StakeholderNeed,
 )
-from planning.models import Action, ActionStatus
 from planning.models.opportunities import ValueDriver, VulnerabilityStrategy
 from planning.opportunities.formula import evaluate
 from selling_center.models import SellingRole

@@ -441,6 +441,7 @@ class OpportunityTask(Action):
         ordering = ["opportunity", "status", "due_date", "pk"]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.opportunity_id is not None and not self.customer_id:
-            self.customer_id = self.opportunity.customer_id
+        opportunity = self.opportunity if self.opportunity_id is not None else None
+        if opportunity is not None and not self.customer_id:
+            self.customer_id = opportunity.customer_id
         super().save(*args, **kwargs)

@@ -90,9 +90,7 @@ def _next_task(opportunity: Opportunity) -> Action | None:
     tasks = getattr(opportunity, "open_tasks", None)
     if tasks is None:
         # Not loaded through matrix_opportunities: fall back to the (prefetched?) relation.
-        open_tasks = [
-            t for t in opportunity.actions.all() if t.status in ACTION_OPEN_STATUSES
-        ]
+        open_tasks = [t for t in opportunity.actions.all() if t.status in ACTION_OPEN_STATUSES]
         open_tasks.sort(key=lambda t: (t.due_date is None, t.due_date or datetime.date.max, t.pk))
         tasks = open_tasks
     return tasks[0] if tasks else None

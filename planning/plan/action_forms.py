@@ -112,9 +112,7 @@ class ActionForm(forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, workspace: Workspace, customer: Customer, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, workspace: Workspace, customer: Customer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         initial = kwargs.get("initial") or {}
         kept_owner = initial.get("owner") if isinstance(initial.get("owner"), int) else None

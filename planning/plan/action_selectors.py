@@ -95,9 +95,7 @@ def _links(action: Action) -> list[ActionLink]:
         )
     if action.swot_item is not None:
         item = action.swot_item
-        links.append(
-            ActionLink(item.get_kind_display(), item.text, plan_url(customer_id, "swot"))
-        )
+        links.append(ActionLink(item.get_kind_display(), item.text, plan_url(customer_id, "swot")))
     if action.opportunity is not None:
         links.append(
             ActionLink(

@@ -6,6 +6,8 @@ account, the owner and the lengths, so the API gives the pages' messages.
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -26,7 +28,7 @@ from planning.plan.services.actions import MILESTONE_MAX, TITLE_MAX
 _LINK = "Optional; it must belong to the action's account."
 
 
-def _status(**kwargs: object) -> serializers.ChoiceField:
+def _status(**kwargs: Any) -> serializers.ChoiceField:
     return named_choice("ActionStatusEnum", ActionStatus, **kwargs)
 
 
@@ -51,7 +53,7 @@ class ActionInput(serializers.Serializer):
         StakeholderNeed,
         required=False,
         allow_null=True,
-        help_text="Optional: an expectation or concern raised on one of the account's opportunities.",
+        help_text="Optional: an expectation or concern raised on an opportunity of the account.",
     )
 
 

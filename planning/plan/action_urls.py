@@ -1,4 +1,4 @@
-"""URLs of the account's actions under /accounts/<customer_id>/plan/actions/ (see planning/plan_urls.py)."""
+"""URLs of the account's actions, under /accounts/<customer_id>/plan/actions/."""
 
 from django.urls import URLPattern, path
 

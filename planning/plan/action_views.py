@@ -63,11 +63,8 @@ ACTION = RowKind(
 def back_url(request: WorkspaceRequest, customer: Customer) -> str:
     """``next`` when it is a page of this account on this site, else the plan's actions."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        target.startswith(f"/accounts/{customer.pk}/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
+    if target.startswith(f"/accounts/{customer.pk}/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
     return plan_url(customer.pk, "actions")
@@ -130,7 +127,9 @@ def action_complete(request: WorkspaceRequest, customer_id: int, action_id: int)
     action = ACTION.row(request, customer, action_id)
     try:
         actions.action_complete(
-            workspace=request.workspace, action=action, expected_version=posted_version(request) or 0
+            workspace=request.workspace,
+            action=action,
+            expected_version=posted_version(request) or 0,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -57,11 +57,11 @@ LINKS: dict[str, tuple[str, str]] = {
 }
 
 
-def _link_customer_id(field: str, row: Any) -> int | None:
+def _link_customer_id(field: str, row: Any) -> Any:
     if field == "concern":
         # A concern hangs off an opportunity of the account.
-        return row.opportunity.customer_id  # type: ignore[no-any-return]
-    return row.customer_id  # type: ignore[no-any-return]
+        return row.opportunity.customer_id
+    return row.customer_id
 
 
 def _check_links(

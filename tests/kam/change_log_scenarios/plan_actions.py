@@ -21,9 +21,7 @@ def _actions(ctx: Ctx) -> Expect:
         expected_version=row.version,
         milestone="Before the tender",
     )
-    row = actions.action_complete(
-        workspace=ctx.workspace, action=row, expected_version=row.version
-    )
+    row = actions.action_complete(workspace=ctx.workspace, action=row, expected_version=row.version)
     expect = expected(row, ctx.customer.pk)
     actions.action_delete(workspace=ctx.workspace, action=row, expected_version=row.version)
     return expect

@@ -12,9 +12,13 @@ from planning.models import Action
 from tests.api.conftest import _generous_rate_limit, bearer_client, token_for  # noqa: F401
 from tests.factories import WorkspaceWorld
 from tests.model_factories.plan import ActionFactory, SwotItemFactory
-from tests.planning.opportunities.conftest import Account, account  # noqa: F401 (fixture)
+from tests.planning.opportunities import conftest as opportunity_world
+from tests.planning.opportunities.conftest import Account
 
 pytestmark = pytest.mark.django_db
+
+# The opportunity tests' world: Borealis Steel with an opportunity, Acme Mining to refuse.
+account = opportunity_world.account
 
 
 @pytest.fixture
@@ -49,9 +53,7 @@ def test_action_crud_with_if_match(api: APIClient, account: Account, world: Work
     assert done.json()["overdue"] is False
     stale = api.patch(url, {"title": "Older"}, format="json", HTTP_IF_MATCH='"1"')
     assert stale.status_code == 412 and stale.json()["current"]["title"] == "Send references"
-    moved = api.patch(
-        url, {"customer": account.other.pk}, format="json", HTTP_IF_MATCH='"2"'
-    )
+    moved = api.patch(url, {"customer": account.other.pk}, format="json", HTTP_IF_MATCH='"2"')
     assert moved.status_code == 400 and "customer" in moved.json()["errors"]
     assert api.delete(url, HTTP_IF_MATCH='"2"').status_code == 204
 
@@ -98,9 +100,7 @@ def test_list_filters(api: APIClient, account: Account, world: WorkspaceWorld) -
     assert late.pk in ids(f"owner={kam.pk}") and len(ids(f"owner={kam.pk}&{customer}")) == 1
 
 
-def test_opportunity_tasks_are_actions_of_the_account(
-    api: APIClient, account: Account
-) -> None:
+def test_opportunity_tasks_are_actions_of_the_account(api: APIClient, account: Account) -> None:
     task = api.post(
         "/api/v1/opportunity-tasks/",
         {"opportunity": account.opportunity.pk, "title": "Site visit", "status": "open"},
@@ -108,7 +108,14 @@ def test_opportunity_tasks_are_actions_of_the_account(
     )
     assert task.status_code == 201
     assert set(task.json()) == {
-        "id", "opportunity", "title", "owner", "due_date", "status", "overdue", "version"
+        "id",
+        "opportunity",
+        "title",
+        "owner",
+        "due_date",
+        "status",
+        "overdue",
+        "version",
     }
     with workspace_context(account.workspace):
         action = Action.objects.get(pk=task.json()["id"])
@@ -122,9 +129,9 @@ def test_opportunity_tasks_are_actions_of_the_account(
 
 
 def test_the_schema_describes_actions(world: WorkspaceWorld) -> None:
-    schema = APIClient().get(
-        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    ).json()
+    schema = (
+        APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     patch = schema["paths"]["/api/v1/actions/{id}/"]["patch"]
     assert any(p["name"] == "If-Match" for p in patch["parameters"])
     listed = {p["name"] for p in schema["paths"]["/api/v1/actions/"]["get"]["parameters"]}

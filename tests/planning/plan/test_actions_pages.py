@@ -1,4 +1,4 @@
-"""The account's actions on the pages: add (prefilled from a link), done in one click, edit, delete."""
+"""The account's actions on the pages: add (prefilled from a link), done in one click, edit."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from planning.models import Action, ActionStatus
 from planning.plan.sections import actions as actions_section
 from tests.factories import WorkspaceWorld
 from tests.model_factories.plan import ActionFactory, ObjectiveFactory, SwotItemFactory
-from tests.planning.opportunities.conftest import (  # noqa: F401 (fixtures)
-    Account,
-    account,
-    client_for,
-)
+from tests.planning.opportunities import conftest as opportunity_world
+from tests.planning.opportunities.conftest import Account
 
 pytestmark = pytest.mark.django_db
+
+# The opportunity tests' world: Borealis Steel with an opportunity, Acme Mining to refuse.
+account = opportunity_world.account
+client_for = opportunity_world.client_for
 
 TODAY = timezone.localdate()
 

@@ -16,13 +16,14 @@ from planning.plan.services import actions
 from tests.factories import WorkspaceWorld
 from tests.model_factories.plan import ObjectiveFactory, SwotItemFactory
 from tests.model_factories.planning import OpportunityFactory, StakeholderNeedFactory
-from tests.planning.opportunities.conftest import (  # noqa: F401 (fixtures)
-    Account,
-    account,
-    in_workspace,
-)
+from tests.planning.opportunities import conftest as opportunity_world
+from tests.planning.opportunities.conftest import Account
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_workspace")]
+
+# The opportunity tests' world: Borealis Steel with an opportunity, Acme Mining to refuse.
+account = opportunity_world.account
+in_workspace = opportunity_world.in_workspace
 
 
 def _errors(**kwargs: object) -> dict[str, list[str]]:
