@@ -151,6 +151,17 @@ class ActionForm(forms.Form):
         data.pop("version", None)
         return data
 
+    def focus_first_error(self) -> None:
+        """After a refused save the cursor starts in the first field to correct."""
+        if not (self.is_bound and self.errors):
+            return
+        first = next((name for name in self.fields if name in self.errors), None)
+        if first is None:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[first].widget.attrs["autofocus"] = True
+
 
 def action_initial(action: Action) -> dict[str, Any]:
     initial: dict[str, Any] = {

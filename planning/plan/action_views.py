@@ -76,6 +76,8 @@ def _edit(request: WorkspaceRequest, row_id: int | None, *, customer_id: int) ->
 
     def page(edit: EditPage) -> HttpResponse:
         row = edit.row
+        if isinstance(edit.form, ActionForm):
+            edit.form.focus_first_error()
         delete_url = (
             reverse(
                 "account-plan-action-delete",

@@ -92,6 +92,33 @@ def test_a_refused_form_comes_back_filled_with_errors_by_the_fields(
     html = response.content.decode()
     assert 'id="id_title_error"' in html and 'id="id_due_date_error"' in html
     assert 'value="Tender"' in html and 'value="soon"' in html
+    only_the_date = kam.post(
+        _url("account-plan-action-add", account),
+        {"title": "Call", "due_date": "31/31/2030", "status": "open"},
+    ).content.decode()
+    date_input = only_the_date.split('id="id_due_date"', 1)[0].rsplit("<input", 1)[1]
+    assert "autofocus" in date_input
+    title_input = only_the_date.split('id="id_title"', 1)[0].rsplit("<input", 1)[1]
+    assert "autofocus" not in title_input
+
+
+def test_editing_keeps_an_owner_who_left(
+    kam: Client, account: Account, world: WorkspaceWorld
+) -> None:
+    member = world.a.user("member")
+    with workspace_context(account.workspace):
+        action = ActionFactory.create(customer=account.customer, title="Call Ines", owner=member)
+    Membership.objects.filter(workspace=account.workspace, user=member).delete()
+    edit = _url("account-plan-action-edit", account, action_id=action.pk)
+    page = kam.get(edit).content.decode()
+    assert "(no longer in this workspace)</option>" in page
+    saved = kam.post(
+        edit,
+        {"title": "Call Ines soon", "owner": member.pk, "status": "open", "version": 1},
+    )
+    assert saved.status_code == 302
+    with workspace_context(account.workspace):
+        assert Action.objects.get(pk=action.pk).owner == member
 
 
 def test_done_in_one_click_and_a_stale_click_is_refused(kam: Client, account: Account) -> None:
