@@ -143,19 +143,43 @@ def action_log(
 ) -> None:
     """One change-log entry about ``action``, filed under its account."""
     label = f"“{action.title}”"
+    changes = change_log_diff(action, before) if before is not None else None
     if summary is None and verb == ChangeAction.CREATED:
         summary = f"added the action {label}"
     elif summary is None and verb == ChangeAction.DELETED:
         summary = f"deleted the action {label}"
+    elif summary is None and changes:
+        summary = f"changed the action {label}: {_listed(changes)}"
     change_log_record(
         workspace=workspace,
         obj=action,
         action=verb,
         account_id=action.customer_id,
         label=label,
-        changes=change_log_diff(action, before) if before is not None else None,
+        changes=changes,
         summary=summary,
     )
+
+
+def _clip(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def _listed(changes: list[dict[str, str]]) -> str:
+    """ "due date from 3 Mar to 10 Mar, owner to Karin Dahl" (three at most, then "n more")."""
+
+    def one(change: Mapping[str, str]) -> str:
+        name, old, new = change["label"].lower(), _clip(change["from"]), _clip(change["to"])
+        if not old:
+            return f"{name} to {new}"
+        if not new:
+            return f"{name} emptied (was {old})"
+        return f"{name} from {old} to {new}"
+
+    parts = [one(change) for change in changes[:3]]
+    if len(changes) > 3:
+        parts.append(f"{len(changes) - 3} more")
+    return ", ".join(parts)
 
 
 def _state_of(action: Action) -> dict[str, Any]:

@@ -256,3 +256,14 @@ def test_the_query_count_does_not_grow_with_the_actions(
     few = _render_queries(kam, account)
     add(25)
     assert _render_queries(kam, account) == few
+
+
+def test_a_viewer_reads_the_list_without_buttons(account: Account, world: WorkspaceWorld) -> None:
+    with workspace_context(account.workspace):
+        action = ActionFactory.create(customer=account.customer, title="Call Ines")
+    viewer = client_for(world, "viewer")
+    html = viewer.get(_url("account-plan-actions", account)).content.decode()
+    assert "Call Ines" in html and "Add an action" not in html
+    assert ">Done<" not in html
+    done = viewer.post(_url("account-plan-action-complete", account, action_id=action.pk))
+    assert done.status_code == 403

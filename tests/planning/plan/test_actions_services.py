@@ -125,6 +125,27 @@ def test_done_is_dated_today_and_reopening_clears_it(account: Account) -> None:
     assert Action.objects.get(pk=action.pk).done_on is None
 
 
+def test_a_change_is_told_in_one_sentence(account: Account, world: WorkspaceWorld) -> None:
+    kam = world.a.user("kam")
+    kam.first_name, kam.last_name = "Karin", "Dahl"
+    kam.save()
+    action = actions.action_create(
+        workspace=account.workspace, customer=account.customer, title="Send references"
+    )
+    actions.action_update(
+        workspace=account.workspace,
+        action=action,
+        expected_version=1,
+        milestone="Before the tender",
+        owner=kam,
+    )
+    entry = ChangeLogEntry.objects.filter(object_id=action.pk).order_by("-pk").first()
+    assert entry is not None
+    assert "changed the action “Send references”: " in entry.sentence
+    assert "milestone to Before the tender" in entry.sentence
+    assert "owner to Karin Dahl" in entry.sentence
+
+
 def test_a_stale_save_is_refused(account: Account) -> None:
     action = actions.action_create(
         workspace=account.workspace, customer=account.customer, title="Send references"
