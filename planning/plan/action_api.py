@@ -14,7 +14,8 @@ from drf_spectacular.utils import extend_schema_view
 
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
-from planning.models import ACTION_OPEN_STATUSES, Action, ActionStatus
+from planning.models import Action, ActionStatus
+from planning.plan.action_selectors import overdue_q
 from planning.plan.action_serializers import ActionInput, ActionOutput
 from planning.plan.services import actions
 
@@ -40,8 +41,8 @@ class ActionFilter(django_filters.FilterSet):
     ) -> QuerySet[Action]:
         if value is None:
             return queryset
-        overdue = {"status__in": ACTION_OPEN_STATUSES, "due_date__lt": timezone.localdate()}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        overdue = overdue_q(timezone.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 @extend_schema_view(**resource_docs("an action", "actions"))

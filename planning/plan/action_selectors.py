@@ -1,8 +1,9 @@
 """Reading the action list: overdue, owners who left, and one account's actions.
 
 Every reader of actions (the plan, the opportunity page, the pipeline, health,
-My week) uses :func:`action_is_overdue`, so "overdue" means the same thing
-everywhere: still to do (open or in progress) and past its due date.
+My week) uses :func:`action_is_overdue` (in Python) or :func:`overdue_q` (in a
+query), so "overdue" means the same thing everywhere: still to do (open or in
+progress) and past its due date.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import Customer
@@ -30,6 +31,11 @@ def action_is_overdue(action: Any, today: datetime.date) -> bool:
         and action.due_date is not None
         and action.due_date < today
     )
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """:func:`action_is_overdue` in the database, for querysets of actions."""
+    return Q(status__in=ACTION_OPEN_STATUSES, due_date__lt=today)
 
 
 def current_member_ids(workspace_id: int) -> set[int]:

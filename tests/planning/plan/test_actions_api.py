@@ -83,6 +83,7 @@ def test_list_filters(api: APIClient, account: Account, world: WorkspaceWorld) -
             status="done",
             due_date=today - datetime.timedelta(days=9),
         )
+        ActionFactory.create(customer=account.customer, title="Undated")
         ActionFactory.create(customer=account.other, owner=kam)
 
     def ids(query: str) -> set[int]:
@@ -93,9 +94,9 @@ def test_list_filters(api: APIClient, account: Account, world: WorkspaceWorld) -
         return {row["id"] for row in rows}
 
     customer = f"customer={account.customer.pk}"
-    assert len(ids(customer)) == 3
+    assert len(ids(customer)) == 4
     assert ids(f"{customer}&overdue=true") == {late.pk}
-    assert len(ids(f"{customer}&overdue=false")) == 2
+    assert len(ids(f"{customer}&overdue=false")) == 3
     assert len(ids(f"{customer}&status=done")) == 1
     assert late.pk in ids(f"owner={kam.pk}") and len(ids(f"owner={kam.pk}&{customer}")) == 1
 
