@@ -121,7 +121,8 @@ def test_opportunity_tasks_are_actions_of_the_account(api: APIClient, account: A
     with workspace_context(account.workspace):
         action = Action.objects.get(pk=task.json()["id"])
         plain = ActionFactory.create(customer=account.customer, title="Not a task")
-    assert action.customer == account.customer and action.opportunity == account.opportunity
+    assert action.customer_id == account.customer.pk
+    assert action.opportunity_id == account.opportunity.pk
     as_action = api.get(f"/api/v1/actions/?opportunity={account.opportunity.pk}").json()
     rows = as_action["results"] if isinstance(as_action, dict) else as_action
     assert [row["title"] for row in rows] == ["Site visit"]

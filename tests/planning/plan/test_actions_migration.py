@@ -10,6 +10,13 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+# On PostgreSQL the tests connect as the application role, which may not create
+# tables (the migrating role owns them): the migration is exercised on SQLite.
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="migrating back and forth needs the role that owns the tables",
+)
+
 BEFORE = [("planning", "0003_account_plan")]
 AFTER = [("planning", "0004_tasks_become_actions")]
 

@@ -77,7 +77,7 @@ def test_adding_returns_to_the_plan_actions(
     assert response["Location"] == _plan(account)
     with workspace_context(account.workspace):
         action = Action.objects.get(customer=account.customer, title="Send references")
-    assert action.opportunity == account.opportunity
+    assert action.opportunity_id == account.opportunity.pk
     assert action.due_date == datetime.date(2030, 1, 31)
 
 
@@ -118,7 +118,7 @@ def test_editing_keeps_an_owner_who_left(
     )
     assert saved.status_code == 302
     with workspace_context(account.workspace):
-        assert Action.objects.get(pk=action.pk).owner == member
+        assert Action.objects.get(pk=action.pk).owner_id == member.pk
 
 
 def test_done_in_one_click_and_a_stale_click_is_refused(kam: Client, account: Account) -> None:
