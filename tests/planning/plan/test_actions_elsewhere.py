@@ -82,3 +82,30 @@ def test_the_pipeline_next_task_reads_the_actions(account: Account) -> None:
     (mark,) = [m for m in marks if m.opportunity.pk == account.opportunity.pk]
     assert mark.next_task is not None and mark.next_task.title == "Call the CFO"
     assert mark.next_task_overdue
+
+
+def test_a_task_with_more_fields_opens_the_action_form_and_comes_back(
+    account: Account, world: WorkspaceWorld
+) -> None:
+    client = client_for(world)
+    detail = reverse(
+        "account-opportunity",
+        kwargs={"customer_id": account.customer.pk, "opportunity_id": account.opportunity.pk},
+    )
+    html = client.get(detail).content.decode()
+    add = reverse("account-plan-action-add", kwargs={"customer_id": account.customer.pk})
+    link = html.split(f'href="{add}?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    form = client.get(f"{add}?{link}").content.decode()
+    assert f'<option value="{account.opportunity.pk}" selected>' in form
+    saved = client.post(
+        f"{add}?{link}",
+        {
+            "title": "Reference visit",
+            "milestone": "Before the tender",
+            "status": "open",
+            "opportunity": account.opportunity.pk,
+            "next": f"{detail}#tasks",
+        },
+    )
+    assert saved["Location"] == f"{detail}#tasks"
+    assert "Reference visit" in client.get(detail).content.decode()
