@@ -17,6 +17,7 @@ the rest varied). Finally each matrix feeds its UPV to the account's scores.
 
 from __future__ import annotations
 
+import datetime
 import random
 from collections import defaultdict
 
@@ -29,8 +30,10 @@ from planning.demo.account import _Account
 from planning.demo.analyses import _analyses
 from planning.demo.open_space import CSF_TITLES, _cells, _columns, _feed_upv, _segments
 from planning.demo.opportunities import _opportunities
-from planning.demo.plans import build_plans
+from planning.demo.plans import VARIED, _states, build_plans
 from planning.models import (
+    ACTION_OPEN_STATUSES,
+    Action,
     CriticalSuccessFactor,
     OpenSpace,
     OpenSpaceCell,
@@ -136,9 +139,13 @@ def build(demo: DemoWorkspace) -> str:
         opportunities.extend(account.opportunities)
     Opportunity.objects.bulk_create(opportunities)
     children = _analyses(accounts, today, reviewer, rng)
+    # The opportunities' tasks are actions of their accounts: saved once the plans are
+    # built, since building a plan starts by clearing the account's earlier actions.
+    tasks = children.pop(Action, [])
     for model, rows in children.items():
         model.objects.bulk_create(rows)
     plans = build_plans(demo, accounts, today)
+    Action.objects.bulk_create(_on_time_where_told(tasks, accounts, demo, today))
 
     upv = _feed_upv(accounts)
     priority = sum(
@@ -150,3 +157,21 @@ def build(demo: DemoWorkspace) -> str:
         f" UPV {upv:,.0f}; {len(opportunities)} opportunities,"
         f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}"
     )
+
+
+def _on_time_where_told(
+    tasks: list[Action], accounts: list[_Account], demo: DemoWorkspace, today: datetime.date
+) -> list[Action]:
+    """The KAM's healthy, amber and red accounts have no overdue task: late ones move ahead.
+
+    Their plans tell each story with exactly the overdue actions it needs; the other
+    accounts keep their late tasks.
+    """
+    states = _states(accounts, demo.users.get("kam"))
+    told = {a.customer.pk for a, state in zip(accounts, states, strict=True) if state != VARIED}
+    for task in tasks:
+        late = task.due_date is not None and task.due_date < today
+        if task.customer_id in told and task.status in ACTION_OPEN_STATUSES and late:
+            assert task.due_date is not None
+            task.due_date = today + (today - task.due_date)
+    return tasks
