@@ -141,7 +141,7 @@ def test_kam_sees_objectives_measured_from_sales_and_deletes_one_keeping_its_act
     page.get_by_role("button", name="Delete the objective").click()
     expect(page.get_by_text("stay on the action plan, no longer linked to it")).to_be_visible()
     with workspace_context(world.a.workspace):
-        assert Action.objects.get().objective_id is None
+        assert Action.objects.get(title="Propose a service day").objective_id is None
 
 
 def test_a_refused_objective_keeps_what_was_typed(
