@@ -57,6 +57,18 @@ def plan_url(customer_id: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def _section_url(customer_id: int, anchor: str, page: str) -> str:
+    """The plan at ``anchor``, or the section's own ``page`` while there is no plan page."""
+    try:
+        reverse("account-plan", kwargs={"customer_id": customer_id})
+    except NoReverseMatch:
+        try:
+            return f"{reverse(page, kwargs={'customer_id': customer_id})}#{anchor}"
+        except NoReverseMatch:
+            pass
+    return plan_url(customer_id, anchor)
+
+
 @dataclass(frozen=True)
 class ActionLink:
     """What an action serves, answers or concerns, and where to see it."""
@@ -97,7 +109,11 @@ def _links(action: Action) -> list[ActionLink]:
     links: list[ActionLink] = []
     if action.objective is not None:
         links.append(
-            ActionLink("Objective", action.objective.title, plan_url(customer_id, "objectives"))
+            ActionLink(
+                "Objective",
+                action.objective.title,
+                _section_url(customer_id, "objectives", "account-plan-objectives"),
+            )
         )
     if action.swot_item is not None:
         item = action.swot_item
