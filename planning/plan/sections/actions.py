@@ -1,8 +1,8 @@
 """The plan's action plan: the account's actions, still to do and recently done, and the add form.
 
 The fragment is ``templates/planning/plan/_actions.html``; it reads ``section``.
-Seven to eleven queries whatever the number of actions (the list, the members,
-the done count, and the add form's choices).
+A fixed number of queries whatever the number of actions (the lists, the members,
+the done count, the last change and the add form's choices).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from accounts.models import Customer
 from kam.workspaces.models import Workspace
 from planning.plan.action_forms import ActionForm
 from planning.plan.action_selectors import account_actions
+from planning.plan.sections.swot import last_change
 
 
 def section(
@@ -28,4 +29,6 @@ def section(
         "add_url": reverse("account-plan-action-add", kwargs=kwargs),
         "list_url": reverse("account-plan-actions", kwargs=kwargs),
         "today": today,
+        # Who last added, changed, completed or removed an action here, and when.
+        "last_change": last_change(workspace, customer, ("action",)),
     }

@@ -267,3 +267,12 @@ def test_a_viewer_reads_the_list_without_buttons(account: Account, world: Worksp
     assert ">Done<" not in html
     done = viewer.post(_url("account-plan-action-complete", account, action_id=action.pk))
     assert done.status_code == 403
+
+
+def test_the_section_says_who_last_changed_an_action(kam: Client, account: Account) -> None:
+    kam.post(
+        _url("account-plan-action-add", account), {"title": "Send references", "status": "open"}
+    )
+    html = kam.get(_url("account-plan-actions", account)).content.decode()
+    assert f"Last changed {TODAY:%-d %b %Y} by" in html
+    assert "added the action “Send references”" in html
