@@ -43,6 +43,7 @@ from accounts.score_inputs import load_customers, load_sales_lines
 from accounts.score_store import RunFacts, store_chunk
 from accounts.score_table import ScoreSettings, compute_scores
 from accounts.scoring.scorecard import ScoreWeights
+from accounts.signals import scores_stored
 from kam.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 from kam.jobs.runner import JobOutcome
 from kam.jobs.services import job_progress
@@ -134,6 +135,7 @@ def scores_recompute(
                 "currency": currency,
             },
         )
+    scores_stored.send(sender=scores_recompute, workspace_id=workspace_id)
     message = f"Scores computed for {total:,} customers from {line_count:,} sales lines."
     if table.missing.lines:
         message += " " + table.missing.sentence(currency)

@@ -18,3 +18,9 @@ from django.dispatch import Signal
 #: commits or rolls back with the sales, and a scores recompute they ask for
 #: merges with the one the change itself asked for.
 sales_lines_changed = Signal()
+
+#: Sent after a scores run stored every customer's scores and yearly figures (outside
+#: any transaction of the run: each chunk has committed). Apps that read those figures
+#: (account health) recompute from here, so they never lag one run behind.
+#: Keyword argument: ``workspace_id`` (int).
+scores_stored = Signal()

@@ -32,13 +32,16 @@ class PlanningConfig(AppConfig):
 def _connect_health() -> None:
     """Account health: its job kind, its tasks, its trigger and the accounts list's seam."""
     from accounts.health_seam import register_health_badges
+    from accounts.signals import scores_stored
     from kam.changelog.services import entry_recorded
     from kam.jobs.kinds import register_job_kind
     from planning.health import tasks  # noqa: F401  (workers must know the tasks)
-    from planning.health.recompute import HEALTH, entries_recorded
+    from planning.health.recompute import HEALTH, entries_recorded, scores_stored_received
     from planning.health.selectors import health_badges
 
     register_job_kind(HEALTH)
     # Every change-log entry about an account asks for a debounced health run.
     entry_recorded.connect(entries_recorded, dispatch_uid="planning-health-entries-recorded")
+    # A scores run stores the yearly figures and purchase model health reads.
+    scores_stored.connect(scores_stored_received, dispatch_uid="planning-health-scores-stored")
     register_health_badges(health_badges)

@@ -30,7 +30,7 @@ from planning.demo.account import _Account
 from planning.demo.analyses import _analyses
 from planning.demo.open_space import CSF_TITLES, _cells, _columns, _feed_upv, _segments
 from planning.demo.opportunities import _opportunities
-from planning.demo.plans import VARIED, _states, build_plans
+from planning.demo.plans import VARIED, _states, build_plans, recompute_health
 from planning.models import (
     ACTION_OPEN_STATUSES,
     Action,
@@ -146,6 +146,9 @@ def build(demo: DemoWorkspace) -> str:
         model.objects.bulk_create(rows)
     plans = build_plans(demo, accounts, today)
     Action.objects.bulk_create(_on_time_where_told(tasks, accounts, demo, today))
+    # Last, once every action and concern is in: the first screen shows each story's health.
+    # (The scores run this build asks for recomputes it again with the new yearly figures.)
+    health = recompute_health(demo)
 
     upv = _feed_upv(accounts)
     priority = sum(
@@ -155,7 +158,7 @@ def build(demo: DemoWorkspace) -> str:
         f"{len(accounts)} accounts: {len(csfs)} CSFs, {len(segment_rows)} rows x"
         f" {len(column_rows)} columns, {len(cells)} cells ({priority} priority),"
         f" UPV {upv:,.0f}; {len(opportunities)} opportunities,"
-        f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}"
+        f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}; {health}"
     )
 
 

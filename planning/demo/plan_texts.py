@@ -267,7 +267,15 @@ def swot_items(facts: IndustryFacts) -> list[tuple[str, str, str, str]]:
 OBJECTIVES: tuple[tuple[str, str, str, str, int | None, int], ...] = (
     ("Grow service revenue with the account by 12 %", "short", "volume", "growth", None, 55),
     ("Lift contribution margin on parts to 34 %", "medium", "margin", "growth", 34, 40),
-    ("Sell the first monitoring contract", "medium", "volume", "new_offerings", None, 25),
+    # Price: the measure is typed by the team (a contract's price is not in the sales yet).
+    (
+        "Sell the first monitoring contract at list price",
+        "medium",
+        "price",
+        "new_offerings",
+        48000,
+        25,
+    ),
     (
         "Build a co-creation project with their engineering team",
         "long",

@@ -54,6 +54,7 @@ from planning.models import (
     StakeholderNeedKind,
     SwotItem,
 )
+from planning.plan.objective_measures import sales_window
 
 HEALTHY, AMBER, RED, VARIED = "healthy", "amber", "red", "varied"
 #: The order states are handed out in; after these, every account is varied.
@@ -180,14 +181,13 @@ def build_plans(demo: DemoWorkspace, accounts: Sequence[_Account], today: dateti
     )
     _backdate(SatisfactionEntry, {s.pk: _at(s.measured_on) for s in satisfaction})
     _backdate(PlanText, {t.pk: _at(t.confirmed_on) for t in texts if t.confirmed_on}, "updated_at")
-    health = recompute_health(demo)
     counts = ", ".join(
         f"{states.count(s)} {s}" for s in (HEALTHY, AMBER, RED, VARIED) if s in states
     )
     return (
         f"{len(plans)} plans ({counts}): {len(texts)} texts, {len(swots)} SWOT items,"
         f" {len(objectives)} objectives, {len(actions)} actions, {concerns} concern(s) made severe,"
-        f" margin eroded on {eroded}; {health}"
+        f" margin eroded on {eroded}"
     )
 
 
@@ -280,8 +280,10 @@ def _swot(plan: _Plan) -> list[tuple[SwotItem, str]]:
 
 def _objectives(plan: _Plan) -> list[Objective]:
     customer = plan.account.customer
-    live = [o for o in plan.account.opportunities if o.state in (OpportunityState.IN_PROGRESS,)]
-    volume_target = _round(float(sum((o.value or 0) for o in live)) * 0.4 + 50000)
+    # "Grow revenue by 12 %": the target is the last twelve months' revenue plus 12 %, read
+    # the way the objective measures itself, so its progress starts just below 90 %.
+    window = sales_window(customer, reporting_currency=customer.workspace.reporting_currency)
+    volume_target = _round(float(window.net_sales) * 1.12) if window.net_sales else Decimal(250000)
     sponsor = next((p for p in plan.account.stakeholders if _is_key(p)), None)
     status_of = {
         HEALTHY: (ObjectiveStatus.ON_TRACK, ObjectiveStatus.ACHIEVED),

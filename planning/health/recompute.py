@@ -9,12 +9,11 @@ recomputes the accounts that are due (``planning.health.services.health_due_ids`
 those with an entry since their last computation, those whose scores and figures
 were stored since, and any not computed today.
 
-New sales lines are logged too, but their scores run (which stores the yearly
-figures and the purchase model health reads) is asked for after the entry, so the
-health run that entry asks for may read the figures from before; the next run (the
-next change on the account, or the nightly one) reads the new ones. Queuing a
-second health run behind the scores run would fix the order without a broker,
-at the price of a second on-commit request in every sales transaction.
+New sales lines are logged too, but the health run their entry asks for may read
+the yearly figures and purchase model from before their scores run: that run, once
+it has stored everything, sends :data:`accounts.signals.scores_stored`, which asks
+for another health run (:func:`scores_stored_received`), so health never lags a
+scores run behind.
 """
 
 from __future__ import annotations
@@ -64,3 +63,8 @@ def entries_recorded(sender: Any, *, entries: Sequence[Any], **kwargs: Any) -> N
     workspaces = {entry.workspace_id for entry in entries if entry.account_id is not None}
     for workspace_id in workspaces:
         request_health_recompute_on_commit(workspace_id=workspace_id)
+
+
+def scores_stored_received(sender: Any, *, workspace_id: int, **kwargs: Any) -> None:
+    """Receiver of ``scores_stored``: the figures health reads have just been stored."""
+    request_health_recompute_on_commit(workspace_id=workspace_id)

@@ -336,3 +336,31 @@ def test_accounts_with_newer_scores_are_due(account: Account) -> None:
         computed_at=computed + datetime.timedelta(minutes=40), probability_alive=0.2
     )
     assert health_due_ids(workspace=account.workspace, now=later) == [account.customer.pk]
+
+
+def test_a_scores_run_brings_its_new_figures_into_health_at_once(
+    account: Account,
+    eager_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Health reads the yearly margins the scores run stores; it must not lag a run behind."""
+    from accounts.models import CustomerYearFigures
+    from accounts.scores import scores_recompute
+    from tests.model_factories.accounts import SalesLineFactory
+
+    connection.run_on_commit.clear()
+    today = timezone.localdate()
+    # Sales lines whose margin falls each year: 40 %, then 30 %, then 20 %.
+    for years_back, cost in ((2, 600), (1, 700), (0, 800)):
+        day = datetime.date(today.year - years_back, 1, 15)
+        SalesLineFactory.create(
+            customer=account.customer, date=day, net_sales=1000, cost_of_goods=cost
+        )
+    CustomerYearFigures.objects.filter(customer=account.customer).delete()
+    health_recompute(workspace=account.workspace)
+    before = {r["code"]: r for r in health_of(account.customer).reasons}
+    assert not before["declining_margin"]["active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        scores_recompute(workspace_id=account.workspace.pk)
+    after = {r["code"]: r for r in health_of(account.customer).reasons}
+    assert after["declining_margin"]["active"], after["declining_margin"]
