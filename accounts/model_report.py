@@ -172,6 +172,12 @@ class ModelReport:
         return {"bgnbd": rows(self.bgnbd), "gamma_gamma": rows(self.gamma_gamma)}
 
 
+def _parameter_rank(name: str) -> tuple[int, str]:
+    """Known parameters in :data:`PARAMETER_WORDS` order, any other after them by name."""
+    order = list(PARAMETER_WORDS)
+    return (order.index(name), "") if name in order else (len(order), name)
+
+
 def _fit_view(label: str, stored: dict[str, Any] | None) -> ModelFitView | None:
     if not stored:
         return None
@@ -185,7 +191,9 @@ def _fit_view(label: str, stored: dict[str, Any] | None) -> ModelFitView | None:
             unit=PARAMETER_WORDS.get(name, ("", ""))[0],
             meaning=PARAMETER_WORDS.get(name, ("", ""))[1],
         )
-        for name, value in params.items()
+        # In the models' own order (r, alpha, a, b; p, q, gamma), not the stored one:
+        # PostgreSQL's jsonb keeps an object's keys sorted, not as written.
+        for name, value in sorted(params.items(), key=lambda item: _parameter_rank(item[0]))
     ]
     derived: list[tuple[str, str]] = []
     r, alpha, a, b = (params.get(k) for k in ("r", "alpha", "a", "b"))

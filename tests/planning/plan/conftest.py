@@ -44,10 +44,12 @@ class Plan:
 def make_key_account(world: WorkspaceWorld) -> Customer:
     customer = world.a.customer
     assert customer is not None
-    Customer.dangerously_all_workspaces.filter(pk=customer.pk).update(
-        status=CustomerStatus.KEY_ACCOUNT, owner=world.a.user("kam")
-    )
-    customer.refresh_from_db()
+    # Inside the workspace: on PostgreSQL the app role sees only the selected workspace's rows.
+    with workspace_context(world.a.workspace):
+        Customer.objects.filter(pk=customer.pk).update(
+            status=CustomerStatus.KEY_ACCOUNT, owner=world.a.user("kam")
+        )
+        customer.refresh_from_db()
     return customer
 
 

@@ -104,9 +104,8 @@ def test_query_count_does_not_grow_with_the_account(plan: Plan) -> None:
 
 
 def test_a_customer_without_a_plan_says_why(world: WorkspaceWorld, plan: Plan) -> None:
-    Customer.dangerously_all_workspaces.filter(pk=plan.customer.pk).update(
-        status=CustomerStatus.CUSTOMER
-    )
+    with workspace_context(plan.workspace):
+        Customer.objects.filter(pk=plan.customer.pk).update(status=CustomerStatus.CUSTOMER)
     html = _page(plan)
     assert "Only key accounts and candidates have an account plan" in html
     assert f"/selection/customers/{plan.customer.pk}/" in html or "Open it in the selection" in html
@@ -205,10 +204,10 @@ def test_a_viewer_reads_the_plan_without_editing_it(plan: Plan) -> None:
 
 
 def test_a_candidate_has_a_plan_too(plan: Plan) -> None:
-    Customer.dangerously_all_workspaces.filter(pk=plan.customer.pk).update(
-        status=CustomerStatus.CANDIDATE
-    )
-    assert 'id="overview"' in _page(plan)
+    with workspace_context(plan.workspace):
+        Customer.objects.filter(pk=plan.customer.pk).update(status=CustomerStatus.CANDIDATE)
+    html = _page(plan)
+    assert 'id="overview"' in html and "Candidate" in html
 
 
 def test_the_first_refused_field_gets_the_focus(plan: Plan) -> None:
