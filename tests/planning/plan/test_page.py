@@ -207,7 +207,7 @@ def test_a_candidate_has_a_plan_too(plan: Plan) -> None:
     with workspace_context(plan.workspace):
         Customer.objects.filter(pk=plan.customer.pk).update(status=CustomerStatus.CANDIDATE)
     html = _page(plan)
-    assert 'id="overview"' in html and "Candidate" in html
+    assert 'id="overview"' in html and "Key-account candidate" in html
 
 
 def test_the_first_refused_field_gets_the_focus(plan: Plan) -> None:
