@@ -155,6 +155,7 @@ def action_list(request: WorkspaceRequest, customer_id: int) -> HttpResponse:
         customer=customer,
         user=request.user,
         today=timezone.localdate(),
+        shown=None,
     )
     return render(
         request,

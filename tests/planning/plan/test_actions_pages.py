@@ -276,3 +276,25 @@ def test_the_section_says_who_last_changed_an_action(kam: Client, account: Accou
     html = kam.get(_url("account-plan-actions", account)).content.decode()
     assert f"Last changed {TODAY:%-d %b %Y} by" in html
     assert "added the action “Send references”" in html
+
+
+def test_the_plan_lists_twenty_actions_to_do_and_links_to_all_of_them(
+    kam: Client, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        account.customer.status = "key_account"
+        account.customer.save(update_fields=["status"])
+        for number in range(25):
+            ActionFactory.create(
+                customer=account.customer,
+                title=f"Step {number:02d}",
+                due_date=TODAY + datetime.timedelta(days=number - 3),
+            )
+    plan = kam.get(_plan(account).split("#")[0]).content.decode()
+    # Overdue first: the three late ones are among the twenty shown; the last five are not.
+    assert "Step 00" in plan and "Step 19" in plan and "Step 20" not in plan
+    assert "5 more actions to do, due later" in plan
+    assert _url("account-plan-actions", account) in plan
+    every = kam.get(_url("account-plan-actions", account)).content.decode()
+    assert all(f"Step {number:02d}" in every for number in range(25))
+    assert "more actions to do" not in every
