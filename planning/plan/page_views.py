@@ -27,7 +27,7 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
 from planning.models import GrowthType, PlanTopic, SatisfactionEntry
-from planning.open_space.selectors import open_space_matrix
+from planning.open_space.selectors import Matrix, open_space_matrix
 from planning.plan import overview, selectors, summaries
 from planning.plan.forms import ConfirmForm, PlanOwnerForm, PlanTextForm, SatisfactionEntryForm
 from planning.plan.metrics import plan_metrics
@@ -59,11 +59,10 @@ def _text_form(view: selectors.TextView, data: Any = None) -> PlanTextForm:
 
 
 def _sections(
-    request: WorkspaceRequest, customer: Customer, today: datetime.date
+    request: WorkspaceRequest, customer: Customer, today: datetime.date, matrix: Matrix | None
 ) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for name, module in (
-        ("swot", swot),
         ("objectives", objectives),
         ("actions", actions),
         ("health", health),
@@ -71,6 +70,14 @@ def _sections(
         found[f"{name}_section"] = module.section(
             workspace=request.workspace, customer=customer, user=request.user, today=today
         )
+    # The SWOT's suggestions read the Open Space matrix the page has already built.
+    found["swot_section"] = swot.section(
+        workspace=request.workspace,
+        customer=customer,
+        user=request.user,
+        today=today,
+        matrix=matrix,
+    )
     return found
 
 
@@ -137,7 +144,7 @@ def page_context(
             initial={"owner": owner.pk if owner else None, "version": plan.version if plan else 0},
         ),
         "stale_after_days": selectors.STALE_AFTER_DAYS,
-        **_sections(request, customer, today),
+        **_sections(request, customer, today, matrix),
     }
 
 

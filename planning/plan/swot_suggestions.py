@@ -33,7 +33,7 @@ from decimal import Decimal
 from accounts.models import Customer, CustomerYearFigures
 from buying_center.models import RELATIONSHIP_SCORES, BuyingRole, Stakeholder
 from planning.models import SwotDismissal, SwotItem, SwotKind
-from planning.open_space.selectors import CellView, open_space_for, open_space_matrix
+from planning.open_space.selectors import CellView, Matrix, open_space_for, open_space_matrix
 
 #: Roles whose people decide or open the doors: an uncovered one is a weakness.
 KEY_ROLES: tuple[str, ...] = (BuyingRole.DECIDER, BuyingRole.FACILITATOR)
@@ -165,11 +165,14 @@ def _competitor_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")[:80] or "unnamed"
 
 
-def _open_space(customer: Customer, today: datetime.date) -> list[Suggestion]:
-    open_space = open_space_for(customer)
-    if open_space is None:
-        return []
-    matrix = open_space_matrix(open_space, today=today)
+def _open_space(
+    customer: Customer, today: datetime.date, matrix: Matrix | None = None
+) -> list[Suggestion]:
+    if matrix is None:
+        open_space = open_space_for(customer)
+        if open_space is None:
+            return []
+        matrix = open_space_matrix(open_space, today=today)
     currency = matrix.currency
     cells = list(matrix.cells.values())
 
@@ -284,8 +287,14 @@ def taken_keys(customer: Customer) -> set[str]:
     )
 
 
-def all_suggestions(customer: Customer, *, today: datetime.date) -> list[Suggestion]:
-    """Every suggestion the data supports now, taken or not, in SWOT order."""
+def all_suggestions(
+    customer: Customer, *, today: datetime.date, matrix: Matrix | None = None
+) -> list[Suggestion]:
+    """Every suggestion the data supports now, taken or not, in SWOT order.
+
+    ``matrix`` is the account's Open Space matrix when the caller has built it already
+    (the plan page does: building it is the dearest read of the page); ``None`` reads it.
+    """
     stakeholders = list(
         Stakeholder.objects.filter(customer_id=customer.pk).only(
             "pk", "name", "roles", "owner_id", "relationship_score", "assessed_at", "customer_id"
@@ -294,15 +303,20 @@ def all_suggestions(customer: Customer, *, today: datetime.date) -> list[Suggest
     found = [
         *_strength(stakeholders),
         *_weaknesses(stakeholders),
-        *_open_space(customer, today),
+        *_open_space(customer, today, matrix),
         *_margin_threat(customer, today),
     ]
     return sorted(found, key=lambda suggestion: _KIND_ORDER[suggestion.kind])
 
 
 def swot_suggestions(
-    customer: Customer, *, today: datetime.date, taken: set[str] | None = None
+    customer: Customer,
+    *,
+    today: datetime.date,
+    taken: set[str] | None = None,
+    matrix: Matrix | None = None,
 ) -> list[Suggestion]:
     """The suggestions still to offer: neither accepted nor dismissed for this account."""
     skip = taken_keys(customer) if taken is None else taken
-    return [s for s in all_suggestions(customer, today=today) if s.key not in skip]
+    found = all_suggestions(customer, today=today, matrix=matrix)
+    return [s for s in found if s.key not in skip]

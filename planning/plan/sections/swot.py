@@ -20,6 +20,7 @@ from kam.changelog.models import ChangeLogEntry
 from kam.changelog.selectors import change_log_for_account
 from kam.workspaces.models import Workspace
 from planning.models import SwotDismissal, SwotItem, SwotKind
+from planning.open_space.selectors import Matrix
 from planning.plan.swot_suggestions import Suggestion, swot_suggestions
 
 #: What each quadrant holds, said once under its heading.
@@ -108,8 +109,14 @@ class Quadrant:
 
 
 def section(
-    *, workspace: Workspace, customer: Customer, user: Any, today: datetime.date
+    *,
+    workspace: Workspace,
+    customer: Customer,
+    user: Any,
+    today: datetime.date,
+    matrix: Matrix | None = None,
 ) -> dict[str, Any]:
+    """``matrix``: the account's Open Space matrix if the caller built it (else read here)."""
     items = list(
         SwotItem.objects.filter(workspace=workspace, customer_id=customer.pk)
         .annotate(action_count=Count("actions"))
@@ -121,7 +128,7 @@ def section(
             "suggestion_key", flat=True
         )
     )
-    suggestions = swot_suggestions(customer, today=today, taken=taken)
+    suggestions = swot_suggestions(customer, today=today, taken=taken, matrix=matrix)
     quadrants = {
         kind: Quadrant(kind=kind, label=QUADRANT_TITLES[kind], help=QUADRANT_HELP[kind])
         for kind in SwotKind.values
