@@ -71,6 +71,7 @@ def _people(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, li
     rows = list(
         Stakeholder.objects.filter(workspace=workspace, customer_id__in=ids).values(
             "id",
+            "version",
             "customer_id",
             "name",
             "roles",
@@ -103,6 +104,8 @@ def _people(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, li
                 opponent_influencer=row["opponent_influencer"],
                 in_power_zone=row["zone"] == "power",
                 strongest_influence=influence.get(row["id"], 0),
+                id=row["id"],
+                version=row["version"],
             )
         )
     return people
@@ -113,6 +116,7 @@ def _needs(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, lis
         workspace=workspace, opportunity__customer_id__in=ids
     ).values(
         "opportunity__customer_id",
+        "opportunity_id",
         "kind",
         "severity",
         "status",
@@ -135,6 +139,7 @@ def _needs(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, lis
                 stakeholder=row["stakeholder__name"],
                 opportunity=row["opportunity__title"],
                 updated_on=max(updated, verified) if verified else updated,
+                opportunity_id=row["opportunity_id"],
             )
         )
     return needs
@@ -145,7 +150,7 @@ def _actions(
 ) -> tuple[dict[int, list[OpenAction]], set[int]]:
     rows = Action.objects.filter(
         workspace=workspace, customer_id__in=ids, status__in=ACTION_OPEN_STATUSES
-    ).values("customer_id", "title", "due_date", "status", "updated_at")
+    ).values("id", "version", "customer_id", "title", "due_date", "status", "updated_at")
     with_any = set(
         Action.objects.filter(workspace=workspace, customer_id__in=ids)
         .values_list("customer_id", flat=True)
@@ -159,6 +164,8 @@ def _actions(
                 due_on=row["due_date"],
                 status=row["status"],
                 updated_on=clock.day(row["updated_at"]),
+                id=row["id"],
+                version=row["version"],
             )
         )
     return actions, with_any
@@ -188,7 +195,7 @@ def _opportunities(
     workspace: Workspace, ids: list[int], clock: _Clock
 ) -> tuple[dict[int, list[OpenOpportunity]], set[int]]:
     rows = Opportunity.objects.filter(workspace=workspace, customer_id__in=ids).values(
-        "customer_id", "title", "value", "state", "updated_at", *CABS_LABELS
+        "id", "customer_id", "title", "value", "state", "updated_at", *CABS_LABELS
     )
     open_ones: dict[int, list[OpenOpportunity]] = defaultdict(list)
     with_any: set[int] = set()
@@ -202,6 +209,7 @@ def _opportunities(
                 value=Decimal(row["value"] or 0),
                 missing_cabs=tuple(label for name, label in CABS_LABELS.items() if not row[name]),
                 updated_on=clock.day(row["updated_at"]),
+                id=row["id"],
             )
         )
     return open_ones, with_any
@@ -211,7 +219,7 @@ def _texts(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, lis
     rows = (
         PlanText.objects.filter(workspace=workspace, customer_id__in=ids)
         .exclude(text="")
-        .values("customer_id", "topic", "confirmed_on", "updated_at")
+        .values("id", "version", "customer_id", "topic", "confirmed_on", "updated_at")
     )
     texts: dict[int, list[HandText]] = defaultdict(list)
     for row in rows:
@@ -220,6 +228,9 @@ def _texts(workspace: Workspace, ids: list[int], clock: _Clock) -> dict[int, lis
                 label=str(TOPIC_LABELS.get(row["topic"], row["topic"])),
                 confirmed_on=row["confirmed_on"],
                 updated_on=clock.day(row["updated_at"]),
+                topic=row["topic"],
+                id=row["id"],
+                version=row["version"],
             )
         )
     return texts

@@ -105,6 +105,14 @@ class ShownReason:
     evidence: list[str]
     as_of: datetime.date | None
     age_days: int | None
+    #: What each evidence line is about (``rules.Ref.as_dict``; ``None``: nothing), same order.
+    refs: list[dict[str, Any] | None] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[tuple[str, dict[str, Any] | None]]:
+        """Each evidence line with its ref (health stored before refs existed has none)."""
+        refs = self.refs + [None] * (len(self.evidence) - len(self.refs))
+        return list(zip(self.evidence, refs, strict=False))
 
 
 @dataclass(frozen=True)
@@ -160,6 +168,7 @@ def _shown(reason: dict[str, Any], today: datetime.date) -> ShownReason:
         evidence=[str(line) for line in reason.get("evidence") or []],
         as_of=as_of,
         age_days=(today - as_of).days if as_of else None,
+        refs=[ref if isinstance(ref, dict) else None for ref in reason.get("refs") or []],
     )
 
 

@@ -35,6 +35,7 @@ from planning.health.rules.facts import (
     OpenAction,
     OpenOpportunity,
     Person,
+    Ref,
     YearFigures,
 )
 from planning.health.rules.signals import SIGNALS, Signal, Verdict
@@ -50,6 +51,7 @@ __all__ = [
     "OpenOpportunity",
     "Person",
     "Reason",
+    "Ref",
     "Signal",
     "Thresholds",
     "Verdict",
@@ -73,6 +75,8 @@ class Reason:
     evidence: tuple[str, ...]
     #: Date of the newest data the verdict rests on (``None`` when unknown).
     as_of: datetime.date | None
+    #: What each evidence line is about, in the same order (``None``: nothing to link).
+    refs: tuple[Ref | None, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -83,6 +87,7 @@ class Reason:
             "unknown": self.unknown,
             "evidence": list(self.evidence),
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "refs": [ref.as_dict() if ref else None for ref in self.refs],
         }
 
 
@@ -137,6 +142,7 @@ def assess(inputs: AccountInputs, thresholds: Thresholds) -> Assessment:
                 unknown=verdict.unknown,
                 evidence=verdict.evidence,
                 as_of=None if verdict.unknown else verdict.as_of,
+                refs=verdict.refs,
             )
         )
     if all(r.unknown for r in reasons):

@@ -33,6 +33,25 @@ SCORE_SIGNS = {-2: "--", -1: "-", 0: "0", 1: "+", 2: "++"}
 
 
 @dataclass(frozen=True)
+class Ref:
+    """The object an evidence line is about, so the page can link to where it is fixed.
+
+    Plain data on purpose (the rules stay pure): the view layer turns it into a URL.
+    ``kind`` is one of "action", "plan_text", "stakeholder", "need", "opportunity",
+    "open_space"; ``key`` carries what an id cannot (a plan text's topic); ``version``
+    is the row's version when the facts were read (one-click fixes post it).
+    """
+
+    kind: str
+    id: int = 0
+    key: str = ""
+    version: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "id": self.id, "key": self.key, "version": self.version}
+
+
+@dataclass(frozen=True)
 class Person:
     """A stakeholder of the buying center, as health reads them."""
 
@@ -49,6 +68,8 @@ class Person:
     strongest_influence: int = 0
     #: Last contact with this person, where the app records it (``None``: not recorded).
     last_contact_on: datetime.date | None = None
+    id: int = 0
+    version: int = 0
 
     @property
     def is_key_player(self) -> bool:
@@ -72,6 +93,7 @@ class Need:
     stakeholder: str
     opportunity: str
     updated_on: datetime.date
+    opportunity_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +102,8 @@ class OpenAction:
     due_on: datetime.date | None
     status: str
     updated_on: datetime.date
+    id: int = 0
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +121,7 @@ class OpenOpportunity:
     #: CABS parts that do not hold yet, by label ("budget availability").
     missing_cabs: tuple[str, ...]
     updated_on: datetime.date
+    id: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,10 @@ class HandText:
     label: str
     confirmed_on: datetime.date | None
     updated_on: datetime.date
+    #: The plan topic ("environment"...): the plan page's anchor is ``text-<topic>``.
+    topic: str = ""
+    id: int = 0
+    version: int = 0
 
 
 @dataclass(frozen=True)

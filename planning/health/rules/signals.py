@@ -20,6 +20,7 @@ from planning.health.rules.facts import (
     SCORE_SIGNS,
     AccountInputs,
     Person,
+    Ref,
 )
 
 
@@ -29,6 +30,8 @@ class Verdict:
     evidence: tuple[str, ...] = ()
     as_of: datetime.date | None = None
     unknown: bool = False
+    #: What each evidence line is about (same order; ``None``: nothing to link to).
+    refs: tuple[Ref | None, ...] = ()
 
 
 def _unknown(why: str) -> Verdict:
@@ -39,6 +42,19 @@ def _listed(lines: Sequence[str]) -> tuple[str, ...]:
     if len(lines) <= EVIDENCE_ITEMS:
         return tuple(lines)
     return (*lines[:EVIDENCE_ITEMS], f"and {len(lines) - EVIDENCE_ITEMS} more")
+
+
+def _refs(refs: Sequence[Ref | None]) -> tuple[Ref | None, ...]:
+    """The refs of the lines :func:`_listed` keeps ("and N more" links nowhere)."""
+    if len(refs) <= EVIDENCE_ITEMS:
+        return tuple(refs)
+    return (*refs[:EVIDENCE_ITEMS], None)
+
+
+def _active(
+    lines: Sequence[str], refs: Sequence[Ref | None], as_of: datetime.date | None
+) -> Verdict:
+    return Verdict(True, _listed(lines), as_of, refs=_refs(refs))
 
 
 def _newest(dates: Sequence[datetime.date | None]) -> datetime.date | None:
@@ -67,7 +83,8 @@ def severe_concerns(inputs: AccountInputs) -> Verdict:
             False, ("No severe concern is open.",), _newest([n.updated_on for n in inputs.needs])
         )
     lines = [f"{n.stakeholder} on {n.opportunity}: {n.description}" for n in hits]
-    return Verdict(True, _listed(lines), _newest([n.updated_on for n in hits]))
+    refs = [Ref("need", n.opportunity_id) if n.opportunity_id else None for n in hits]
+    return _active(lines, refs, _newest([n.updated_on for n in hits]))
 
 
 def unmet_expectations(inputs: AccountInputs) -> Verdict:
@@ -81,7 +98,8 @@ def unmet_expectations(inputs: AccountInputs) -> Verdict:
             _newest([n.updated_on for n in inputs.needs]),
         )
     lines = [f"{n.stakeholder} on {n.opportunity}: {n.description}" for n in hits]
-    return Verdict(True, _listed(lines), _newest([n.updated_on for n in hits]))
+    refs = [Ref("need", n.opportunity_id) if n.opportunity_id else None for n in hits]
+    return _active(lines, refs, _newest([n.updated_on for n in hits]))
 
 
 def stale_assessments(inputs: AccountInputs) -> Verdict:
@@ -90,6 +108,7 @@ def stale_assessments(inputs: AccountInputs) -> Verdict:
         return _unknown("No decider, facilitator, influencer or advisor is mapped yet.")
     limit = inputs.assessment_stale_after_days
     lines: list[str] = []
+    refs: list[Ref | None] = []
     dates: list[datetime.date | None] = []
     for person in players:
         if person.assessed_on is None:
@@ -101,18 +120,26 @@ def stale_assessments(inputs: AccountInputs) -> Verdict:
                 f"{person.name} ({person.role_words()}) was last assessed {_days(age)} ago"
             )
             dates.append(person.assessed_on)
+        else:
+            continue
+        refs.append(_person_ref(person, "assess"))
     if not lines:
         newest = _newest([p.assessed_on for p in players])
         return Verdict(
             False, (f"Every key player was assessed in the last {_days(limit)}.",), newest
         )
-    return Verdict(True, _listed(lines), _newest(dates))
+    return _active(lines, refs, _newest(dates))
+
+
+def _person_ref(person: Person, key: str = "") -> Ref | None:
+    return Ref("stakeholder", person.id, key, person.version) if person.id else None
 
 
 def uncovered_key_players(inputs: AccountInputs) -> Verdict:
     if not inputs.people:
         return _unknown("Nobody of the buying center is mapped yet.")
     lines: list[str] = []
+    refs: list[Ref | None] = []
     dates: list[datetime.date | None] = []
     for person in inputs.people:
         if not {DECIDER, FACILITATOR} & set(person.roles):
@@ -125,13 +152,16 @@ def uncovered_key_players(inputs: AccountInputs) -> Verdict:
             sign = SCORE_SIGNS.get(person.relationship_score, str(person.relationship_score))
             lines.append(f"{who}: our relationship is {sign}, at or below neutral")
             dates.append(person.assessed_on or person.updated_on)
+        else:
+            continue
+        refs.append(_person_ref(person, "edit"))
     if not lines:
         return Verdict(
             False,
             ("Every decider and facilitator has an owner and a relationship above neutral.",),
             _newest([p.updated_on for p in inputs.people]),
         )
-    return Verdict(True, _listed(lines), _newest(dates))
+    return _active(lines, refs, _newest(dates))
 
 
 def _powerful(person: Person) -> str:
@@ -158,7 +188,8 @@ def powerful_opponent(inputs: AccountInputs) -> Verdict:
             _newest([p.updated_on for p in inputs.people]),
         )
     lines = [f"{p.name} works against our proposal and {why}" for p, why in hits]
-    return Verdict(True, _listed(lines), _newest([p.updated_on for p, _ in hits]))
+    refs = [_person_ref(p) for p, _ in hits]
+    return _active(lines, refs, _newest([p.updated_on for p, _ in hits]))
 
 
 def overdue_actions(inputs: AccountInputs) -> Verdict:
@@ -170,12 +201,14 @@ def overdue_actions(inputs: AccountInputs) -> Verdict:
     )
     if not hits:
         return Verdict(False, ("No open action is past its due date.",), inputs.today)
+    dated = [a for a in hits if a.due_on is not None]
     lines = [
         f"{a.title}: due {a.due_on.isoformat()}, {_days((inputs.today - a.due_on).days)} ago"
-        for a in hits
+        for a in dated
         if a.due_on is not None
     ]
-    return Verdict(True, _listed(lines), inputs.today)
+    refs = [Ref("action", a.id, "", a.version) if a.id else None for a in dated]
+    return _active(lines, refs, inputs.today)
 
 
 def declining_margin(inputs: AccountInputs) -> Verdict:
@@ -200,6 +233,7 @@ def declining_margin(inputs: AccountInputs) -> Verdict:
             f" to {_money(last.contribution_margin)} in {last.year}{share}; {trail}.",
         ),
         as_of,
+        refs=(Ref("open_space", inputs.customer_id),),
     )
 
 
@@ -235,7 +269,8 @@ def unqualified_large_opportunities(inputs: AccountInputs) -> Verdict:
     lines = [
         f"{o.title} ({_money(o.value)}): {', '.join(o.missing_cabs)} not established" for o in hits
     ]
-    return Verdict(True, _listed(lines), _newest([o.updated_on for o in hits]))
+    refs = [Ref("opportunity", o.id, "cabs") if o.id else None for o in hits]
+    return _active(lines, refs, _newest([o.updated_on for o in hits]))
 
 
 def no_recent_review(inputs: AccountInputs) -> Verdict:
@@ -253,6 +288,7 @@ def stale_plan_sections(inputs: AccountInputs) -> Verdict:
     if not inputs.texts:
         return _unknown("No section of the plan is written yet.")
     lines: list[str] = []
+    refs: list[Ref | None] = []
     for text in inputs.texts:
         if text.confirmed_on is None:
             lines.append(f"{text.label}: never confirmed")
@@ -260,6 +296,9 @@ def stale_plan_sections(inputs: AccountInputs) -> Verdict:
             lines.append(
                 f"{text.label}: last confirmed {_days((inputs.today - text.confirmed_on).days)} ago"
             )
+        else:
+            continue
+        refs.append(Ref("plan_text", text.id, text.topic, text.version) if text.topic else None)
     as_of = _newest([t.confirmed_on or t.updated_on for t in inputs.texts])
     if not lines:
         return Verdict(
@@ -270,7 +309,7 @@ def stale_plan_sections(inputs: AccountInputs) -> Verdict:
             ),
             as_of,
         )
-    return Verdict(True, _listed(lines), as_of)
+    return _active(lines, refs, as_of)
 
 
 def low_probability_alive(inputs: AccountInputs) -> Verdict:

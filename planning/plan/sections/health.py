@@ -1,5 +1,6 @@
 """The plan's health section: the rating, every reason with its evidence and age, the
-inputs health could not judge, the manual override and its form, and the trend.
+inputs health could not judge, a link (and where it takes one click, a button) to
+fix each line of evidence, the manual override and its form, and the trend.
 
 Three queries whatever the account (the plan page's query count is asserted).
 """
@@ -12,6 +13,7 @@ from typing import Any
 from accounts.models import Customer
 from kam.permissions import Capability, role_can
 from kam.workspaces.models import Membership, Workspace
+from planning.health.fixes import fixable
 from planning.health.forms import ClearOverrideForm, OverrideForm
 from planning.health.selectors import account_health
 
@@ -46,10 +48,14 @@ def section(
                 until=health.override.until,
             )
         form = OverrideForm(initial=initial)
+    editor = can_override(workspace=workspace, user=user)
     return {
         "health": health,
+        # Each active reason with its evidence linked to where it is fixed (no query).
+        "why": fixable(customer.pk, health.active),
         "override_form": form,
         "clear_form": ClearOverrideForm(initial={"version": health.version}),
-        "can_override": can_override(workspace=workspace, user=user),
+        "can_override": editor,
+        "can_fix": editor,
         "today": today,
     }

@@ -304,6 +304,8 @@ def test_active_reasons_come_first_and_carry_what_the_page_needs() -> None:
         "unknown": False,
         "evidence": ["Ingrid Ortega (decider) has no owner on our side"],
         "as_of": RECENT.isoformat(),
+        # The hand-built person has no id: nothing to link to.
+        "refs": [None],
     }
 
 
