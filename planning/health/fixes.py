@@ -101,7 +101,7 @@ def _line(customer_id: int, text: str, ref: dict[str, Any] | None) -> EvidenceLi
                 ),
             )
         return EvidenceLine(text, reverse("stakeholder-detail", kwargs=person), "Open the person")
-    if kind == "need" and pk:
+    if kind == "opportunity_needs" and pk:
         return EvidenceLine(
             text,
             reverse("account-opportunity-needs", kwargs={**ids, "opportunity_id": pk}),

@@ -37,9 +37,10 @@ class Ref:
     """The object an evidence line is about, so the page can link to where it is fixed.
 
     Plain data on purpose (the rules stay pure): the view layer turns it into a URL.
-    ``kind`` is one of "action", "plan_text", "stakeholder", "need", "opportunity",
-    "open_space"; ``key`` carries what an id cannot (a plan text's topic); ``version``
-    is the row's version when the facts were read (one-click fixes post it).
+    ``kind`` is one of "action", "plan_text", "stakeholder", "opportunity_needs" (the
+    id is the opportunity's), "opportunity", "open_space"; ``key`` carries what an id
+    cannot (a plan text's topic); ``version`` is the row's version when the facts were
+    read (one-click fixes post it).
     """
 
     kind: str

@@ -83,7 +83,7 @@ def severe_concerns(inputs: AccountInputs) -> Verdict:
             False, ("No severe concern is open.",), _newest([n.updated_on for n in inputs.needs])
         )
     lines = [f"{n.stakeholder} on {n.opportunity}: {n.description}" for n in hits]
-    refs = [Ref("need", n.opportunity_id) if n.opportunity_id else None for n in hits]
+    refs = [Ref("opportunity_needs", n.opportunity_id) if n.opportunity_id else None for n in hits]
     return _active(lines, refs, _newest([n.updated_on for n in hits]))
 
 
@@ -98,7 +98,7 @@ def unmet_expectations(inputs: AccountInputs) -> Verdict:
             _newest([n.updated_on for n in inputs.needs]),
         )
     lines = [f"{n.stakeholder} on {n.opportunity}: {n.description}" for n in hits]
-    refs = [Ref("need", n.opportunity_id) if n.opportunity_id else None for n in hits]
+    refs = [Ref("opportunity_needs", n.opportunity_id) if n.opportunity_id else None for n in hits]
     return _active(lines, refs, _newest([n.updated_on for n in hits]))
 
 
