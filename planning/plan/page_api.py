@@ -11,10 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from accounts.models import Customer
+from kam.api.fields import WorkspaceRelatedField
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
+from kam.concurrency import VersionConflict
 from planning.models import AccountPlan, PlanText, PlanTopic, SatisfactionEntry
 from planning.plan.serializers import (
     AccountPlanInput,
@@ -35,6 +47,10 @@ def _never(**_: Any) -> None:  # pragma: no cover - DELETE is not routed
 
 class _CustomerFilter(django_filters.FilterSet):
     customer = django_filters.NumberFilter(field_name="customer_id", help_text="Account id.")
+
+
+class AccountPlanStartInput(serializers.Serializer):
+    customer = WorkspaceRelatedField(Customer, help_text="Id of the key account.")
 
 
 class AccountPlanFilter(_CustomerFilter):
@@ -69,6 +85,58 @@ class AccountPlanViewSet(VersionedRowViewSet):
         parent="customer",
         moved="A plan stays with its account.",
     )
+
+    @extend_schema(
+        summary="Start an account's plan",
+        request=AccountPlanStartInput,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="The ETag of the plan you read; required when the account has"
+                " a plan row already (one is made when an owner is named first).",
+            )
+        ],
+        responses={
+            201: AccountPlanOutput,
+            200: AccountPlanOutput,
+            400: OpenApiResponse(description="Already started, or no such account."),
+            412: OpenApiResponse(description="The plan changed since you read it."),
+            428: OpenApiResponse(description="The plan exists and no If-Match was sent."),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="start")
+    def start(self, request: Request) -> Response:
+        """Start the plan of `customer` today, as "Start the plan" on its page does.
+
+        The leading indicators as they stand become the plan's baseline, frozen:
+        a plan starts once. Without a plan row yet, it is made (201); with one,
+        send its ETag in If-Match (200; 412 when it moved on since).
+        """
+        serializer = AccountPlanStartInput(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        customer: Customer = serializer.validated_data["customer"]
+        existing = self.get_queryset().filter(customer=customer).first()
+        sent = request.headers.get("If-Match", "")
+        expected: int | None = None
+        if existing is not None:
+            expected = self.expected_version_from(request, existing)
+            if expected is None:
+                return self.precondition_failed(existing, sent)
+        try:
+            plan = plans.plan_start(
+                workspace=self.workspace, customer=customer, expected_version=expected
+            )
+        except VersionConflict:
+            current = self.get_queryset().get(customer=customer)
+            return self.precondition_failed(current, sent)
+        return Response(
+            self.render(plan),
+            status=status.HTTP_200_OK if existing is not None else status.HTTP_201_CREATED,
+            headers={"ETag": self.etag(plan)},
+        )
 
 
 class PlanTextFilter(_CustomerFilter):

@@ -49,12 +49,23 @@ def _new_plan(workspace: Workspace, customer: Customer, owner: Any) -> AccountPl
 
 @transaction.atomic
 def plan_start(
-    *, workspace: Workspace, customer: Customer, today: datetime.date | None = None
+    *,
+    workspace: Workspace,
+    customer: Customer,
+    today: datetime.date | None = None,
+    expected_version: int | None = None,
 ) -> AccountPlan:
-    """Start the plan today: the leading indicators as they stand become its frozen baseline."""
+    """Start the plan today: the leading indicators as they stand become its frozen baseline.
+
+    ``expected_version`` is the version of the plan row the caller read (the API's
+    If-Match); ``None`` skips the check (the page's button, where starting twice is
+    refused anyway). A plan row that does not exist yet is created.
+    """
     _check_customer(workspace, customer)
     today = today or timezone.localdate()
     plan = AccountPlan.objects.select_for_update().filter(customer=customer).first()
+    if plan is not None and expected_version is not None and plan.version != expected_version:
+        raise VersionConflict(plan, expected_version)
     if plan is not None and plan.started_on is not None:
         raise ValidationError(
             {
@@ -65,9 +76,17 @@ def plan_start(
     baseline = snapshot(customer, today=today).as_baseline()
     if plan is None:
         plan = AccountPlan(workspace=workspace, customer=customer, owner_id=customer.owner_id)
-    plan.started_on = today
-    plan.baseline = baseline
-    plan.save()
+        plan.started_on = today
+        plan.baseline = baseline
+        plan.save()
+    else:
+        # The row exists (an owner was named first): move its version on, so a client
+        # holding the old ETag learns the plan changed.
+        update_if_version(
+            plan,
+            expected_version=plan.version,
+            changes={"started_on": today, "baseline": baseline},
+        )
     change_log_record(
         workspace=workspace,
         obj=plan,
