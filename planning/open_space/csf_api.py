@@ -1,6 +1,9 @@
 """Critical success factors in the REST API (``/api/v1/``), versioned (ETag/If-Match).
 
 Reads need VIEW, writes EDIT_ACCOUNTS, through ``planning.open_space.services.success_factors``.
+Those services predate the row grammar of :class:`kam.api.rows.RowServices` (no
+``workspace`` argument: the factor's customer names it); the three adapters below
+give them that grammar, so the viewset is an ordinary versioned row resource.
 """
 
 from __future__ import annotations
@@ -8,20 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kam.api.base import WorkspaceResourceViewSet
-from kam.api.concurrency import OptimisticConcurrencyMixin
+from kam.api.rows import RowServices, VersionedRowViewSet
+from kam.api.schema import resource_docs
 from kam.permissions import Capability
+from kam.workspaces.models import Workspace
 from planning.models import (
     CriticalSuccessFactor,
 )
-from planning.open_space.api import _docs
 from planning.open_space.serializers import (
     MoveInput,
     SuccessFactorInput,
@@ -39,8 +41,39 @@ class SuccessFactorFilter(django_filters.FilterSet):
         fields = ["customer", "owner"]
 
 
-@extend_schema_view(**_docs("a critical success factor", "critical success factors"))
-class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+def _add(*, workspace: Workspace, **data: Any) -> CriticalSuccessFactor:
+    # The customer field is looked up in the request's workspace already.
+    return success_factors.success_factor_add(**data)
+
+
+def _update(
+    *,
+    workspace: Workspace,
+    factor: CriticalSuccessFactor,
+    expected_version: int | None,
+    title: str | None = None,
+    description: str | None = None,
+    owner: Any = False,
+) -> CriticalSuccessFactor:
+    assert expected_version is not None
+    # ``owner`` left out of a PATCH is False ("keep"); None clears it.
+    return success_factors.success_factor_update(
+        factor=factor,
+        expected_version=expected_version,
+        title=title,
+        description=description,
+        owner=owner,
+    )
+
+
+def _remove(
+    *, workspace: Workspace, factor: CriticalSuccessFactor, expected_version: int | None
+) -> None:
+    success_factors.success_factor_remove(factor=factor, expected_version=expected_version)
+
+
+@extend_schema_view(**resource_docs("a critical success factor", "critical success factors"))
+class SuccessFactorViewSet(VersionedRowViewSet):
     """The customer's critical success factors (CSFs): 2 to 5 per key account.
 
     Each may name the customer executive who owns it (a stakeholder of the same
@@ -59,28 +92,14 @@ class SuccessFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet)
     def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("owner", "customer")
 
-    def create_object(self, data: dict[str, Any]) -> Model:
-        return success_factors.success_factor_add(**data)
-
-    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
-        assert self.expected_version is not None
-        customer = data.pop("customer", None)
-        if customer is not None and customer.pk != instance.customer_id:
-            raise ValidationError(
-                {"customer": "A success factor cannot move to another account; create a new one."}
-            )
-        return success_factors.success_factor_update(
-            factor=instance,
-            expected_version=self.expected_version,
-            title=data.get("title"),
-            description=data.get("description"),
-            owner=data.get("owner", False),
-        )
-
-    def delete_object(self, instance: Any) -> None:
-        success_factors.success_factor_remove(
-            factor=instance, expected_version=self.expected_version
-        )
+    writes = RowServices(
+        create=_add,
+        update=_update,
+        delete=_remove,
+        row="factor",
+        parent="customer",
+        moved="A success factor cannot move to another account; create a new one.",
+    )
 
     @extend_schema(
         summary="Move a critical success factor up or down",

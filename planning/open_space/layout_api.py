@@ -2,7 +2,9 @@
 
 Reads need VIEW, writes EDIT_ACCOUNTS, through ``planning.open_space.services.layout``.
 Rows and columns are guarded by the Open Space's version, which clients may send
-as ``open_space_version`` (a stale one is answered 412).
+as ``open_space_version`` (a stale one is answered 412). They carry no version of
+their own (one change to the layout moves every cell's place), so these are not
+:class:`kam.api.rows.VersionedRowViewSet` resources: no ETag or If-Match per row.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kam.api.base import WorkspaceResourceViewSet
+from kam.api.schema import resource_docs
 from kam.concurrency import VersionConflict
 from kam.permissions import Capability
 from planning.models import (
@@ -26,7 +29,6 @@ from planning.models import (
     OpenSpaceColumn,
     OpenSpaceSegment,
 )
-from planning.open_space.api import _docs
 from planning.open_space.serializers import (
     MoveInput,
     OpenSpaceColumnInput,
@@ -165,9 +167,11 @@ _REMOVAL = extend_schema(
 )
 
 
-@extend_schema_view(
-    **{**_docs("an Open Space row (customer segment)", "Open Space rows"), "destroy": _REMOVAL}
-)
+_ROW_DOCS = resource_docs("an Open Space row (customer segment)", "Open Space rows")
+_COLUMN_DOCS = resource_docs("an Open Space column (offering)", "Open Space columns")
+
+
+@extend_schema_view(**{**_ROW_DOCS, "destroy": _REMOVAL})
 class OpenSpaceSegmentViewSet(_LayoutViewSet):
     """Rows of Open Spaces: the customer's segments (region, business unit, site), grouped.
 
@@ -231,9 +235,7 @@ class OpenSpaceColumnFilter(OpenSpaceSegmentFilter):
         fields = ["open_space", "customer"]
 
 
-@extend_schema_view(
-    **{**_docs("an Open Space column (offering)", "Open Space columns"), "destroy": _REMOVAL}
-)
+@extend_schema_view(**{**_COLUMN_DOCS, "destroy": _REMOVAL})
 class OpenSpaceColumnViewSet(_LayoutViewSet):
     """Columns of Open Spaces: our catalog offerings, or co-creation ideas (no offering).
 
