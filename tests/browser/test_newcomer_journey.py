@@ -76,7 +76,8 @@ def test_newcomer_fixes_why_an_account_is_amber(
         ).first.click()
         expect(page.locator(".messages, [role=status], .notice").first).to_contain_text("is done")
 
-    # Health follows at once: the reason is gone and the score fell; on reload too.
+    # Health follows at once (the page the fix returns to shows it), and on reload too.
+    expect(page.locator("#health").get_by_text("Healthy")).to_be_visible()
     page.reload()
     health = page.locator("#health")
     expect(health.locator('[data-reason="overdue_actions"]')).to_have_count(0)
