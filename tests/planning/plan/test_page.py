@@ -248,3 +248,15 @@ def test_every_demo_key_account_plan_renders(db: None) -> None:
             assert f'id="{anchor}"' in html
         assert "I · In progress" in html
         assert "Open the Open Space" in html
+
+
+def test_health_shows_on_the_first_screen_with_its_reasons(plan: Plan) -> None:
+    from planning.health.services import health_recompute
+
+    with workspace_context(plan.workspace):
+        health_recompute(workspace=plan.workspace, customer_ids=[plan.customer.pk])
+    html = _page(plan)
+    line = html.split('class="plan-health-line', 1)[1].split("</p>", 1)[0]
+    assert 'href="#health"' in line
+    # The line comes before the overview, so it is on the first screen.
+    assert html.index('class="plan-health-line') < html.index('id="overview"')
