@@ -27,6 +27,7 @@ class PlanningConfig(AppConfig):
             _refresh_open_space_upv, dispatch_uid="planning-refresh-open-space-upv"
         )
         _connect_health()
+        _connect_pdf()
 
 
 def _connect_health() -> None:
@@ -45,3 +46,12 @@ def _connect_health() -> None:
     # A scores run stores the yearly figures and purchase model health reads.
     scores_stored.connect(scores_stored_received, dispatch_uid="planning-health-scores-stored")
     register_health_badges(health_badges)
+
+
+def _connect_pdf() -> None:
+    """The plan PDF's job kind, and its task for the workers of the ``pdf`` queue."""
+    from kam.jobs.kinds import register_job_kind
+    from planning.pdf import tasks  # noqa: F401  (workers must know the task)
+    from planning.pdf.kinds import PLAN_PDF
+
+    register_job_kind(PLAN_PDF)

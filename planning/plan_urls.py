@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("planning.plan.action_urls")),
     path("", include("planning.plan.swot_urls")),
     path("", include("planning.plan.my_week_urls")),
+    path("", include("planning.pdf.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Printed documents: the account plan as a PDF, rendered by the workers."""
