@@ -75,6 +75,9 @@ def test_a_viewer_prints_the_plan_with_the_figures_of_the_page(
     assert "1,000,000" in page
     assert "1,000,000" in text
     assert "Slurry pump retrofit" in text
+    # Running footer and header on the pages after the cover.
+    assert f"Page 2 of {pdf_pages(raw)}" in text
+    assert text.count(plan.customer.name) >= pdf_pages(raw)  # cover + every header
 
 
 def test_a_repeat_reuses_the_stored_file_without_rendering(

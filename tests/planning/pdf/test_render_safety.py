@@ -15,6 +15,13 @@ from planning.pdf.render import BASE_URL, StaticOnlyFetcher, html_to_pdf, static
 from tests.planning.pdf.conftest import Plan
 
 
+def _texts(box: object) -> list[str]:
+    found = [box.text] if isinstance(getattr(box, "text", None), str) else []  # type: ignore[attr-defined]
+    for child in getattr(box, "children", []) or []:
+        found.extend(_texts(child))
+    return found
+
+
 @pytest.fixture
 def listener() -> Iterator[socket.socket]:
     """A local port that records whether anybody connected to it."""
@@ -89,6 +96,12 @@ def test_typed_html_prints_as_text_and_long_words_wrap(plan: Plan) -> None:
     laid_out = HTML(string=document.html, base_url=BASE_URL, url_fetcher=fetcher).render()
     assert not [url for url in fetcher.refused if "127.0.0.1" in url]
     assert len(laid_out.pages) > 1
+    # One PDF bookmark per section, and the contents give each a page number.
+    bookmarks = [mark[0] for mark in laid_out.make_bookmark_tree()]  # (label, target, ...)
+    for title in ("Contents", "Overview and scorecard", "SWOT", "Action plan", "Review log"):
+        assert title in bookmarks, bookmarks
+    contents = laid_out.pages[1]._page_box
+    assert any(text.strip().isdigit() for text in _texts(contents)), "no page numbers"
 
     def overflowing(box: object, right_edge: float) -> list[str]:
         found = []
