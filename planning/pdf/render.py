@@ -30,9 +30,15 @@ logger = logging.getLogger(__name__)
 # shared stylesheets hold many of those. Refused URLs are logged by the fetcher.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
-#: The address documents are rendered "at". Never fetched: it only turns the
-#: template's ``/static/...`` links into absolute URLs the fetcher recognises.
-BASE_URL = "https://kam-document.invalid/"
+
+def base_url() -> str:
+    """The address documents are rendered "at": the app's own (``SITE_URL``).
+
+    Links in the PDF then open the app. Nothing is fetched from it: the fetcher
+    reads ``<SITE_URL>/static/...`` from the static files on disk and refuses
+    every other address, the app's own pages included.
+    """
+    return settings.SITE_URL.rstrip("/") + "/"
 
 
 class RefusedURL(Exception):
@@ -60,7 +66,7 @@ class StaticOnlyFetcher:
     refused: list[str] = field(default_factory=list)
 
     def _static_prefix(self) -> str:
-        return BASE_URL.rstrip("/") + "/" + settings.STATIC_URL.strip("/") + "/"
+        return base_url() + settings.STATIC_URL.strip("/") + "/"
 
     def __call__(self, url: str) -> Any:
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -100,7 +106,7 @@ def html_to_pdf(html: str, *, fetcher: StaticOnlyFetcher | None = None) -> bytes
     from weasyprint import HTML
 
     document = HTML(
-        string=html, base_url=BASE_URL, url_fetcher=fetcher or StaticOnlyFetcher()
+        string=html, base_url=base_url(), url_fetcher=fetcher or StaticOnlyFetcher()
     ).write_pdf()
     assert isinstance(document, bytes)
     return document

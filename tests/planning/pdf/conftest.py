@@ -38,9 +38,9 @@ def pdf_text(pdf: bytes, html: str | None = None) -> str:
     assert html is not None, "pdftotext is missing: pass the HTML to read the layout"
     from weasyprint import HTML
 
-    from planning.pdf.render import BASE_URL, StaticOnlyFetcher
+    from planning.pdf.render import StaticOnlyFetcher, base_url
 
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    document = HTML(string=html, base_url=base_url(), url_fetcher=StaticOnlyFetcher()).render()
     parts: list[str] = []
 
     def walk(box: object) -> None:
