@@ -49,7 +49,8 @@ def test_outside_urls_in_html_and_css_fetch_nothing(listener: socket.socket) -> 
       <style>body {{ background: url(http://127.0.0.1:{port}/bg.png) }}
              @import url(http://127.0.0.1:{port}/more.css);</style></head>
       <body><p>Hello</p><img src="http://127.0.0.1:{port}/x">
-      <img src="file:///etc/passwd"><img src="/accounts/1/map.svg"><img src="/static/../../kam/settings.py"></body></html>"""
+      <img src="file:///etc/passwd"><img src="/accounts/1/map.svg">
+      <img src="/static/../../kam/settings.py"></body></html>"""
     fetcher = StaticOnlyFetcher()
 
     pdf = html_to_pdf(html, fetcher=fetcher)
