@@ -58,6 +58,14 @@ from planning.models.plan import (
     SwotItem,
     SwotKind,
 )
+from planning.models.reviews import (
+    Review,
+    ReviewAttendee,
+    ReviewKind,
+    ReviewSnapshot,
+    ReviewStatus,
+    SnapshotImmutable,
+)
 
 __all__ = [
     "ACTION_OPEN_STATUSES",
@@ -102,8 +110,14 @@ __all__ = [
     "PlanText",
     "PlanTopic",
     "ProjectPhase",
+    "Review",
+    "ReviewAttendee",
+    "ReviewKind",
+    "ReviewSnapshot",
+    "ReviewStatus",
     "SatisfactionEntry",
     "Severity",
+    "SnapshotImmutable",
     "StakeholderNeed",
     "StakeholderNeedKind",
     "SwotDismissal",

@@ -18,6 +18,10 @@ from planning.models import (
     ObjectiveKind,
     PlanText,
     PlanTopic,
+    Review,
+    ReviewAttendee,
+    ReviewKind,
+    ReviewSnapshot,
     SatisfactionEntry,
     SwotDismissal,
     SwotItem,
@@ -25,6 +29,7 @@ from planning.models import (
 )
 from tests.model_factories.accounts import CustomerFactory
 from tests.model_factories.base import InWorkspaceFactory, parent
+from tests.model_factories.buying_center import StakeholderFactory
 
 
 class AccountPlanFactory(InWorkspaceFactory[AccountPlan]):
@@ -108,3 +113,31 @@ class HealthRecordFactory(InWorkspaceFactory[HealthRecord]):
 class HealthSettingsFactory(InWorkspaceFactory[HealthSettings]):
     class Meta:
         model = HealthSettings
+
+
+class ReviewFactory(InWorkspaceFactory[Review]):
+    class Meta:
+        model = Review
+
+    customer = parent(CustomerFactory)
+    kind = ReviewKind.MANAGEMENT
+    scheduled_on = factory.LazyFunction(datetime.date.today)
+
+
+class ReviewAttendeeFactory(InWorkspaceFactory[ReviewAttendee]):
+    class Meta:
+        model = ReviewAttendee
+
+    review = parent(ReviewFactory)
+    stakeholder = parent(StakeholderFactory, customer=factory.SelfAttribute("..review.customer"))
+
+
+class ReviewSnapshotFactory(InWorkspaceFactory[ReviewSnapshot]):
+    class Meta:
+        model = ReviewSnapshot
+
+    review = parent(ReviewFactory)
+    schema_version = 1
+    taken_at = factory.LazyFunction(timezone.now)
+    content = factory.LazyFunction(lambda: {"schema_version": 1})
+    content_hash = "0" * 64

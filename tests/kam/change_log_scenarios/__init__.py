@@ -109,6 +109,7 @@ DOMAINS = (
     "plan_actions",
     "plan_swot",
     "plan_health",
+    "plan_reviews",
 )
 
 

@@ -1,0 +1,1 @@
+"""Review meetings of an account plan: scheduling, the frozen snapshot, closing."""
