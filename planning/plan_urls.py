@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("planning.plan.swot_urls")),
     path("", include("planning.plan.my_week_urls")),
     path("", include("planning.pdf.urls")),
+    path("", include("planning.reviews.urls")),
 ]

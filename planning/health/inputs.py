@@ -33,7 +33,8 @@ from planning.health.rules import (
 )
 from planning.models import Opportunity, StakeholderNeed
 from planning.models.opportunities import OPEN_STATES
-from planning.models.plan import ACTION_OPEN_STATUSES, Action, PlanText, PlanTopic
+from planning.models.plan import ACTION_OPEN_STATUSES, AccountPlan, Action, PlanText, PlanTopic
+from planning.reviews.selectors import last_held
 
 #: The CABS points of an opportunity, by field, as the evidence names them.
 CABS_LABELS: dict[str, str] = {
@@ -44,9 +45,8 @@ CABS_LABELS: dict[str, str] = {
 }
 TOPIC_LABELS: dict[str, str] = dict(PlanTopic.choices)
 
-#: Reviews are recorded by the reviews part of the plan, which is not built yet: until
-#: then "no review in 90 days" is unknown for every account, never "no review".
-REVIEWS_RECORDED = False
+#: Review meetings are recorded (planning.reviews): "no review in 90 days" is known.
+REVIEWS_RECORDED = True
 
 
 @dataclass(frozen=True)
@@ -256,6 +256,12 @@ def health_inputs(
             "customer_id", "probability_alive", "computed_at"
         )
     }
+    reviews = last_held(workspace=workspace, customer_ids=ids)
+    started = dict(
+        AccountPlan.objects.filter(
+            workspace=workspace, customer_id__in=ids, started_on__isnull=False
+        ).values_list("customer_id", "started_on")
+    )
     result: dict[int, AccountInputs] = {}
     for pk in ids:
         score = scores.get(pk) or {}
@@ -273,6 +279,8 @@ def health_inputs(
             probability_alive=score.get("probability_alive"),
             scores_computed_on=clock.day_or_none(score.get("computed_at")),
             reviews_recorded=REVIEWS_RECORDED,
+            last_review_on=reviews.get(pk),
+            plan_started_on=started.get(pk),
             assessment_stale_after_days=STALE_AFTER_DAYS,
         )
     return result

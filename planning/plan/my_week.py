@@ -37,6 +37,7 @@ from planning.models import (
     PlanText,
     PlanTopic,
 )
+from planning.reviews.selectors import reviews_due as due_reviews
 
 #: "Due this week" looks this many days ahead, today included.
 DUE_WINDOW_DAYS = 7
@@ -180,12 +181,32 @@ def _days(count: int) -> str:
 def reviews_due(
     *, workspace: Workspace, customer_ids: Sequence[int], today: datetime.date
 ) -> list[WeekLine]:
-    """Reviews due on these accounts: none until reviews are built (the reviews issue fills this).
-
-    The hook is here so My week, the home page and their tests do not change
-    when reviews arrive; it deliberately makes no query and invents nothing.
-    """
-    return []
+    """Scheduled reviews on these accounts, overdue or due in the next seven days (1 query)."""
+    lines = []
+    for review in due_reviews(workspace=workspace, customer_ids=customer_ids, today=today):
+        late = (today - review.scheduled_on).days
+        if late > 0:
+            detail = f"overdue: planned for {_day(review.scheduled_on)}, {_days(late)} ago"
+        elif late == 0:
+            detail = "today"
+        else:
+            detail = f"on {_day(review.scheduled_on)}"
+        lines.append(
+            WeekLine(
+                kind=LineKind.REVIEW_DUE,
+                customer_id=review.customer_id,
+                customer_name=review.customer.name,
+                text=review.get_kind_display(),
+                detail=detail,
+                url=reverse(
+                    "account-review",
+                    kwargs={"customer_id": review.customer_id, "review_id": review.pk},
+                ),
+                overdue=late > 0,
+                sort_date=review.scheduled_on,
+            )
+        )
+    return lines
 
 
 def _action_lines(
@@ -352,7 +373,7 @@ def week_lines(
     reader: User | None = None,
     today: datetime.date | None = None,
 ) -> list[WeekLine]:
-    """Every line of these accounts' week (plus ``also_owner``'s actions elsewhere). 3 queries."""
+    """Every line of these accounts' week (plus ``also_owner``'s actions elsewhere). 4 queries."""
     today = today or timezone.localdate()
     ids = [a.pk for a in accounts]
     return [

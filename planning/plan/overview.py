@@ -10,16 +10,18 @@ the app does not have is ``None`` and shown as unknown, never as zero.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max
 
 from accounts.models import Customer, CustomerScore, CustomerYearFigures, SalesLine
+from planning.models import Review, ReviewStatus
 from planning.open_space.selectors import Matrix
 from planning.open_space.upv import UpvBreakdown
 from planning.plan.metrics import margin_percent
+from planning.reviews.selectors import account_reviews
 
 #: The revenue and margin trend covers this many calendar years, the current one last.
 TREND_YEARS = 3
@@ -47,6 +49,18 @@ class Overview:
     open_space_sales: Decimal | None
     open_space_potential: Decimal | None
     open_space_updated_at: datetime.datetime | None
+    #: The review log: every review of the account, newest scheduled first.
+    reviews: list[Review] = field(default_factory=list)
+
+    @property
+    def last_review(self) -> Review | None:
+        held = [r for r in self.reviews if r.status == ReviewStatus.HELD and r.held_on]
+        return max(held, key=lambda r: (r.held_on, r.pk), default=None)
+
+    @property
+    def next_review(self) -> Review | None:
+        planned = [r for r in self.reviews if r.status == ReviewStatus.SCHEDULED]
+        return min(planned, key=lambda r: (r.scheduled_on, r.pk), default=None)
 
     @property
     def margin_trend(self) -> str:
@@ -96,7 +110,8 @@ def captured_share(sales: Decimal, potential: Decimal) -> Decimal | None:
 def plan_overview(
     *, customer: Customer, matrix: Matrix | None, today: datetime.date, currency: str
 ) -> Overview:
-    """The scorecard (3 queries, plus what the matrix read)."""
+    """The scorecard and the review log (6 queries, plus what the matrix read)."""
+    reviews = account_reviews(customer)
     trend, computed_at = _trend(customer, today)
     latest_sale = SalesLine.objects.filter(customer=customer).aggregate(last=Max("date"))["last"]
     score = CustomerScore.objects.filter(customer=customer).first()
@@ -113,6 +128,7 @@ def plan_overview(
             open_space_sales=None,
             open_space_potential=None,
             open_space_updated_at=None,
+            reviews=reviews,
         )
     total = matrix.grand_total
     return Overview(
@@ -127,4 +143,5 @@ def plan_overview(
         open_space_sales=total.sales,
         open_space_potential=matrix.upv.total,
         open_space_updated_at=matrix.open_space.updated_at,
+        reviews=reviews,
     )

@@ -37,8 +37,8 @@ from kam.workspaces.models import Workspace
 from planning.health.selectors import effective_rating
 from planning.models import (
     ACTION_OPEN_STATUSES,
-    Action,
     AccountHealth,
+    Action,
     Objective,
     Opportunity,
     SwotItem,

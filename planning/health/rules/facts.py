@@ -158,4 +158,6 @@ class AccountInputs:
     #: Date of the last review meeting; ``None`` with ``reviews_recorded`` False: not known.
     last_review_on: datetime.date | None = None
     reviews_recorded: bool = False
+    #: When the account's plan started; reviews are only owed 90 days after that.
+    plan_started_on: datetime.date | None = None
     assessment_stale_after_days: int = ASSESSMENT_STALE_AFTER_DAYS

@@ -273,13 +273,29 @@ def unqualified_large_opportunities(inputs: AccountInputs) -> Verdict:
     return _active(lines, refs, _newest([o.updated_on for o in hits]))
 
 
+#: A key account should have had a review meeting within this many days.
+REVIEW_GAP_DAYS = 90
+
+
 def no_recent_review(inputs: AccountInputs) -> Verdict:
     if not inputs.reviews_recorded:
         return _unknown("Review meetings are not recorded in the app yet.")
     if inputs.last_review_on is None:
-        return Verdict(True, ("No review meeting was held on this account.",), inputs.today)
+        started = inputs.plan_started_on
+        if started is None:
+            return Verdict(False, ("No plan started yet, so no review is owed.",), inputs.today)
+        since = (inputs.today - started).days
+        if since <= REVIEW_GAP_DAYS:
+            return Verdict(
+                False,
+                (f"The plan started {_days(since)} ago; its first reviews are still ahead.",),
+                started,
+            )
+        return Verdict(
+            True, (f"No review held since the plan started {_days(since)} ago.",), started
+        )
     age = (inputs.today - inputs.last_review_on).days
-    if age > 90:
+    if age > REVIEW_GAP_DAYS:
         return Verdict(True, (f"The last review was {_days(age)} ago.",), inputs.last_review_on)
     return Verdict(False, (f"The last review was {_days(age)} ago.",), inputs.last_review_on)
 

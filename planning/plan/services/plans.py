@@ -20,6 +20,7 @@ from kam.concurrency import VersionConflict, update_if_version
 from kam.workspaces.models import Membership, Workspace
 from planning.models import AccountPlan
 from planning.plan.metrics import snapshot
+from planning.reviews.services import review_cadence_propose
 
 #: "Not given": an update that leaves the owner as it is (a PATCH without ``owner``).
 _KEEP: Any = object()
@@ -101,6 +102,8 @@ def plan_start(
             f" {baseline['opportunities']} opportunities, {baseline['stakeholders']} stakeholders"
         ),
     )
+    # The start of the plan is its planning session: propose the review cadence after it.
+    review_cadence_propose(workspace=workspace, customer=customer, planned_on=today)
     return plan
 
 

@@ -34,7 +34,7 @@ def test_the_account_page_shows_reasons_evidence_age_and_unknowns(
     assert "Needs attention" in html
     assert "Ingrid Ortega 1 (decider) has no owner on our side" in html
     assert "Data of" in html
-    assert "Review meetings are not recorded in the app yet." in html
+    assert "Contacts with the key players are not recorded in the app yet." in html
     assert "unknown" in html
     # A viewer reads, but gets no override form.
     assert "Set the rating by hand" not in html

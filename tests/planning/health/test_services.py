@@ -51,7 +51,7 @@ def test_recompute_stores_rating_reasons_and_a_first_record(account: Account) ->
     assert health.computed_at is not None
     unknown = {r["code"] for r in health.reasons if r["unknown"]}
     # Nothing recorded yet for these: listed as unknown, never counted as fine.
-    assert unknown == {"no_recent_review", "no_recent_contact", "stale_plan_sections"}
+    assert unknown == {"no_recent_contact", "stale_plan_sections"}
     assert HealthRecord.objects.filter(customer=account.customer).count() == 1
 
 
@@ -297,7 +297,7 @@ def test_the_plan_view_lists_reasons_unknowns_and_the_trend(account: Account) ->
     assert (view.rating, view.label) == ("amber", "Needs attention")
     assert [r.code for r in view.active] == ["uncovered_key_players"]
     assert view.active[0].evidence == ["Ingrid Ortega 1 (decider) has no owner on our side"]
-    assert {r.code for r in view.unknown} >= {"no_recent_review", "no_recent_contact"}
+    assert {r.code for r in view.unknown} >= {"no_recent_contact"}
     assert view.trend is not None and view.trend.count == 2
 
 

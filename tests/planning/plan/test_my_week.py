@@ -23,7 +23,6 @@ from planning.plan.my_week import (
     key_accounts,
     my_week,
     plan_url,
-    reviews_due,
     week_lines,
 )
 from tests.factories import WorkspaceWorld
@@ -170,12 +169,6 @@ def test_uncovered_deciders_and_stale_assessments_of_key_players(world: Workspac
     ]
 
 
-def test_reviews_are_not_built_yet_and_the_hook_lists_none(world: WorkspaceWorld) -> None:
-    with CaptureQueriesContext(connection) as queries:
-        assert reviews_due(workspace=world.a.workspace, customer_ids=[1, 2], today=TODAY) == []
-    assert len(queries) == 0
-
-
 def test_another_workspace_never_shows(world: WorkspaceWorld) -> None:
     kam = world.a.user(Role.KAM)
     _key_account(world, "Nordic Ore", kam)
@@ -210,7 +203,7 @@ def test_query_count_is_the_same_for_one_account_and_many(world: WorkspaceWorld)
     for number in range(2, 12):
         add_account(number)
     many, many_lines = count()
-    assert many == few == 4  # accounts, actions, texts, stakeholders
+    assert many == few == 5  # accounts, actions, texts, stakeholders, reviews
     assert many_lines == few_lines * 11
 
 
