@@ -25,6 +25,7 @@ from planning.plan.my_week import (
     week_lines,
     weeks_per_kam,
 )
+from planning.reviews.selectors import upcoming_reviews
 
 
 @workspace_view(Capability.VIEW)
@@ -52,6 +53,11 @@ def home(request: WorkspaceRequest) -> HttpResponse:
             "every_account": account_rows(workspace=workspace, accounts=everyone, lines=lines),
             "weeks_per_kam": weeks_per_kam(accounts=everyone, lines=lines),
         }
+        mine = everyone
+    context["next_reviews"] = upcoming_reviews(
+        workspace=workspace, customer_ids=[a.pk for a in mine]
+    )
+    context["today"] = today
     return render(request, "home.html", context)
 
 

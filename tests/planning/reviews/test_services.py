@@ -57,7 +57,10 @@ def test_attendees_come_from_both_sides_and_foreign_people_are_refused(
         schedule(account, our_attendees=[world.b.user("kam")], customer_attendees=[elsewhere])
     errors = refused.value.message_dict
     assert "not a member of this workspace" in errors["our_attendees"][0]
-    assert "Olli Other is not in the buying center of Borealis Steel" in errors["customer_attendees"][0]
+    assert (
+        "Olli Other is not in the buying center of Borealis Steel"
+        in errors["customer_attendees"][0]
+    )
 
 
 def test_every_problem_is_reported_at_once(account: Account) -> None:
