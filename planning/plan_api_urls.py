@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("planning.plan.action_api_urls")),
     path("", include("planning.plan.swot_api_urls")),
     path("", include("planning.health.api_urls")),
+    path("", include("planning.reviews.api_urls")),
 ]
