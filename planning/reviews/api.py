@@ -22,6 +22,7 @@ from kam.api.fields import WorkspaceMemberField, WorkspaceRelatedField
 from kam.api.rows import RowServices, VersionedRowViewSet
 from kam.api.schema import resource_docs
 from kam.permissions import Capability
+from planning.analysis.serializers import named_choice
 from planning.models import Review, ReviewAttendee, ReviewKind, ReviewSnapshot, ReviewStatus
 from planning.reviews import services
 
@@ -30,7 +31,7 @@ class ReviewInput(serializers.Serializer):
     customer = WorkspaceRelatedField(
         Customer, help_text="Id of the account; it cannot change once created."
     )
-    kind = serializers.ChoiceField(choices=ReviewKind.choices)
+    kind = named_choice("ReviewKindEnum", ReviewKind)
     scheduled_on = serializers.DateField()
     status = serializers.ChoiceField(
         choices=[(ReviewStatus.SCHEDULED, "Scheduled"), (ReviewStatus.CANCELLED, "Cancelled")],
@@ -50,6 +51,8 @@ class ReviewInput(serializers.Serializer):
 
 
 class ReviewOutput(serializers.ModelSerializer):
+    kind = named_choice("ReviewKindEnum", ReviewKind, read_only=True)
+    status = named_choice("ReviewStatusEnum", ReviewStatus, read_only=True)
     our_attendees = serializers.SerializerMethodField(help_text="User ids of our people.")
     customer_attendees = serializers.SerializerMethodField(
         help_text="Stakeholder ids of the customer's people."
