@@ -31,6 +31,7 @@ from planning.demo.analyses import _analyses
 from planning.demo.open_space import CSF_TITLES, _cells, _columns, _feed_upv, _segments
 from planning.demo.opportunities import _opportunities
 from planning.demo.plans import VARIED, _states, build_plans, recompute_health
+from planning.demo.reviews import build_reviews
 from planning.models import (
     ACTION_OPEN_STATUSES,
     Action,
@@ -146,6 +147,7 @@ def build(demo: DemoWorkspace) -> str:
         model.objects.bulk_create(rows)
     plans = build_plans(demo, accounts, today)
     Action.objects.bulk_create(_on_time_where_told(tasks, accounts, demo, today))
+    reviews = build_reviews(demo, accounts, today)
     # Last, once every action and concern is in: the first screen shows each story's health.
     # (The scores run this build asks for recomputes it again with the new yearly figures.)
     health = recompute_health(demo)
@@ -158,7 +160,8 @@ def build(demo: DemoWorkspace) -> str:
         f"{len(accounts)} accounts: {len(csfs)} CSFs, {len(segment_rows)} rows x"
         f" {len(column_rows)} columns, {len(cells)} cells ({priority} priority),"
         f" UPV {upv:,.0f}; {len(opportunities)} opportunities,"
-        f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}; {health}"
+        f" {sum(len(rows) for rows in children.values())} analysis rows; {plans}; {reviews};"
+        f" {health}"
     )
 
 
