@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from kam.tenancy.context import workspace_context
 from planning.models import Review, ReviewSnapshot
+from planning.reviews import services
 from tests.factories import WorkspaceWorld
 from tests.planning.opportunities.conftest import Account
 from tests.planning.reviews.conftest import client_for, days, schedule
@@ -166,3 +167,34 @@ def test_the_list_reads_in_the_same_queries_for_2_and_20_reviews(
             customer_attendees=[account.decider],
         )
     assert count() == few
+
+
+def test_starting_the_plan_on_its_page_schedules_the_cadence(kam: Client, account: Account) -> None:
+    response = kam.post(reverse("account-plan-start", kwargs={"customer_id": account.customer.pk}))
+    assert response.status_code in (200, 302)
+    html = kam.get(_list(account)).content.decode()
+    for kind in ("Management review", "60-day review", "90-day review"):
+        assert kind in html
+
+
+def test_a_review_of_another_account_is_not_found_under_this_one(
+    kam: Client, account: Account
+) -> None:
+    with workspace_context(account.workspace):
+        theirs = services.review_create(
+            workspace=account.workspace,
+            customer=account.other,
+            kind="management",
+            scheduled_on=days(2),
+        )
+    url = reverse(
+        "account-review", kwargs={"customer_id": account.customer.pk, "review_id": theirs.pk}
+    )
+    assert kam.get(url).status_code == 404
+    start = reverse(
+        "account-review-start",
+        kwargs={"customer_id": account.customer.pk, "review_id": theirs.pk},
+    )
+    assert kam.post(start).status_code == 404
+    with workspace_context(account.workspace):
+        assert not ReviewSnapshot.objects.filter(review=theirs).exists()
