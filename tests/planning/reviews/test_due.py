@@ -102,3 +102,14 @@ def test_health_no_review_in_90_days_is_known_from_the_reviews(account: Account)
         )
     active, why = _verdict(account, None)
     assert active is False and "20 days ago" in why
+
+
+def test_an_executive_home_lists_reviews_of_every_key_account(
+    account: Account, world: WorkspaceWorld
+) -> None:
+    schedule(account, "executive", on=-4)
+    client = Client()
+    client.force_login(world.a.user("executive"))
+    html = client.get(reverse("home")).content.decode()
+    card = html.split('id="reviews-title"')[1].split("</section>")[0]
+    assert "Executive-to-executive meeting" in card and "Overdue" in card
