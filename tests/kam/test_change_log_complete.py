@@ -66,10 +66,12 @@ WRITE_VERBS = frozenset(
         "move",
         "paste",
         "promote",
+        "propose",
         "remove",
         "revoke",
         "save",
         "set",
+        "start",
         "toggle",
         "update",
     }

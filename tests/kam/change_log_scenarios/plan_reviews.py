@@ -47,3 +47,35 @@ def _close(ctx: Ctx) -> Expect:
         minutes="Agreed on the relining pilot.",
     )
     return expected(row, ctx.customer.pk)
+
+
+@scenario(f"{REVIEWS}.review_start")
+def _start(ctx: Ctx) -> Expect:
+    from planning.reviews import services
+
+    row = services.review_create(
+        workspace=ctx.workspace,
+        customer=ctx.customer,
+        kind="day_90",
+        scheduled_on=datetime.date(2026, 3, 10),
+    )
+    services.review_start(workspace=ctx.workspace, review=row, by=ctx.actor)
+    return expected(row, ctx.customer.pk)
+
+
+@scenario(f"{REVIEWS}.review_cadence_propose")
+def _cadence(ctx: Ctx) -> Expect:
+    from planning.reviews import services
+
+    proposed = services.review_cadence_propose(
+        workspace=ctx.workspace, customer=ctx.customer, planned_on=datetime.date(2026, 3, 1)
+    )
+    return expected(proposed[-1], ctx.customer.pk)
+
+
+@scenario("planning.plan.services.plans.plan_start")
+def _plan_start(ctx: Ctx) -> Expect:
+    from planning.plan.services.plans import plan_start
+
+    plan = plan_start(workspace=ctx.workspace, customer=ctx.customer)
+    return expected(plan, ctx.customer.pk)
