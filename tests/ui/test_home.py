@@ -84,7 +84,8 @@ def test_roles_without_portfolio_see_why_not_counts(client: Client, world: Works
 def test_reviews_empty_state(client: Client, world: WorkspaceWorld) -> None:
     client.force_login(world.a.user(Role.KAM))
     html = client.get(reverse("home")).content.decode()
-    assert "Reviews arrive with account plans" in html
+    assert "No reviews scheduled." in html
+    assert "Starting an account plan schedules its management, 60-day and 90-day reviews" in html
 
 
 def test_home_needs_sign_in(client: Client, world: WorkspaceWorld) -> None:
