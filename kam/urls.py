@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("planning.plan_urls")),
     path("", include("planning.health.urls")),
     path("", include("planning.pipeline_urls")),
+    path("portfolio/", include("planning.portfolio.urls")),
     path("accounts/<int:customer_id>/activity/", account_activity, name="account-activity"),
     path("history/", include("kam.changelog.urls")),
     path("api/v1/", include("kam.api.urls")),

@@ -58,6 +58,13 @@ from planning.models.plan import (
     SwotItem,
     SwotKind,
 )
+from planning.models.portfolio import (
+    FACTOR_STALE_AFTER_DAYS,
+    Commitment,
+    FactorCode,
+    PortfolioDecision,
+    PortfolioFactor,
+)
 from planning.models.reviews import (
     Review,
     ReviewAttendee,
@@ -71,6 +78,7 @@ __all__ = [
     "ACTION_OPEN_STATUSES",
     "CSF_RECOMMENDED_RANGE",
     "ECONOMIC_KINDS",
+    "FACTOR_STALE_AFTER_DAYS",
     "GROWTH_TOPICS",
     "OPEN_STATES",
     "PRIORITY_QUADRANTS",
@@ -82,9 +90,11 @@ __all__ = [
     "ActionStatus",
     "ChallengeCategory",
     "ChallengeQuestion",
+    "Commitment",
     "CriterionGroup",
     "CriticalSuccessFactor",
     "DecisionCriterion",
+    "FactorCode",
     "GoalLine",
     "GrowthType",
     "HealthRating",
@@ -109,6 +119,8 @@ __all__ = [
     "Origin",
     "PlanText",
     "PlanTopic",
+    "PortfolioDecision",
+    "PortfolioFactor",
     "ProjectPhase",
     "Review",
     "ReviewAttendee",

@@ -11,6 +11,8 @@ from planning.models import (
     AccountHealth,
     AccountPlan,
     Action,
+    Commitment,
+    FactorCode,
     HealthRating,
     HealthRecord,
     HealthSettings,
@@ -18,6 +20,8 @@ from planning.models import (
     ObjectiveKind,
     PlanText,
     PlanTopic,
+    PortfolioDecision,
+    PortfolioFactor,
     Review,
     ReviewAttendee,
     ReviewKind,
@@ -141,3 +145,24 @@ class ReviewSnapshotFactory(InWorkspaceFactory[ReviewSnapshot]):
     taken_at = factory.LazyFunction(timezone.now)
     content = factory.LazyFunction(lambda: {"schema_version": 1})
     content_hash = "0" * 64
+
+
+class PortfolioFactorFactory(InWorkspaceFactory[PortfolioFactor]):
+    class Meta:
+        model = PortfolioFactor
+
+    customer = parent(CustomerFactory)
+    code = FactorCode.PRESTIGE
+    score = 4
+    reason = "A reference customer in its industry."
+    judged_on = factory.LazyFunction(datetime.date.today)
+
+
+class PortfolioDecisionFactory(InWorkspaceFactory[PortfolioDecision]):
+    class Meta:
+        model = PortfolioDecision
+
+    customer = parent(CustomerFactory)
+    recommendation = Commitment.MAINTAIN
+    decision = Commitment.MAINTAIN
+    decided_at = factory.LazyFunction(timezone.now)

@@ -110,6 +110,7 @@ DOMAINS = (
     "plan_swot",
     "plan_health",
     "plan_reviews",
+    "plan_portfolio",
 )
 
 

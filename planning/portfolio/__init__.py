@@ -1,0 +1,1 @@
+"""The executive's portfolio: three matrices over the key accounts, and what to do with each."""
