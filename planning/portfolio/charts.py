@@ -29,7 +29,7 @@ class Axis:
     value: Callable[[AccountPosition], float | None]
     split: float | None
     domain: tuple[float, float] | None = None
-    format: str = ",.0f"
+    format: str = "~s"
 
 
 @dataclass(frozen=True)
@@ -76,8 +76,12 @@ def matrix_spec(matrix: Matrix, accounts: list[AccountPosition]) -> dict[str, An
     ys = [p["y"] for p in points] + ([matrix.y.split] if matrix.y.split is not None else [])
     x_domain = matrix.x.domain or _padded(xs)
     y_domain = matrix.y.domain or _padded(ys)
-    x = alt.X("x:Q", title=matrix.x.title, scale=alt.Scale(domain=list(x_domain), nice=False))
-    y = alt.Y("y:Q", title=matrix.y.title, scale=alt.Scale(domain=list(y_domain), nice=False))
+    # Every layer takes the same scales: a layer without an explicit domain would
+    # stretch the shared axis to zero.
+    x_scale = alt.Scale(domain=list(x_domain), nice=False, zero=False)
+    y_scale = alt.Scale(domain=list(y_domain), nice=False, zero=False)
+    x = alt.X("x:Q", title=matrix.x.title, scale=x_scale, axis=alt.Axis(format=matrix.x.format))
+    y = alt.Y("y:Q", title=matrix.y.title, scale=y_scale, axis=alt.Axis(format=matrix.y.format))
     bubbles = (
         alt.Chart(alt.Data(values=points))
         .mark_circle(opacity=0.8, stroke="#ffffff", strokeWidth=1, cursor="pointer")
@@ -111,13 +115,13 @@ def matrix_spec(matrix: Matrix, accounts: list[AccountPosition]) -> dict[str, An
         layers.append(
             alt.Chart(alt.Data(values=[{"x": matrix.x.split}]))
             .mark_rule(strokeDash=[4, 4], opacity=0.6)
-            .encode(x="x:Q")
+            .encode(x=alt.X("x:Q", scale=x_scale))
         )
     if matrix.y.split is not None:
         layers.append(
             alt.Chart(alt.Data(values=[{"y": matrix.y.split}]))
             .mark_rule(strokeDash=[4, 4], opacity=0.6)
-            .encode(y="y:Q")
+            .encode(y=alt.Y("y:Q", scale=y_scale))
         )
     top_left, top_right, bottom_left, bottom_right = matrix.corners
     corners: list[tuple[float, float, str, Literal["left", "right"], Literal["top", "bottom"]]] = [
@@ -137,7 +141,7 @@ def matrix_spec(matrix: Matrix, accounts: list[AccountPosition]) -> dict[str, An
                 opacity=0.55,
                 fontWeight="bold",
             )
-            .encode(x="x:Q", y="y:Q", text="label:N")
+            .encode(x=alt.X("x:Q", scale=x_scale), y=alt.Y("y:Q", scale=y_scale), text="label:N")
         )
     layers.append(bubbles)
     chart = alt.layer(*layers).properties(width=SVG_WIDTH, height=HEIGHT)
@@ -170,7 +174,7 @@ def matrices(portfolio: Portfolio) -> list[tuple[Matrix, list[AccountPosition]]]
     year = portfolio.year or "last year"
     fiocca = Matrix(
         key="fiocca",
-        x=Axis("Difficulty (mean of its factors, 1-5)", lambda a: a.difficulty, 3.0, (1, 5), ".1f"),
+        x=Axis("Difficulty (1-5)", lambda a: a.difficulty, 3.0, (1, 5), ".1f"),
         y=Axis("Strategic importance (1-5)", lambda a: a.importance, 3.0, (1, 5), ".1f"),
         corners=("Key, easy", "Key, difficult", "Not key, easy", "Not key, difficult"),
         position=lambda a: _FIOCCA_WORDS.get(a.fiocca or "", "unknown"),
