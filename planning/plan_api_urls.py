@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("planning.plan.swot_api_urls")),
     path("", include("planning.health.api_urls")),
     path("", include("planning.reviews.api_urls")),
+    path("", include("planning.portfolio.api_urls")),
 ]
