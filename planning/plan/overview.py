@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Max
 
 from accounts.models import Customer, CustomerScore, CustomerYearFigures, SalesLine
-from planning.models import Review, ReviewStatus
+from planning.models import PortfolioDecision, Review, ReviewStatus
 from planning.open_space.selectors import Matrix
 from planning.open_space.upv import UpvBreakdown
 from planning.plan.metrics import margin_percent
@@ -61,6 +61,9 @@ class Overview:
     def next_review(self) -> Review | None:
         planned = [r for r in self.reviews if r.status == ReviewStatus.SCHEDULED]
         return min(planned, key=lambda r: (r.scheduled_on, r.pk), default=None)
+
+    #: The executive's latest decision on the commitment (the portfolio page), if any.
+    portfolio_decision: PortfolioDecision | None = None
 
     @property
     def margin_trend(self) -> str:
@@ -110,9 +113,15 @@ def captured_share(sales: Decimal, potential: Decimal) -> Decimal | None:
 def plan_overview(
     *, customer: Customer, matrix: Matrix | None, today: datetime.date, currency: str
 ) -> Overview:
-    """The scorecard and the review log (6 queries, plus what the matrix read)."""
+    """The scorecard, the review log and the portfolio decision (7 queries, plus the matrix)."""
     reviews = account_reviews(customer)
     trend, computed_at = _trend(customer, today)
+    decision = (
+        PortfolioDecision.objects.filter(customer=customer)
+        .select_related("decided_by")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
     latest_sale = SalesLine.objects.filter(customer=customer).aggregate(last=Max("date"))["last"]
     score = CustomerScore.objects.filter(customer=customer).first()
     if matrix is None:
@@ -129,6 +138,7 @@ def plan_overview(
             open_space_potential=None,
             open_space_updated_at=None,
             reviews=reviews,
+            portfolio_decision=decision,
         )
     total = matrix.grand_total
     return Overview(
@@ -144,4 +154,5 @@ def plan_overview(
         open_space_potential=matrix.upv.total,
         open_space_updated_at=matrix.open_space.updated_at,
         reviews=reviews,
+        portfolio_decision=decision,
     )

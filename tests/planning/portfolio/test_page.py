@@ -166,3 +166,23 @@ def test_the_query_count_does_not_grow_with_the_accounts(world: WorkspaceWorld) 
     for index in range(12):
         key_account(world, f"Many {index}", revenue=50 * (index + 1))
     assert _queries(world) == few
+
+
+def test_the_plan_overview_shows_the_latest_decision(world: WorkspaceWorld) -> None:
+    _no_key_accounts(world)
+    account = key_account(world, "Nordhavn")
+    client = client_for(world, "executive")
+    plan = f"/accounts/{account.pk}/plan/"
+    assert "None yet" in client.get(plan).content.decode().split("data-portfolio-decision", 1)[1]
+    client.post(
+        f"/portfolio/accounts/{account.pk}/decision/",
+        {
+            "action": "override",
+            "recommendation": "maintain",
+            "decision": "increase",
+            "reason": "New plant.",
+        },
+    )
+    line = client.get(plan).content.decode().split("data-portfolio-decision", 1)[1][:400]
+    assert "Increase the commitment (overriding maintain)" in line
+    assert "New plant." in line
