@@ -9,6 +9,9 @@ a KAM gets the accounts they manage). Unknown inputs are ``null`` and named in
 (``?customer=`` for one account's history). ``POST`` with ``action`` confirm or
 override adds one; an override needs ``decision`` and ``reason``. Decisions are
 never changed or deleted: a new one replaces the last.
+
+``/api/v1/portfolio-factors/`` holds the judged factors: ``POST`` judges one
+(customer, code, score 1-5, reason), ``PATCH`` with ``If-Match`` changes it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -24,14 +28,19 @@ from rest_framework.response import Response
 
 from accounts.models import Customer
 from kam.api.base import WorkspaceResourceViewSet, WorkspaceViewSet
+from kam.api.concurrency import OptimisticConcurrencyMixin
 from kam.api.fields import WorkspaceRelatedField
 from kam.api.schema import resource_docs
 from kam.changelog.services import person_name
 from kam.permissions import Capability, role_can
 from planning.analysis.serializers import named_choice
-from planning.models import Commitment, PortfolioDecision
+from planning.models import Commitment, FactorCode, PortfolioDecision, PortfolioFactor
 from planning.portfolio.selectors import AccountPosition, Filters, portfolio
-from planning.portfolio.services import portfolio_decision_confirm, portfolio_decision_override
+from planning.portfolio.services import (
+    portfolio_decision_confirm,
+    portfolio_decision_override,
+    portfolio_factor_save,
+)
 
 
 class PositionOutput(serializers.Serializer):
@@ -161,3 +170,73 @@ class PortfolioDecisionViewSet(WorkspaceResourceViewSet):
         if data["action"] == "confirm":
             return portfolio_decision_confirm(**common)
         return portfolio_decision_override(**common, decision=data["decision"])
+
+
+# -- judged factors ----------------------------------------------------------------------
+
+
+class FactorOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    customer = serializers.IntegerField(source="customer_id")
+    code = named_choice("PortfolioFactorEnum", FactorCode)
+    score = serializers.IntegerField()
+    reason = serializers.CharField()
+    judged_on = serializers.DateField()
+    judged_by = serializers.SerializerMethodField()
+    version = serializers.IntegerField()
+
+    def get_judged_by(self, row: PortfolioFactor) -> str:
+        return person_name(row.judged_by) if row.judged_by_id else ""
+
+
+class FactorInput(serializers.Serializer):
+    customer = WorkspaceRelatedField(Customer, help_text="Id of the account; fixed once judged.")
+    code = named_choice("PortfolioFactorEnum", FactorCode, help_text="Fixed once judged.")
+    score = serializers.IntegerField(help_text="1 (low) to 5 (high).")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class FactorFilter(django_filters.FilterSet):
+    customer = django_filters.NumberFilter(field_name="customer_id", help_text="Account id.")
+    code = django_filters.CharFilter(field_name="code", help_text="Factor code, e.g. prestige.")
+
+    class Meta:
+        model = PortfolioFactor
+        fields = ["customer", "code"]
+
+
+@extend_schema_view(**resource_docs("a judged portfolio factor", "judged portfolio factors"))
+class PortfolioFactorViewSet(OptimisticConcurrencyMixin, WorkspaceResourceViewSet):
+    """Judged factors of the importance x difficulty matrix; change one with If-Match."""
+
+    model = PortfolioFactor
+    read_capability = Capability.VIEW_PORTFOLIO
+    input_serializer_class = FactorInput
+    output_serializer_class = FactorOutput
+    filterset_class = FactorFilter
+    ordering_fields = ["id", "judged_on"]
+    ordering = ["id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def safely_get_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.select_related("customer", "judged_by")
+
+    def create_object(self, data: dict[str, Any]) -> Model:
+        return portfolio_factor_save(workspace=self.workspace, user=self.request.user, **data)
+
+    def update_object(self, instance: Any, data: dict[str, Any]) -> Model:
+        assert self.expected_version is not None
+        for fixed in ("customer", "code"):
+            value = data.pop(fixed, None)
+            current = instance.customer if fixed == "customer" else instance.code
+            if value is not None and value != current:
+                raise ValidationError({fixed: [f"The {fixed} of a judged factor cannot change."]})
+        return portfolio_factor_save(
+            workspace=self.workspace,
+            customer=instance.customer,
+            code=instance.code,
+            score=data.get("score", instance.score),
+            reason=data.get("reason", instance.reason),
+            expected_version=self.expected_version,
+            user=self.request.user,
+        )

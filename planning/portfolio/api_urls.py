@@ -9,5 +9,6 @@ router.register("portfolio", api.PortfolioViewSet, basename="api-portfolio")
 router.register(
     "portfolio-decisions", api.PortfolioDecisionViewSet, basename="api-portfolio_decision"
 )
+router.register("portfolio-factors", api.PortfolioFactorViewSet, basename="api-portfolio_factor")
 
 urlpatterns = router.urls

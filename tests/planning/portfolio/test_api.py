@@ -71,3 +71,29 @@ def test_decisions_confirm_override_and_history(world: WorkspaceWorld) -> None:
     )
     assert kam.status_code == 403
     assert PortfolioDecision.objects.count() == 2
+
+
+def test_factors_are_judged_and_changed_with_if_match(world: WorkspaceWorld) -> None:
+    account = key_account(world, "Nordhavn")
+    client = _api(world, "kam")
+    refused = client.post(
+        "/api/v1/portfolio-factors/",
+        {"customer": account.pk, "code": "prestige", "score": 6, "reason": ""},
+        format="json",
+    )
+    assert refused.status_code == 400
+    assert "score" in str(refused.json()) and "reason" in str(refused.json())
+    created = client.post(
+        "/api/v1/portfolio-factors/",
+        {"customer": account.pk, "code": "prestige", "score": 4, "reason": "Award winner."},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    row = created.json()
+    url = f"/api/v1/portfolio-factors/{row['id']}/"
+    stale = client.patch(url, {"score": 2}, format="json", HTTP_IF_MATCH='"0"')
+    assert stale.status_code == 412
+    changed = client.patch(url, {"score": 2}, format="json", HTTP_IF_MATCH=f'"{row["version"]}"')
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["score"] == 2 and changed.json()["reason"] == "Award winner."
+    assert _api(world, "viewer").get("/api/v1/portfolio-factors/").status_code == 403
