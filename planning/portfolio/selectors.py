@@ -181,11 +181,18 @@ def _computed(value: float | None, others: list[float], what: str) -> tuple[int,
     if value is None:
         return None
     percentile = matrices.percentile_among(value, others)
+    count = len(others) + 1
     return (
         matrices.score_from_percentile(percentile),
-        f"computed: {what} at the {round(percentile * 100)}th percentile of"
-        f" {len(others) + 1} key accounts",
+        f"computed: {what} at the {_ordinal(round(percentile * 100))} percentile of"
+        f" {count} key account{'s' if count != 1 else ''}",
     )
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
 
 
 def _clv(score: CustomerScore | None) -> float | None:

@@ -91,3 +91,15 @@ def test_executive_reads_the_matrices_and_decides(
 
     with workspace_context(world.a.workspace):
         assert PortfolioDecision.objects.count() == 2
+
+    # Judging a factor from the table: refused without a reason, saved with one.
+    page.get_by_role("link", name="Judge the factors of Kestrel Foods").click()
+    prestige = page.locator("#factor-prestige")
+    prestige.get_by_label("Score").select_option("5")
+    prestige.get_by_role("button", name="Save Prestige").click()
+    prestige = page.locator("#factor-prestige")
+    expect(prestige.get_by_text("Say why you give this score")).to_be_visible()
+    prestige.get_by_label("Why").fill("Supplier of the year award, 2026.")
+    prestige.get_by_role("button", name="Save Prestige").click()
+    expect(page.get_by_text("Prestige: 5/5 saved for Kestrel Foods.")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "portfolio-factors.png"), full_page=True)

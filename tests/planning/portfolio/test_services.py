@@ -151,3 +151,13 @@ def test_another_kams_account_is_not_found_for_a_kam(world: WorkspaceWorld) -> N
         client_for(world, "kam").get(f"/portfolio/accounts/{account.pk}/factors/").status_code
         == 404
     )
+
+
+def test_a_computed_factor_says_where_it_came_from(world: WorkspaceWorld) -> None:
+    account = key_account(world, "Nordhavn")
+    key_account(world, "Smaller", revenue=10)
+    position = account_position(workspace=world.a.workspace, customer=account)
+    assert position is not None
+    volume = next(f for f in position.factors if f.code == "volume")
+    assert volume.source.endswith("revenue at the 75th percentile of 2 key accounts")
+    assert volume.score == 4
