@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Customer
 from kam.charts import chart_svg, runtime_version, spec_for_page
 from kam.concurrency import VersionConflict
-from kam.editing import apply_errors
+from kam.editing import StaleEdit, apply_errors, on_version, stale_edit
 from kam.permissions import Capability, role_can
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_get_object_or_404, workspace_view
-from planning.models import Commitment
+from planning.models import Commitment, PortfolioFactor
 from planning.portfolio import charts
 from planning.portfolio.forms import DecisionForm, FactorForm
 from planning.portfolio.selectors import AccountPosition, Filters, Portfolio, portfolio
@@ -161,7 +161,7 @@ def _factor_page(
     customer: Customer,
     *,
     failed: FactorForm | None = None,
-    conflict: str = "",
+    conflict: StaleEdit | None = None,
     status: int = 200,
 ) -> HttpResponse:
     shown = portfolio(
@@ -204,7 +204,7 @@ def factors_page(request: WorkspaceRequest, customer_id: int) -> HttpResponseBas
     if request.method == "GET":
         return _factor_page(request, customer)
     if not role_can(request.membership.role, Capability.EDIT_ACCOUNTS):
-        raise Http404("You may not judge factors.")
+        raise PermissionDenied("You may not judge factors.")
     code = request.POST.get("factor", "")
     form = FactorForm(request.POST, prefix=code)
     if not form.is_valid():
@@ -224,16 +224,31 @@ def factors_page(request: WorkspaceRequest, customer_id: int) -> HttpResponseBas
         apply_errors(form, error)
         return _factor_page(request, customer, failed=form, status=400)
     except VersionConflict:
-        return _factor_page(
-            request,
-            customer,
-            conflict=(
-                "Someone judged this factor while you were typing; their score is shown"
-                " below. Enter yours again if you still disagree."
-            ),
-            status=409,
-        )
+        return _factor_conflict(request, customer, form)
     messages.success(
         request, f"{saved.get_code_display()}: {saved.score}/5 saved for {customer.name}."
     )
     return redirect(reverse("portfolio-factors", args=[customer.pk]) + f"#factor-{saved.code}")
+
+
+def _factor_conflict(
+    request: WorkspaceRequest, customer: Customer, form: FactorForm
+) -> HttpResponse:
+    """Someone judged the factor meanwhile: their judgement next to this person's, with
+    "Keep mine" (the form again, on their version) and "Take theirs" (the page reloaded)."""
+    code = form.cleaned_data["code"]
+    row = PortfolioFactor.objects.filter(customer=customer, code=code).first()
+    if row is None:  # judged and removed meanwhile: nothing to compare, start again
+        return _factor_page(request, customer, failed=form, status=409)
+    conflict = stale_edit(
+        form,
+        current=row,
+        saved={"code": row.code, "score": row.score, "reason": row.reason, "version": row.version},
+        change=f"judged {row.get_code_display().lower()}",
+        skip=("version", "code"),
+        form_id=f"factor-form-{code}",
+        reload_url=reverse("portfolio-factors", args=[customer.pk]) + f"#factor-{code}",
+    )
+    retry = FactorForm(on_version(request.POST, row.version, field=f"{code}-version"), prefix=code)
+    retry.is_valid()
+    return _factor_page(request, customer, failed=retry, conflict=conflict, status=409)

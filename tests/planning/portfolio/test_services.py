@@ -161,3 +161,33 @@ def test_a_computed_factor_says_where_it_came_from(world: WorkspaceWorld) -> Non
     volume = next(f for f in position.factors if f.code == "volume")
     assert volume.source.endswith("revenue at the 75th percentile of 2 key accounts")
     assert volume.score == 4
+
+
+def test_a_stale_factor_edit_shows_both_judgements(world: WorkspaceWorld) -> None:
+    account = key_account(world, "Nordhavn")
+    saved = portfolio_factor_save(
+        workspace=world.a.workspace, customer=account, code="prestige", score=4, reason="Known."
+    )
+    portfolio_factor_save(
+        workspace=world.a.workspace,
+        customer=account,
+        code="prestige",
+        score=1,
+        reason="They lost the award.",
+        expected_version=saved.version,
+    )
+    page = client_for(world, "kam").post(
+        f"/portfolio/accounts/{account.pk}/factors/",
+        {
+            "factor": "prestige",
+            "prestige-code": "prestige",
+            "prestige-score": "5",
+            "prestige-reason": "Award winner.",
+            "prestige-version": str(saved.version),
+        },
+    )
+    assert page.status_code == 409
+    html = page.content.decode()
+    assert "Keep mine" in html and "They lost the award." in html
+    assert f'name="prestige-version" value="{saved.version + 1}"' in html
+    assert 'value="Award winner."' in html
