@@ -65,6 +65,14 @@ def _portfolio(request: WorkspaceRequest, filters: Filters | None = None) -> Por
     )
 
 
+#: What each matrix is called where a screen reader announces the chart.
+CHART_TITLES = {
+    "fiocca": "Strategic importance by difficulty",
+    "profit": "Present by potential profit contribution",
+    "relationship": "Loyalty by profitability",
+}
+
+
 def _charts(shown: Portfolio) -> list[dict[str, Any]]:
     drawn = []
     for matrix, accounts in charts.matrices(shown):
@@ -72,6 +80,7 @@ def _charts(shown: Portfolio) -> list[dict[str, Any]]:
         drawn.append(
             {
                 "key": matrix.key,
+                "title": CHART_TITLES[matrix.key],
                 "spec": spec_for_page(spec),
                 "svg": chart_svg(spec) if accounts else "",
                 "count": len(accounts),
