@@ -182,7 +182,7 @@ def matrices(portfolio: Portfolio) -> list[tuple[Matrix, list[AccountPosition]]]
     profit = Matrix(
         key="profit",
         x=Axis(
-            f"Present: contribution margin {year} ({currency})",
+            f"Present: margin {year} ({currency})",
             lambda a: a.present,
             portfolio.present_split,
         ),
@@ -197,14 +197,14 @@ def matrices(portfolio: Portfolio) -> list[tuple[Matrix, list[AccountPosition]]]
     relationship = Matrix(
         key="relationship",
         x=Axis(
-            "Loyalty (share of years with purchases)",
+            "Loyalty (years with purchases)",
             lambda a: a.loyalty,
             portfolio.loyalty_threshold,
             (0, 1),
             ".0%",
         ),
         y=Axis(
-            "Profitability (margin share of sales)",
+            "Profitability (margin share)",
             lambda a: a.profitability,
             portfolio.profitability_threshold,
             None,
