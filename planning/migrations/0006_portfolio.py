@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_asof_data_as_of'),
         ('kam', '0004_change_log'),
-        ('planning', '0004_tasks_become_actions'),
+        ('planning', '0005_reviews'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
