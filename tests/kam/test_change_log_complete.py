@@ -64,6 +64,7 @@ WRITE_VERBS = frozenset(
         "dismiss",
         "ensure",
         "move",
+        "override",
         "paste",
         "promote",
         "propose",

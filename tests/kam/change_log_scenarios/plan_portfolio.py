@@ -1,9 +1,4 @@
-"""Change-log scenarios of the portfolio: judged factors and decisions.
-
-``portfolio_decision_override`` logs the same way as the confirmation; its name
-carries no write verb the completeness test knows, so its own test covers it
-(tests/planning/portfolio/test_services.py).
-"""
+"""Change-log scenarios of the portfolio: judged factors and decisions."""
 
 from __future__ import annotations
 
@@ -53,5 +48,26 @@ def _confirm(ctx: Ctx) -> Expect:
     PortfolioFactorFactory.create(customer=customer, code="power", score=2)
     decision = services.portfolio_decision_confirm(
         workspace=ctx.workspace, customer=customer, user=ctx.actor
+    )
+    return expected(decision, customer.pk)
+
+
+@scenario(f"{PORTFOLIO}.portfolio_decision_override")
+def _override(ctx: Ctx) -> Expect:
+    from planning.portfolio import services
+    from tests.model_factories.accounts import CustomerYearFiguresFactory
+    from tests.model_factories.plan import PortfolioFactorFactory
+
+    customer = ctx.customer
+    customer.status = CustomerStatus.KEY_ACCOUNT
+    customer.save(update_fields=["status"])
+    CustomerYearFiguresFactory.create(customer=customer, year=datetime.date.today().year - 1)
+    PortfolioFactorFactory.create(customer=customer, code="power", score=2)
+    decision = services.portfolio_decision_override(
+        workspace=ctx.workspace,
+        customer=customer,
+        decision="reduce",
+        reason="Their new owner buys centrally from a rival group.",
+        user=ctx.actor,
     )
     return expected(decision, customer.pk)
