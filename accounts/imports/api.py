@@ -194,14 +194,21 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
 
     @extend_schema(
         summary="Apply a checked import in the background (all or nothing)",
+        description="Refused (409) when the check found lines already imported under other"
+        ' keys (`check.rekeyed`), unless the body says `{"replace_keys": true}`: those stored'
+        " lines then take this file's keys, and nothing is added twice.",
         request=None,
         responses={202: OpenApiResponse(description="Started; follow the job URL")},
     )
     @action(detail=True, methods=["post"], url_path="apply")
     def apply(self, request: WorkspaceApiRequest, pk: str | None = None) -> Response:
         batch = self.get_object()
+        data = request.data if isinstance(request.data, dict) else {}
+        replace_keys = str(data.get("replace_keys", "")).lower() in {"1", "true", "yes"}
         try:
-            job = import_batch_apply(workspace=self.workspace, batch=batch, user=request.user)
+            job = import_batch_apply(
+                workspace=self.workspace, batch=batch, user=request.user, replace_keys=replace_keys
+            )
         except ImportRefused as refused:
             return Response({"detail": str(refused)}, status=status.HTTP_409_CONFLICT)
         return accepted_job_response(job, request)

@@ -45,16 +45,19 @@ def _existing_rows(kind: str, keys: list[Any]) -> dict[Any, tuple]:
             for rate in ExchangeRate.objects.filter(currency=currency, valid_from__in=days):
                 found[(currency, rate.valid_from.isoformat())] = (rate.rate,)
         return found
-    names = staged_fields(ImportKind.SALES_LINES)[1:]
-    columns = [
+    rows = SalesLine.objects.filter(source_key__in=keys).values_list("source_key", *sales_columns())
+    return {row[0]: sales_comparable(list(row[1:])) for row in rows}
+
+
+def sales_columns() -> list[str]:
+    """The stored columns a staged sales line is compared with, in staged order."""
+    return [
         "customer__external_id" if n == "customer" else "offering__code" if n == "offering" else n
-        for n in names
+        for n in staged_fields(ImportKind.SALES_LINES)[1:]
     ]
-    rows = SalesLine.objects.filter(source_key__in=keys).values_list("source_key", *columns)
-    return {row[0]: _sales_comparable(list(row[1:])) for row in rows}
 
 
-def _sales_comparable(values: list[Any]) -> tuple:
+def sales_comparable(values: list[Any]) -> tuple:
     out = []
     for name, value in zip(staged_fields(ImportKind.SALES_LINES)[1:], values, strict=True):
         if isinstance(value, str) and name not in {"customer", "offering", "segment", "currency"}:
@@ -77,7 +80,7 @@ def _key_and_comparable(kind: str, row: list[str], mapped: set[str]) -> tuple[An
         return row[0], tuple(row[1:])
     if kind == ImportKind.EXCHANGE_RATES:
         return (row[0], row[1]), (Decimal(row[2]),)
-    return row[0], _sales_comparable(row[1:])
+    return row[0], sales_comparable(row[1:])
 
 
 def _compare_mask(kind: str, mapped: set[str]) -> list[bool]:

@@ -46,6 +46,33 @@ _LINE_ID = FieldSpec(
         "position id",
         "document line",
         "transaction id",
+        # Invoice and document numbers as ERPs export them (de, en, fr, es): a
+        # line-level export has one line per number.
+        "belegnr",
+        "belegnummer",
+        "beleg nr",
+        "rechnungsnr",
+        "rechnungsnummer",
+        "rechnung nr",
+        "invoice no",
+        "invoice number",
+        "invoice nr",
+        "invoice id",
+        "document no",
+        "document number",
+        "doc no",
+        "n facture",
+        "no facture",
+        "numero de facture",
+        "num facture",
+        "n piece",
+        "numero de piece",
+        "n factura",
+        "no factura",
+        "num factura",
+        "numero de factura",
+        "n documento",
+        "numero de documento",
     ),
     max_length=128,
     help="The line's own number in your ERP. Without it, identical lines are told apart by"
@@ -153,6 +180,14 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
                 "kundennr",
                 "debitor",
                 "sold to",
+                "code client",
+                "n client",
+                "numero client",
+                "client",
+                "cliente",
+                "codigo cliente",
+                "n cliente",
+                "numero de cliente",
             ),
         ),
         FieldSpec(
@@ -168,6 +203,11 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
                 "belegdatum",
                 "posting date",
                 "order date",
+                "date facture",
+                "date de facture",
+                "fecha",
+                "fecha factura",
+                "fecha de factura",
             ),
         ),
         FieldSpec(
@@ -211,6 +251,11 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
                 "nettoumsatz",
                 "netto",
                 "nettobetrag",
+                "chiffre d affaires",
+                "montant ht",
+                "ventas",
+                "importe neto",
+                "ventas netas",
             ),
         ),
         _amount(
@@ -219,8 +264,28 @@ FIELDS: dict[str, tuple[FieldSpec, ...]] = {
             "cost of goods",
             "cogs",
             "cost of sales",
+            "cost",
+            "costs",
+            "unit cost total",
+            "cost amount",
+            "cost price",
             "wareneinsatz",
             "herstellkosten",
+            "einstandswert",
+            "einstandspreis",
+            "einstandskosten",
+            "selbstkosten",
+            "kosten",
+            "cout",
+            "couts",
+            "cout des ventes",
+            "cout de revient",
+            "prix de revient",
+            "coste",
+            "costo",
+            "coste de ventas",
+            "costo de ventas",
+            "coste de los bienes vendidos",
         ),
         _amount("cost_presale", "Pre-sale cost", "cost presale", "presale cost", negative=False),
         _amount("cost_kam", "KAM cost", "cost kam", "kam cost", negative=False),
@@ -319,3 +384,14 @@ def suggest_mapping(kind: str, headers: list[str]) -> dict[str, str]:
         if field and field not in mapping:
             mapping[field] = header
     return mapping
+
+
+def mapping_warnings(kind: str, mapping: dict[str, str]) -> list[str]:
+    """What a mapping (proposed or chosen) leaves out that changes the figures, in plain words."""
+    if kind != ImportKind.SALES_LINES or mapping.get("cost_of_goods"):
+        return []
+    return [
+        "No column is mapped to cost of goods: every line's cost of goods will be 0, so margins"
+        " will equal sales. Choose the column that holds the cost (often called Einstandswert,"
+        " COGS, Cost, Coût or Coste) if the file has one."
+    ]

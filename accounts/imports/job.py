@@ -24,6 +24,7 @@ from django.db import connection, connections
 from accounts.dirty import mark_customers_dirty, sales_inputs_changed
 from accounts.imports.apply import apply_staged
 from accounts.imports.reading import FileFormat, estimated_rows
+from accounts.imports.rekey import rekeyed_lines_replace
 from accounts.imports.services import import_batch_finish, import_batch_run_check, work_files
 from accounts.imports.staged import DataChanged, Progress
 from accounts.imports.validation import MappingProblem
@@ -50,14 +51,16 @@ def _progress_reporter(
     last = 0.0
 
     def write(done: int) -> None:
+        # An estimate can be short (a last line without a line break): never "101 of 100".
+        whole = max(total, done)
         try:
             with workspace_context(workspace_id):
                 job_progress(
                     workspace=workspace_id,
                     job=job,
                     done=done,
-                    total=total,
-                    message=f"{done:,} of {total:,} {what}.",
+                    total=whole,
+                    message=f"{done:,} of {whole:,} {what}.",
                 )
         finally:
             connections.close_all()  # this thread's own connection
@@ -91,6 +94,8 @@ def import_apply_run(
         progress = _progress_reporter(workspace_id, job, total)
     try:
         with workspace_atomic():
+            if batch.options.get("replace_keys"):
+                rekeyed_lines_replace(work=work_files(batch))
             result = apply_staged(
                 workspace=batch.workspace,
                 kind=batch.kind,
@@ -140,7 +145,9 @@ def import_check_run(*, workspace_id: int, job: Job) -> JobOutcome:
         batch = ImportBatch.objects.select_related("workspace", "job").get(job_id=job.pk)
     if batch.status != ImportStatus.MAPPED:
         return JobOutcome(message="Nothing to check: the file was checked already.")
-    total = estimated_rows(Path(batch.file.path), FileFormat.from_options(batch.options))
+    # Data rows: the estimate counts the header row too (a line break, or the sheet's row 1).
+    lines = estimated_rows(Path(batch.file.path), FileFormat.from_options(batch.options))
+    total = max(lines - 1, 1)
     job_progress(workspace=workspace_id, job=job, done=0, total=total, message="Checking.")
     report = _progress_reporter(workspace_id, job, total, what="rows checked")
     try:

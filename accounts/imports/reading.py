@@ -227,7 +227,7 @@ def read_headers(path: Path, file_format: FileFormat) -> list[str]:
     if len(set(names)) != len(names):
         twice = sorted({h for h in names if names.count(h) > 1})
         raise UnreadableFile(
-            f"The column {', '.join(repr(h) for h in twice)} appears twice in the header row."
+            f"The column {', '.join(f"'{h}'" for h in twice)} appears twice in the header row."
             " Give every column its own name."
         )
     return headers

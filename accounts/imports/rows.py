@@ -26,6 +26,16 @@ class CellError(ValueError):
     pass
 
 
+def quoted(value: object) -> str:
+    """A cell's text between quotes, exactly as the file holds it.
+
+    Not ``repr``: that doubles every backslash (``'C:\\\\temp'``) and switches
+    to double quotes around an apostrophe, so the message no longer shows
+    what the person sees in the file.
+    """
+    return f"'{value}'"
+
+
 def _text_of(cell: Cell) -> str:
     if cell is None:
         return ""
@@ -55,7 +65,7 @@ def text_converter(spec: FieldSpec) -> Converter:
 def number_converter(spec: FieldSpec, *, decimal_separator: str) -> Converter:
     def convert(cell: Cell) -> str:
         if isinstance(cell, bool):
-            raise CellError(f"{spec.label}: {cell!r} is not a number.")
+            raise CellError(f"{spec.label}: {quoted(cell)} is not a number.")
         if isinstance(cell, int | float):
             # Excel numbers arrive as numbers: no separators to interpret.
             text = format(Decimal(repr(cell)), "f") if isinstance(cell, float) else str(cell)
@@ -67,7 +77,8 @@ def number_converter(spec: FieldSpec, *, decimal_separator: str) -> Converter:
             if parsed is None:
                 example = "1.234,50" if decimal_separator == "," else "1,234.50"
                 raise CellError(
-                    f"{spec.label}: {raw!r} is not a number (expected something like {example})."
+                    f"{spec.label}: {quoted(raw)} is not a number"
+                    f" (expected something like {example})."
                 )
             text = parsed
         if text.startswith("-") and not spec.negative_allowed:
@@ -97,7 +108,7 @@ def date_converter(spec: FieldSpec, *, slash_order: str) -> Converter:
             day = parse_date(raw, slash_order=slash_order)
             if day is None or not 1900 <= day.year <= 2200:
                 raise CellError(
-                    f"{spec.label}: {raw!r} is not a date we can read (use 2024-03-31,"
+                    f"{spec.label}: {quoted(raw)} is not a date we can read (use 2024-03-31,"
                     " 31.03.2024 or the slash format chosen for this file)."
                 )
             found = cache[raw] = day.isoformat()
@@ -113,7 +124,7 @@ def tier_converter(spec: FieldSpec) -> Converter:
             return ""
         text = text.removeprefix("Tier ").removeprefix("tier ").strip()
         if text not in {"1", "2", "3"}:
-            raise CellError(f"{spec.label}: {_text_of(cell)!r} is not a tier; use 1, 2 or 3.")
+            raise CellError(f"{spec.label}: {quoted(_text_of(cell))} is not a tier; use 1, 2 or 3.")
         return text
 
     return convert
@@ -124,7 +135,7 @@ def currency_converter(spec: FieldSpec) -> Converter:
         text = _required(spec, _text_of(cell)).upper()
         if text and not _CURRENCY.match(text):
             raise CellError(
-                f"{spec.label}: {_text_of(cell)!r} is not a currency code; use three letters"
+                f"{spec.label}: {quoted(_text_of(cell))} is not a currency code; use three letters"
                 " such as EUR or USD."
             )
         return text

@@ -20,7 +20,12 @@ from django.utils import timezone
 
 from accounts.data_as_of import latest_sales_date_query, latest_sales_date_store
 from accounts.imports.changes import count_changes
-from accounts.imports.fields import fields_for, normalise_header, suggest_mapping
+from accounts.imports.fields import (
+    fields_for,
+    mapping_warnings,
+    normalise_header,
+    suggest_mapping,
+)
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
 from accounts.imports.reading import (
     FileFormat,
@@ -30,6 +35,8 @@ from accounts.imports.reading import (
     file_type_of,
     read_headers,
 )
+from accounts.imports.rekey import rekeyed_lines_find
+from accounts.imports.rows import quoted
 from accounts.imports.staged import CheckResult, Progress, WorkFiles
 from accounts.imports.uploads import import_max_bytes, sha256_of, too_large_message
 from accounts.imports.validation import MappingProblem, check_file
@@ -141,9 +148,9 @@ def _clean_choices(
     clean_mapping: dict[str, str] = {}
     for field_name, column in mapping.items():
         if field_name not in known:
-            problems[field_name] = f"{field_name!r} is not a field of this kind of import."
+            problems[field_name] = f"{quoted(field_name)} is not a field of this kind of import."
         elif column and column not in batch.headers:
-            problems[field_name] = f"The file has no column {column!r}."
+            problems[field_name] = f"The file has no column {quoted(column)}."
         elif column:
             clean_mapping[field_name] = column
     date_format = options.get("date_format", "auto") or "auto"
@@ -254,6 +261,11 @@ def import_batch_run_check(
         mapped={name for name, column in batch.mapping.items() if column},
         result=result,
     )
+    if batch.kind == ImportKind.SALES_LINES and result.new:
+        result.rekeyed = rekeyed_lines_find(work=work)
+        if result.rekeyed:
+            result.notices.append(rekeyed_notice(result.rekeyed))
+    result.notices.extend(mapping_warnings(batch.kind, batch.mapping))
     ColumnMapping.objects.update_or_create(
         workspace=workspace,
         kind=batch.kind,
@@ -274,9 +286,26 @@ def import_batch_run_check(
     return result
 
 
+def rekeyed_notice(count: int) -> str:
+    return (
+        f"{count:,} lines of this file match sales lines already imported, with the same"
+        " customer, offering, date and amounts, under another key: the line-id column is mapped"
+        " differently from the earlier import. Applying would add them a second time, so the"
+        " apply is refused unless you choose to replace the earlier import's keys with this"
+        " file's (the lines then stay once), or map the line id as before."
+    )
+
+
 @transaction.atomic
-def import_batch_apply(*, workspace: Workspace, batch: ImportBatch, user: User | None) -> Job:
-    """Start the all-or-nothing apply in the background; return its job."""
+def import_batch_apply(
+    *, workspace: Workspace, batch: ImportBatch, user: User | None, replace_keys: bool = False
+) -> Job:
+    """Start the all-or-nothing apply in the background; return its job.
+
+    Lines the check found under another key (``summary.check.rekeyed``) are
+    refused unless ``replace_keys``: the apply then gives those stored lines
+    this file's keys before writing, so nothing is added twice.
+    """
     if batch.workspace_id != workspace.pk:
         raise ValueError("batch of another workspace")
     # Lock the row: two clicks on "Apply" must not start two jobs.
@@ -292,6 +321,14 @@ def import_batch_apply(*, workspace: Workspace, batch: ImportBatch, user: User |
         )
     if not batch.summary.get("check", {}).get("valid"):
         raise ImportRefused("The file has no rows to apply.")
+    rekeyed = int(batch.summary.get("check", {}).get("rekeyed", 0))
+    if rekeyed and not replace_keys:
+        raise ImportRefused(
+            f"Nothing was applied: {rekeyed:,} lines of this file are already imported under"
+            " other keys and would be added a second time. Choose to replace the earlier"
+            " import's keys, or map the line-id column as in the earlier import and check again."
+        )
+    batch.options = {**batch.options, "replace_keys": bool(rekeyed and replace_keys)}
     job = job_create(
         workspace=workspace,
         kind=IMPORT.name,
@@ -300,7 +337,7 @@ def import_batch_apply(*, workspace: Workspace, batch: ImportBatch, user: User |
     )
     batch.job = job
     batch.status = ImportStatus.APPLYING
-    batch.save(update_fields=["job", "status"])
+    batch.save(update_fields=["job", "status", "options"])
     send_job_on_commit(workspace_id=workspace.pk, job_id=job.pk, kind=IMPORT.name)
     return job
 

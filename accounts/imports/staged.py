@@ -6,8 +6,8 @@ The leaf of ``accounts.imports``: the check (``validation``) writes
 answer with the result types here. Every step imports this module, none of
 them imports another step for its types, so the graph runs one way::
 
-    services -> validation, changes -> copy -> staged
-    job -> apply -> copy -> staged
+    services -> validation, rekey -> changes -> copy -> staged
+    job -> rekey, apply -> copy -> staged
 """
 
 from __future__ import annotations
@@ -69,6 +69,8 @@ class CheckResult:
     unchanged: int = 0
     errors: int = 0
     valid: int = 0
+    #: New lines whose content matches a stored line under another key (see ``rekey``).
+    rekeyed: int = 0
     first_errors: list[dict[str, Any]] = field(default_factory=list)
     preview: list[dict[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)

@@ -45,7 +45,7 @@ from accounts.imports.parsing import (
     slash_order_for,
 )
 from accounts.imports.reading import Cell, FileFormat, iter_rows
-from accounts.imports.rows import CellError, converter_for
+from accounts.imports.rows import CellError, converter_for, quoted
 from accounts.imports.staged import CheckResult, Progress, WorkFiles, staged_fields
 from accounts.models import Customer, ImportKind, Offering
 from kam.workspaces.models import Workspace
@@ -400,7 +400,7 @@ def check_file(
     }
     unknown = {name: column for name, column in mapping.items() if column and column not in headers}
     for name, column in unknown.items():
-        problems[name] = f"The file has no column {column!r}."
+        problems[name] = f"The file has no column {quoted(column)}."
     if problems:
         raise MappingProblem(problems)
     columns = {name: headers.index(column) for name, column in mapping.items() if column}

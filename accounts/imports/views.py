@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.imports.fields import fields_for
+from accounts.imports.fields import fields_for, mapping_warnings
 from accounts.imports.parsing import DATE_FORMATS, DECIMAL_SEPARATORS
 from accounts.imports.selectors import import_batch_get, import_batch_list
 from accounts.imports.services import (
@@ -145,6 +145,7 @@ def mapping(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
             "problems": problems,
             "date_formats": DATE_FORMATS.items(),
             "decimal_separators": DECIMAL_SEPARATORS.items(),
+            "warnings": mapping_warnings(batch.kind, {k: v for k, v in chosen.items() if v}),
         },
         status=400 if problems else 200,
     )
@@ -215,7 +216,12 @@ def apply(request: WorkspaceRequest, import_batch_id: int) -> HttpResponse:
     """Step 4: start the all-or-nothing apply; the preview page then follows the job."""
     batch = import_batch_get(workspace=request.workspace, import_batch_id=import_batch_id)
     try:
-        import_batch_apply(workspace=request.workspace, batch=batch, user=request.user)
+        import_batch_apply(
+            workspace=request.workspace,
+            batch=batch,
+            user=request.user,
+            replace_keys=request.POST.get("replace_keys") == "yes",
+        )
     except ImportRefused as refused:
         return render(
             request,
