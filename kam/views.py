@@ -18,6 +18,7 @@ from accounts.selectors import portfolio_counts
 from kam.permissions import Capability, role_can
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
+from kam.workspaces.first_steps import first_steps
 from planning.plan.my_week import (
     account_rows,
     key_accounts,
@@ -43,6 +44,7 @@ def home(request: WorkspaceRequest) -> HttpResponse:
         if role_can(role, Capability.VIEW_PORTFOLIO)
         else None,
         "executive_home": False,
+        "first_steps": first_steps(workspace=workspace, user_id=request.user.pk, role=role),
     }
     # Those who run the program land on every key account, not on an empty "mine".
     if role_can(role, Capability.MANAGE_SELECTION):

@@ -46,7 +46,8 @@ def _upload_page(request: WorkspaceRequest, *, error: str = "", status: int = 20
         "accounts/imports/upload.html",
         {
             "kinds": ImportKind.choices,
-            "chosen_kind": request.POST.get("kind", ""),
+            # The first steps on the home page link here with the kind chosen.
+            "chosen_kind": request.POST.get("kind", "") or request.GET.get("kind", ""),
             "error": error,
             "max_mb": import_max_bytes() // (1024 * 1024),
             "batches": import_batch_list(workspace=request.workspace)[:20],
