@@ -9,6 +9,7 @@ variables listed in README.md; ``manage.py check --deploy`` then passes.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,15 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker, how a job's task runs (kam/jobs/dispatch.py): "thread" in a
+# background thread of this process, so no page or API call waits for a long
+# import; "eager" in the caller, once its transaction commits. Tests and
+# one-off commands (demo, createworkspace) keep "eager": their jobs have ended
+# when the request or the command returns, which they rely on.
+_ONE_OFF_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != ["runserver"]
+KAM_EMBEDDED_JOBS = os.environ.get("KAM_EMBEDDED_JOBS") or (
+    "eager" if "pytest" in sys.modules or _ONE_OFF_COMMAND else "thread"
+)
 # Progress and results live in the Job table (kam.jobs), not in a result backend.
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -21,6 +21,7 @@ from rest_framework.reverse import reverse
 from kam.api.base import WorkspaceViewSet
 from kam.jobs.kinds import job_kind_label
 from kam.jobs.models import Job
+from kam.tenancy.context import workspace_context
 
 
 class JobProgressOutput(serializers.Serializer):
@@ -58,7 +59,13 @@ class JobOutput(serializers.Serializer):
 def accepted_job_response(job: Job, request: Request) -> Response:
     """HTTP 202 for an endpoint that started ``job``: where to follow it, and its status."""
     url = reverse("api-job-detail", args=[job.pk], request=request)
-    return Response({"job": url, "status": job.status}, status=202, headers={"Location": url})
+    # The row's status now, not the object's: a job run in-process may be
+    # running or over by the time the answer is written.
+    with workspace_context(job.workspace_id):
+        current = Job.objects.filter(pk=job.pk).values_list("status", flat=True).first()
+    return Response(
+        {"job": url, "status": current or job.status}, status=202, headers={"Location": url}
+    )
 
 
 @extend_schema_view(

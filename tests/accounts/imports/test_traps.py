@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.imports.fields import fields_for, mapping_warnings, suggest_mapping
 from accounts.imports.rows import CellError, converter_for
-from accounts.models import ImportStatus, SalesLine
+from accounts.models import ImportBatch, ImportStatus, SalesLine
 from kam.tenancy.context import workspace_context
 from tests.accounts.imports.conftest import Importer
 from tests.factories import WorkspaceWorld
@@ -28,7 +28,7 @@ def _import_without_line_ids(importer: Importer) -> None:
     importer.run("sales_lines", "umsatz.csv", SALES, map_line_id="")
 
 
-def _check_with_line_ids(importer: Importer) -> object:
+def _check_with_line_ids(importer: Importer) -> ImportBatch:
     importer.upload("sales_lines", "umsatz-2.csv", SALES)
     batch = importer.batch()
     importer.check(batch, map_line_id="Belegnr")
