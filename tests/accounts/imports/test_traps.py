@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.imports import services
 from accounts.imports.fields import fields_for, mapping_warnings, suggest_mapping
 from accounts.imports.rows import CellError, converter_for
 from accounts.models import ImportBatch, ImportStatus, SalesLine
@@ -165,3 +166,18 @@ def test_messages_show_backslashes_and_apostrophes_as_in_the_file() -> None:
     with pytest.raises(CellError) as error:
         convert("O'12")
     assert "'O'12' is not a number" in str(error.value)
+
+
+def test_the_background_check_counts_data_rows_not_the_header(
+    importer: Importer, world: WorkspaceWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    importer.run("customers", "kunden.csv", CUSTOMERS)
+    monkeypatch.setattr(services, "CHECK_IN_BACKGROUND_ROWS", 2)
+    importer.upload("sales_lines", "umsatz.csv", SALES)
+    batch = importer.batch()
+    with importer.capture(execute=True):
+        importer.check(batch)
+    checked = importer.batch()
+    assert checked.job is not None and checked.job.kind == "import_check"
+    assert checked.job.progress_total == 3  # three lines of data; the header is not one
+    assert checked.summary["check"]["rows"] == 3
