@@ -69,6 +69,26 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         ),
     ),
     NavItem("reviews", "Reviews", ("reviews",), home_anchor="reviews"),
+    # Workspace tools of those who bring the data in and set how it is valued.
+    NavItem(
+        "imports",
+        "Import data",
+        ("imports:upload", "imports:mapping", "imports:preview", "imports:check_status"),
+        capability=Capability.MANAGE_DATA,
+        secondary=True,
+    ),
+    NavItem(
+        "valuation",
+        "Valuation settings",
+        (
+            "valuation:settings",
+            "valuation:exchange_rates",
+            "valuation:exchange_rate_add",
+            "valuation:exchange_rate_edit",
+        ),
+        capability=Capability.MANAGE_SETTINGS,
+        secondary=True,
+    ),
     NavItem(
         "members",
         "Members",
