@@ -23,25 +23,33 @@ from kam.tenancy.request import in_workspace
 LIST_SUFFIX = "-list"
 
 
-def _list_route_names(patterns: Iterable[URLPattern | URLResolver]) -> Iterator[str]:
+def _list_routes(
+    patterns: Iterable[URLPattern | URLResolver],
+) -> Iterator[tuple[str, Capability]]:
+    """Each collection's route name, with the capability its viewset needs to be read."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _list_route_names(pattern.url_patterns)
+            yield from _list_routes(pattern.url_patterns)
         elif pattern.name and pattern.name.endswith(LIST_SUFFIX):
-            yield pattern.name
+            viewset = getattr(pattern.callback, "cls", None)
+            yield pattern.name, getattr(viewset, "read_capability", Capability.VIEW)
 
 
 def api_resources(request: Request) -> dict[str, str]:
-    """Every collection of the API by name, found from the URL map.
+    """Every collection of the API this caller may read, by name, found from the URL map.
 
     Each app contributes routes in its own ``api_urls.py``; reading them here
-    means a new resource appears in the root without anyone editing it.
+    means a new resource appears in the root without anyone editing it. A
+    collection the caller's role may not read (imports for a KAM) is left out:
+    the index never offers a link that answers 403.
     """
     from kam.api import urls
 
+    role = in_workspace(request._request).membership.role
     root = reverse("api-root")
     resources: dict[str, str] = {"me": request.build_absolute_uri(reverse("api-me"))}
-    for name in sorted(set(_list_route_names(urls.urlpatterns))):
+    allowed = {name for name, needs in _list_routes(urls.urlpatterns) if role_can(role, needs)}
+    for name in sorted(allowed):
         path = reverse(name)
         # Named by its URL ("sales-lines"), which is what a client types.
         resources[path.removeprefix(root).strip("/")] = request.build_absolute_uri(path)
@@ -51,7 +59,7 @@ def api_resources(request: Request) -> dict[str, str]:
 
 
 class ApiRootView(APIView):
-    """Entry point of the API: a link to every resource."""
+    """Entry point of the API: a link to every resource the caller may use."""
 
     @extend_schema(
         summary="List the API's resources",
