@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -65,7 +66,9 @@ def resolve_request_workspace(http_request: HttpRequest) -> ResolvedRequest:
     if chosen is not None:
         membership = memberships.filter(workspace_id=chosen).first()
     if membership is None:
-        membership = memberships.order_by("workspace__name").first()
+        # A new session opens the workspace the person chose last (then by name).
+        last_used = F("last_used_at").desc(nulls_last=True)
+        membership = memberships.order_by(last_used, "workspace__name").first()
         if membership is not None:
             request.session[SESSION_KEY] = membership.workspace_id
     if membership is not None:

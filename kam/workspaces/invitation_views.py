@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from kam.tenancy.resolve import SESSION_KEY
 from kam.workspaces import selectors, services
 from kam.workspaces.forms import NewPersonForm
-from kam.workspaces.models import Invitation
+from kam.workspaces.models import Invitation, Membership
 
 UNUSABLE_REASONS = {
     "unknown": "This invitation link is not valid. Check that you copied the whole link.",
@@ -41,6 +41,11 @@ def _unusable(request: HttpRequest, reason: str, invitation: Invitation | None) 
 
 def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     request.session[SESSION_KEY] = invitation.workspace_id
+    joined = Membership.objects.filter(
+        user_id=request.user.pk, workspace_id=invitation.workspace_id
+    ).first()
+    if joined is not None:
+        services.membership_mark_used(membership=joined)
     messages.success(
         request,
         f"Welcome to {invitation.workspace}."

@@ -338,3 +338,11 @@ def membership_remove(
         old_role=membership.role,
     )
     membership.delete()
+
+
+def membership_mark_used(*, membership: Membership) -> None:
+    """Remember that the person chose this workspace now: their next session opens it.
+
+    Not in the change log: it is where someone works, not a change to the workspace.
+    """
+    Membership.objects.filter(pk=membership.pk).update(last_used_at=timezone.now())

@@ -41,6 +41,7 @@ def workspace_switch(request: HttpRequest) -> HttpResponse:
         selectors.memberships_of(_actor(request)), workspace_id=workspace_id
     )
     request.session[SESSION_KEY] = membership.workspace_id
+    services.membership_mark_used(membership=membership)
     messages.success(request, f"You are now working in {membership.workspace}.")
     return redirect("home")
 
