@@ -41,9 +41,12 @@ def _unusable(request: HttpRequest, reason: str, invitation: Invitation | None) 
 
 def _welcome(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     request.session[SESSION_KEY] = invitation.workspace_id
-    joined = Membership.objects.filter(
-        user_id=request.user.pk, workspace_id=invitation.workspace_id
-    ).first()
+    user_id = request.user.pk
+    joined = (
+        Membership.objects.filter(user_id=user_id, workspace_id=invitation.workspace_id).first()
+        if user_id is not None
+        else None
+    )
     if joined is not None:
         services.membership_mark_used(membership=joined)
     messages.success(
