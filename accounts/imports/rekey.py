@@ -19,7 +19,10 @@ apply finds them unchanged instead of adding them again.
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 
 from accounts.imports.changes import sales_columns, sales_comparable
@@ -33,6 +36,19 @@ def rekey_file(work: WorkFiles) -> Path:
     return work.directory / "rekey.csv"
 
 
+def _fingerprint(values: Iterable[object]) -> bytes:
+    """A short digest of a line's compared values; 10.0 and 10.00 give the same one.
+
+    Digests, not the values: a re-import of a million lines keeps a million of
+    these in memory while the stored lines are read.
+    """
+    text = "\x1f".join(
+        format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+        for value in values
+    )
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
 def _stored_keys(keys: list[str]) -> set[str]:
     return set(SalesLine.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
 
@@ -41,8 +57,10 @@ def rekeyed_lines_find(*, work: WorkFiles) -> int:
     """Pair new file lines with stored lines of the same content; write and count the pairs."""
     target = rekey_file(work)
     target.unlink(missing_ok=True)
+    if not SalesLine.objects.exists():
+        return 0
     file_keys: set[str] = set()
-    new_by_content: dict[tuple, list[str]] = defaultdict(list)
+    new_by_content: dict[bytes, list[str]] = defaultdict(list)
     with work.staged.open(newline="", encoding="utf-8") as handle:
         chunk: list[list[str]] = []
         for row in csv.reader(handle):
@@ -58,7 +76,7 @@ def rekeyed_lines_find(*, work: WorkFiles) -> int:
     for pk, key, *values in stored.iterator(chunk_size=KEY_CHUNK):
         if key in file_keys:
             continue
-        waiting = new_by_content.get(sales_comparable(values))
+        waiting = new_by_content.get(_fingerprint(sales_comparable(values)))
         if waiting:
             pairs.append((pk, waiting.pop(0)))
     if pairs:
@@ -68,7 +86,7 @@ def rekeyed_lines_find(*, work: WorkFiles) -> int:
 
 
 def _collect(
-    chunk: list[list[str]], file_keys: set[str], new_by_content: dict[tuple, list[str]]
+    chunk: list[list[str]], file_keys: set[str], new_by_content: dict[bytes, list[str]]
 ) -> None:
     if not chunk:
         return
@@ -77,7 +95,7 @@ def _collect(
     stored = _stored_keys(keys)
     for row in chunk:
         if row[0] not in stored:
-            new_by_content[sales_comparable(row[1:])].append(row[0])
+            new_by_content[_fingerprint(sales_comparable(row[1:]))].append(row[0])
 
 
 def rekeyed_lines_replace(*, work: WorkFiles) -> int:
