@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError, connection
+from django.db.models import QuerySet
 from django.test import Client
 
 from accounts.models import Customer
+from kam.api.tokens import AccessToken
 from kam.jobs import dispatch
 from kam.jobs.dispatch import send_job
 from kam.jobs.kinds import JobKind, register_job_kind
@@ -181,3 +183,19 @@ def test_a_transient_error_in_the_thread_is_retried_there(
     threads[0].join(timeout=30)
     assert len(attempts) == 2
     assert _job(workspace, job.pk).status == "succeeded"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded set-up's database")
+def test_a_token_call_is_answered_while_a_job_holds_the_write_lock(
+    committed_db: None, world: WorkspaceWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = QuerySet.update
+
+    def locked(self: QuerySet[Any], **changes: Any) -> int:
+        if self.model is AccessToken:
+            raise OperationalError("database is locked")
+        return original(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", locked)
+    client = Client(headers={"Authorization": f"Bearer {world.a.access_token_secret}"})
+    assert client.get("/api/v1/me/").status_code == 200
