@@ -14,7 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, StreamingHttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -197,7 +202,10 @@ class ImportBatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         description="Refused (409) when the check found lines already imported under other"
         ' keys (`check.rekeyed`), unless the body says `{"replace_keys": true}`: those stored'
         " lines then take this file's keys, and nothing is added twice.",
-        request=None,
+        request=inline_serializer(
+            "ImportApply",
+            fields={"replace_keys": serializers.BooleanField(required=False, default=False)},
+        ),
         responses={202: OpenApiResponse(description="Started; follow the job URL")},
     )
     @action(detail=True, methods=["post"], url_path="apply")
