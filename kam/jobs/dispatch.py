@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from kam.jobs.kinds import job_kind
-from kam.jobs.services import job_mark_dispatched
+from kam.jobs.models import Job
+from kam.jobs.services import job_mark_dispatched, job_requeue
 from kam.tenancy.context import workspace_context
 from kam.tenancy.tasks import TRANSIENT_ERRORS
 
@@ -112,9 +113,29 @@ def _apply_with_retries(task: Any, *, workspace_id: int, job_id: int) -> None:
                 return
             connections.close_all()
             time.sleep(RETRY_PAUSE_SECONDS * (attempt + 1))
+            _back_to_queue(workspace_id=workspace_id, job_id=job_id)
         except Exception:
             logger.exception("Job %s of workspace %s failed in its thread", job_id, workspace_id)
             return
+
+
+def _back_to_queue(*, workspace_id: int, job_id: int) -> None:
+    """Make sure the job waits as "queued" for the next attempt.
+
+    ``run_job`` does this before raising, unless the same lost connection or
+    lock made that write fail too: the job would then stay "running", and the
+    next attempt would not start it. Only this thread runs the job, so a
+    "running" row here is the failed attempt's.
+    """
+    try:
+        with workspace_context(workspace_id):
+            job_requeue(
+                workspace=workspace_id,
+                job=Job(pk=job_id),
+                message="The database was busy or unreachable; trying again.",
+            )
+    except TRANSIENT_ERRORS:
+        logger.warning("Job %s could not be put back in the queue yet", job_id, exc_info=True)
 
 
 def send_job_on_commit(*, workspace_id: int, job_id: int, kind: str) -> None:
