@@ -85,12 +85,13 @@ def test_people_who_are_not_admins_do_not_see_the_steps() -> None:
 
 def test_the_steps_take_one_query_however_much_data(world: WorkspaceWorld) -> None:
     workspace = world.a.workspace
-    with CaptureQueriesContext(connection) as few:
+    # Inside the workspace, as in a request: on PostgreSQL row-level security needs it.
+    with workspace_context(workspace), CaptureQueriesContext(connection) as few:
         first_steps_done(workspace=workspace, user_id=world.a.admin.pk)
     with workspace_context(workspace):
         for number in range(5):
             accounts_factories.CustomerFactory.create(external_id=f"more-{number}")
-    with CaptureQueriesContext(connection) as more:
+    with workspace_context(workspace), CaptureQueriesContext(connection) as more:
         done = first_steps_done(workspace=workspace, user_id=world.a.admin.pk)
     assert len(few) == len(more) == 1
     assert done["customers"] and done["team"]

@@ -131,10 +131,12 @@ def test_the_health_section_query_count_does_not_grow_with_reasons(
 
 
 def test_done_from_the_health_box_changes_health_at_once(
-    world: WorkspaceWorld,
-    account: Account,
+    # Eager first: the account's own set-up asks for health runs, which a real broker
+    # (CI's) would queue for a worker that never comes, and a queued run absorbs the rest.
     eager_tasks: None,
     transactional_db: None,
+    world: WorkspaceWorld,
+    account: Account,
 ) -> None:
     late = Action.objects.create(
         customer=account.customer,
@@ -161,10 +163,12 @@ def test_done_from_the_health_box_changes_health_at_once(
 
 
 def test_confirm_unchanged_from_the_health_box_clears_the_stale_section(
-    world: WorkspaceWorld,
-    account: Account,
+    # Eager first: the account's own set-up asks for health runs, which a real broker
+    # (CI's) would queue for a worker that never comes, and a queued run absorbs the rest.
     eager_tasks: None,
     transactional_db: None,
+    world: WorkspaceWorld,
+    account: Account,
 ) -> None:
     text = PlanText.objects.create(
         customer=account.customer, topic="market", text="Flat demand.", confirmed_on=LONG_AGO

@@ -18,6 +18,9 @@ from tests.planning.pdf.conftest import Plan, pdf_pages, pdf_text
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
+# The render is a job: run it in process even when CI configured a real broker.
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+
 
 def _start(plan: Plan, client: Client, capture: Any) -> Any:
     with capture(execute=True):
