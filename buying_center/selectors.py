@@ -10,11 +10,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Customer, CustomerStatus
+from accounts.models import Customer
 from buying_center import owners
 from buying_center.models import (
     RELATIONSHIP_SCORES,
@@ -53,23 +52,6 @@ def role_labels(roles: Iterable[str]) -> list[str]:
 
 
 # -- key accounts --------------------------------------------------------------
-
-
-def key_accounts_for(*, workspace: Workspace, user: User) -> tuple[list[Customer], list[Customer]]:
-    """(the user's key accounts, every other key account), each by name."""
-    accounts = list(
-        Customer.objects.filter(workspace=workspace, status=CustomerStatus.KEY_ACCOUNT)
-        .select_related("owner")
-        .annotate(
-            mine=Case(
-                When(owner_id=user.pk, then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-        )
-        .order_by("-mine", "name")
-    )
-    mine = [a for a in accounts if a.owner_id == user.pk]
-    others = [a for a in accounts if a.owner_id != user.pk]
-    return mine, others
 
 
 def account_for_page(*, workspace: Workspace, customer_id: int) -> Customer | None:
