@@ -19,6 +19,7 @@ from accounts.models import Customer
 from kam.changelog.services import person_name
 from kam.workspaces.models import Membership, Workspace
 from planning.models import ACTION_OPEN_STATUSES, Action
+from planning.plan.links import plan_url
 
 #: How many finished actions the plan shows under "Recently done".
 RECENT_DONE = 10
@@ -45,16 +46,6 @@ def current_member_ids(workspace_id: int) -> set[int]:
             "user_id", flat=True
         )
     )
-
-
-def plan_url(customer_id: int, anchor: str = "") -> str:
-    """The account's plan page (``account-plan``), at ``anchor``."""
-    try:
-        url = reverse("account-plan", kwargs={"customer_id": customer_id})
-    except NoReverseMatch:
-        # The plan page is built alongside; its path is fixed by the issue.
-        url = f"/accounts/{customer_id}/plan/"
-    return f"{url}#{anchor}" if anchor else url
 
 
 def _section_url(customer_id: int, anchor: str, page: str) -> str:

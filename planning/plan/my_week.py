@@ -37,6 +37,7 @@ from planning.models import (
     PlanText,
     PlanTopic,
 )
+from planning.plan.links import plan_url
 from planning.reviews.selectors import reviews_due as due_reviews
 
 #: "Due this week" looks this many days ahead, today included.
@@ -136,14 +137,6 @@ def url_or_blank(name: str, **kwargs: object) -> str:
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return ""
-
-
-def plan_url(customer_id: int, anchor: str = "") -> str:
-    """Where a link to a key account lands: its plan, else the account shell."""
-    url = url_or_blank("account-plan", customer_id=customer_id)
-    if not url:
-        return reverse("account-detail", kwargs={"customer_id": customer_id})
-    return f"{url}#{anchor}" if anchor else url
 
 
 def action_url(customer_id: int, action_id: int) -> str:

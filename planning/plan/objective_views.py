@@ -23,8 +23,8 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from planning.models import Action, Objective
+from planning.plan.links import plan_url
 from planning.plan.sections import objectives as objectives_section
-from planning.plan.sections.swot import plan_url
 from planning.plan.services import objectives as services
 from planning.plan.swot_forms import ObjectiveForm, focus_first_error, objective_initial
 from planning.plan.swot_views import account

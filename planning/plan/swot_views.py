@@ -25,8 +25,8 @@ from kam.permissions import Capability
 from kam.tenancy.request import WorkspaceRequest
 from kam.tenancy.views import workspace_view
 from planning.models import SwotItem, SwotKind
+from planning.plan.links import plan_url
 from planning.plan.sections import swot as swot_section
-from planning.plan.sections.swot import plan_url
 from planning.plan.services import swot as services
 from planning.plan.swot_forms import SwotItemForm, focus_first_error, swot_item_initial
 

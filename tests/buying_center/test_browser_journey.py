@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
-from planning.plan.my_week import plan_url
+from planning.plan.links import plan_url
 from tests.factories import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Customer
 from buying_center.models import Stakeholder, StakeholderChange
 from kam.tenancy.context import workspace_context
-from planning.plan.my_week import plan_url
+from planning.plan.links import plan_url
 from tests.factories import WorkspaceWorld
 
 pytestmark = pytest.mark.django_db

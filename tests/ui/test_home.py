@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Role
-from planning.plan.my_week import plan_url
+from planning.plan.links import plan_url
 from tests.factories import WorkspaceWorld
 
 

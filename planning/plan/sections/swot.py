@@ -51,15 +51,6 @@ def url_or_blank(name: str, query: str = "", **kwargs: Any) -> str:
     return f"{url}?{query}" if query else url
 
 
-def plan_url(customer_id: int, anchor: str) -> str:
-    """The plan page at ``anchor``; until the plan page exists, the section's own page."""
-    try:
-        return f"{reverse('account-plan', kwargs={'customer_id': customer_id})}#{anchor}"
-    except NoReverseMatch:
-        fallback = {"swot": "account-plan-swot", "objectives": "account-plan-objectives"}[anchor]
-        return f"{reverse(fallback, kwargs={'customer_id': customer_id})}#{anchor}"
-
-
 def last_change(
     workspace: Workspace, customer: Customer, models: tuple[str, ...]
 ) -> ChangeLogEntry | None:

@@ -16,7 +16,7 @@ from accounts.models import Customer, CustomerStatus
 from kam.tenancy.context import workspace_context
 from kam.workspaces.models import Role
 from planning.models import PlanTopic
-from planning.plan.my_week import plan_url
+from planning.plan.links import plan_url
 from tests.factories import WorkspaceWorld
 from tests.model_factories.accounts import CustomerFactory
 from tests.model_factories.plan import ActionFactory, PlanTextFactory
